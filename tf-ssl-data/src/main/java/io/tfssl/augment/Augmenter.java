@@ -1,0 +1,63 @@
+package io.tfssl.augment;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint8;
+
+/**
+ * Builds one augmented view of a uint8 image batch inside the TF graph.
+ *
+ * <p>Why in-graph: the JVM only feeds raw bytes; every sample gets its own random parameters
+ * (batch-wise ops, no per-sample graph building), and all randomness comes from stateless Philox
+ * ops keyed by {@code seed}, so a run resumed at step k repeats exactly. The trainer passes
+ * {@code seed = [globalSeed, step * numViews + viewIndex]} (int64 {@code [2]}); per-op streams are
+ * derived from it by hashing ({@link SubSeeds}).
+ *
+ * <p>Pipeline (BYOL Appendix B order; deepmind-research {@code byol/utils/augmentations.py}):
+ * random resized crop (reads the uint8 batch, emits float) → scale to [0,1] → horizontal flip → colour jitter
+ * (random order) → grayscale → Gaussian blur → solarise → clip to [0,1] → normalise →
+ * {@code StopGradient}. Ops whose probability is 0 are not put in the graph at all.
+ *
+ * <p>The output is wrapped in {@code StopGradient}: TF Java's C++ gradient builder fails on random
+ * ops in a gradient path (see TFJAVA_NOTES, Trap B), and augmentation needs no gradient.
+ */
+public final class Augmenter {
+  private Augmenter() {}
+
+  /**
+   * @param images {@code [N,H,W,C]} uint8, N may be dynamic, H, W, C static (C = 1 or 3 for the
+   *     colour ops; other C get only crop, flip, brightness, contrast, blur and solarise)
+   * @param seed int64 {@code [2]} view seed
+   * @param outH output height
+   * @param outW output width
+   * @param norm normalisation applied last (channel count 1 or C)
+   * @return float32 {@code [N, outH, outW, C]}, normalised, with no gradient path to the input
+   */
+  public static Operand<TFloat32> view(Ops tf, Operand<TUint8> images, Operand<TInt64> seed,
+      ViewPolicy p, int outH, int outW, Normalization norm) {
+    long[] hwc = PerSample.staticHwc(images);
+    if (outH <= 0 || outW <= 0) {
+      throw new IllegalArgumentException("output size must be positive: " + outH + "x" + outW);
+    }
+    if (!norm.fits(hwc[2])) {
+      throw new IllegalArgumentException(
+          "normalisation has " + norm.channels() + " channels, images have " + hwc[2]);
+    }
+    SubSeeds seeds = new SubSeeds(tf, seed);
+    // CropAndResize reads the uint8 batch directly and emits float32 (0..255)
+    Operand<TFloat32> x = RandomResizedCrop.apply(tf, images, seeds.get(SubSeeds.CROP),
+        p.cropScaleMin(), p.cropScaleMax(), p.cropRatioMin(), p.cropRatioMax(), outH, outW);
+    x = tf.math.div(x, tf.constant(255f));
+    x = RandomFlip.apply(tf, x, seeds.get(SubSeeds.FLIP), p.flipProb());
+    x = ColorJitter.apply(tf, x, seeds.get(SubSeeds.JITTER), p.jitterProb(),
+        p.brightness(), p.contrast(), p.saturation(), p.hue());
+    x = RandomGrayscale.apply(tf, x, seeds.get(SubSeeds.GRAYSCALE), p.grayscaleProb());
+    x = GaussianBlur.apply(tf, x, seeds.get(SubSeeds.BLUR), p.blurProb(),
+        p.blurSigmaMin(), p.blurSigmaMax(), p.blurKernelFraction());
+    x = Solarize.apply(tf, x, seeds.get(SubSeeds.SOLARIZE), p.solarizeProb(), p.solarizeThreshold());
+    x = PerSample.clip01(tf, x);
+    return tf.stopGradient(norm.apply(tf, x));
+  }
+}

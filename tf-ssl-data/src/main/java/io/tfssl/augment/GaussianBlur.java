@@ -1,0 +1,102 @@
+package io.tfssl.augment;
+
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Sum;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * Per-sample Gaussian blur with a per-sample sigma, for the whole batch in two depthwise
+ * convolutions (BYOL Appendix B: p = 1.0 / 0.1, sigma ~ U[0.1, 2.0], kernel 10% of the side;
+ * SimCLR Appendix A).
+ *
+ * <p>How: the separable 1-D kernel {@code w_j ∝ exp(-j² / 2σ²)}, {@code j = -r..r}, is built per
+ * sample ({@code [N, k]}); samples that are not blurred are taken unchanged from the input
+ * by a {@code SelectV2} (the conv runs on the whole batch either way).
+ * The batch is laid out as one image with {@code N*C} channels ({@code [N,H,W,C] -> [1,H,W,N*C]}),
+ * so one {@code DepthwiseConv2dNative} with a {@code [k,1,N*C,1]} filter and one with
+ * {@code [1,k,N*C,1]} blur every sample with its own sigma.
+ *
+ * <p>Padding: reflect ({@code MirrorPad REFLECT}, then VALID convolutions), so a constant image
+ * stays constant and borders are not darkened. BYOL's JAX code uses zero ('SAME') padding, which
+ * darkens borders; torchvision's {@code GaussianBlur} reflects, as here.
+ *
+ * <p>Kernel size: radius {@code r = max(1, floor(fraction * side / 2))}, size {@code 2r+1}
+ * (BYOL: {@code int(side / 10 / 2)}), capped so the reflection fits the image.
+ */
+public final class GaussianBlur {
+  private GaussianBlur() {}
+
+  /** Kernel radius for an image side and a kernel fraction (see class doc). */
+  public static int kernelRadius(long side, float fraction) {
+    int r = Math.max(1, (int) Math.floor(fraction * side / 2.0));
+    return (int) Math.min(r, Math.max(1, side - 1));
+  }
+
+  /**
+   * Blurs each image of {@code x} ([N,H,W,C], static H, W, C &ge; 2) with probability
+   * {@code prob} and sigma {@code ~ U[sigmaMin, sigmaMax]} (in pixels).
+   */
+  public static Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x, Operand<TInt64> seed,
+      float prob, float sigmaMin, float sigmaMax, float kernelFraction) {
+    if (prob <= 0f) {
+      return x;
+    }
+    long[] hwc = PerSample.staticHwc(x);
+    long h = hwc[0];
+    long w = hwc[1];
+    long c = hwc[2];
+    if (h < 2 || w < 2) {
+      return x;
+    }
+    int r = Math.min(kernelRadius(h, kernelFraction), kernelRadius(w, kernelFraction));
+    int k = 2 * r + 1;
+    Operand<TFloat32> u = PerSample.uniform(tf, seed, PerSample.batchSize(tf, x), 2);
+    Operand<TFloat32> sigma = PerSample.lerp(tf, PerSample.column(tf, u, 1), sigmaMin, sigmaMax);
+    Operand<TFloat32> kernel = kernels(tf, sigma, r);
+
+    // [N,H,W,C] -> [H,W,N,C] -> [1,H,W,N*C]
+    Operand<TFloat32> t = tf.reshape(tf.linalg.transpose(x, tf.constant(new int[] {1, 2, 0, 3})),
+        tf.constant(new long[] {1, h, w, -1}));
+    t = tf.mirrorPad(t, tf.constant(new int[][] {{0, 0}, {r, r}, {r, r}, {0, 0}}), "REFLECT");
+
+    // per-sample kernels [N,k] -> per-channel [N*C, k] -> [k, N*C]
+    Operand<TFloat32> perChannel = kernel;
+    if (c > 1) {
+      perChannel = tf.reshape(
+          tf.tile(tf.expandDims(kernel, tf.constant(1)), tf.constant(new int[] {1, (int) c, 1})),
+          tf.constant(new long[] {-1, k}));
+    }
+    Operand<TFloat32> kt = tf.linalg.transpose(perChannel, tf.constant(new int[] {1, 0}));
+    Operand<TFloat32> fv = tf.reshape(kt, tf.constant(new long[] {k, 1, -1, 1}));
+    Operand<TFloat32> fh = tf.reshape(kt, tf.constant(new long[] {1, k, -1, 1}));
+    List<Long> strides = List.of(1L, 1L, 1L, 1L);
+    t = tf.nn.depthwiseConv2dNative(t, fv, strides, "VALID");
+    t = tf.nn.depthwiseConv2dNative(t, fh, strides, "VALID");
+
+    // [1,H,W,N*C] -> [H,W,N,C] -> [N,H,W,C]
+    t = tf.reshape(t, tf.constant(new long[] {h, w, -1, c}));
+    Operand<TFloat32> blurred = tf.linalg.transpose(t, tf.constant(new int[] {2, 0, 1, 3}));
+    if (prob >= 1f) {
+      return blurred;
+    }
+    // a select (not a delta kernel) so unblurred samples are bit-exact copies
+    Operand<TBool> apply = PerSample.perImage(tf, PerSample.coin(tf, PerSample.column(tf, u, 0), prob));
+    return tf.select(apply, blurred, x);
+  }
+
+  /** {@code [N, 2r+1]} normalised 1-D Gaussian kernels for per-sample sigmas {@code [N]}. */
+  static Operand<TFloat32> kernels(Ops tf, Operand<TFloat32> sigma, int r) {
+    int k = 2 * r + 1;
+    float[] negHalfSq = new float[k];
+    for (int j = -r; j <= r; j++) {
+      negHalfSq[j + r] = -0.5f * j * j;
+    }
+    Operand<TFloat32> s = tf.expandDims(sigma, tf.constant(1));
+    Operand<TFloat32> g = tf.math.exp(tf.math.div(tf.constant(new float[][] {negHalfSq}), tf.math.square(s)));
+    return tf.math.div(g, tf.sum(g, tf.constant(1), Sum.keepDims(true)));
+  }
+}

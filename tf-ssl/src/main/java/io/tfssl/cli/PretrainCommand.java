@@ -1,0 +1,335 @@
+package io.tfssl.cli;
+
+import io.tfssl.method.ByolConfig;
+import io.tfssl.method.PredictorMode;
+import io.tfssl.method.Similarity;
+import io.tfssl.method.SimSiamConfig;
+import io.tfssl.method.Symmetry;
+import io.tfssl.nn.HeadBn;
+import io.tfssl.nn.ResNet;
+import io.tfssl.train.PretrainConfig;
+import io.tfssl.train.PretrainConfig.OptimizerKind;
+import io.tfssl.train.PretrainConfig.ScheduleKind;
+import io.tfssl.train.Presets;
+import io.tfssl.train.TrainResult;
+import io.tfssl.train.Trainer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tfssl pretrain}: trains SimSiam or BYOL without labels. */
+@Command(name = "pretrain", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Pretrains an encoder without labels with SimSiam or BYOL.",
+        "Starts from a preset recipe (--preset) and applies every flag given on top of it.",
+        "Writes config.json, metrics.jsonl, TensorBoard events and checkpoints to --out."},
+    footer = {"", "Examples:",
+        "  tfssl pretrain --method simsiam --preset fmnist-small --epochs 1 --out runs/s1",
+        "  tfssl pretrain --method simsiam --no-stop-gradient --steps 300 --out runs/collapse",
+        "  tfssl pretrain --method byol --tau 1 --out runs/fixed-target",
+        "  tfssl pretrain --out runs/s1 --resume --epochs 20"})
+public final class PretrainCommand implements Callable<Integer> {
+
+  // ---- run ----
+  @Option(names = "--method", paramLabel = "simsiam|byol", defaultValue = "simsiam",
+      description = "Method to train (default: ${DEFAULT-VALUE}).")
+  String method;
+
+  @Option(names = "--preset", paramLabel = "NAME", defaultValue = "fmnist-small",
+      description = "Recipe to start from: fmnist-small (default; per method), simsiam-paper, "
+          + "simsiam-cifar, byol-paper.")
+  String preset;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder.")
+  Path out;
+
+  @Option(names = "--resume", description = "Continue the run in --out from its latest "
+      + "checkpoint, with its saved config (only --epochs/--steps may change).")
+  boolean resume;
+
+  @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set.")
+  Integer epochs;
+
+  @Option(names = "--steps", paramLabel = "N", description = "Optimizer steps (wins over --epochs).")
+  Long steps;
+
+  @Option(names = "--batch-size", paramLabel = "B", description = "Images per step.")
+  Integer batchSize;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Seed of init, data order and augmentation.")
+  Long seed;
+
+  // ---- data and encoder ----
+  @Option(names = "--dataset", paramLabel = "fashion-mnist|mnist", description = "Training data.")
+  String dataset;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Folder with the IDX files (default /usr/share/datasets/fashion-mnist).")
+  Path dataDir;
+
+  @Option(names = "--encoder", paramLabel = "small|resnet18|resnet34|resnet50",
+      description = "Backbone.")
+  String encoder;
+
+  @Option(names = "--stem", paramLabel = "cifar|imagenet", converter = StemConverter.class,
+      description = "ResNet stem (default: cifar up to 64 px, imagenet above).")
+  ResNet.Stem stem;
+
+  @Option(names = "--zero-init-residual", negatable = true,
+      description = "Start each residual branch's last BN at gamma 0.")
+  Boolean zeroInitResidual;
+
+  // ---- optimization ----
+  @Option(names = "--optimizer", paramLabel = "sgd|lars", converter = OptimizerConverter.class,
+      description = "SGD with momentum (SimSiam) or LARS (BYOL).")
+  OptimizerKind optimizer;
+
+  @Option(names = "--lr", paramLabel = "LR", description = "Base learning rate (scaled by batch/256 unless --no-lr-scaling).")
+  Double lr;
+
+  @Option(names = "--lr-scaling", negatable = true, description = "lr = base * batch / 256.")
+  Boolean lrScaling;
+
+  @Option(names = "--lr-schedule", paramLabel = "cosine|constant", converter = ScheduleConverter.class,
+      description = "Learning-rate schedule after warmup.")
+  ScheduleKind lrSchedule;
+
+  @Option(names = "--warmup-epochs", paramLabel = "E", description = "Linear warmup length.")
+  Double warmupEpochs;
+
+  @Option(names = "--momentum", paramLabel = "M", description = "Optimizer momentum.")
+  Double momentum;
+
+  @Option(names = "--weight-decay", paramLabel = "WD", description = "L2 weight decay.")
+  Double weightDecay;
+
+  @Option(names = "--lars-eta", paramLabel = "ETA", description = "LARS trust coefficient (LARS only).")
+  Double larsEta;
+
+  @Option(names = "--decay-bias-bn", negatable = true,
+      description = "SGD also decays biases and BN parameters (as PyTorch's SGD does).")
+  Boolean decayBiasAndBn;
+
+  // ---- heads ----
+  @Option(names = "--projector-dims", split = ",", paramLabel = "D,D,...",
+      description = "Widths of the projector's layers.")
+  List<Integer> projectorDims;
+
+  @Option(names = "--predictor-dims", split = ",", paramLabel = "D,D",
+      description = "Widths of the predictor's layers (last = projector output).")
+  List<Integer> predictorDims;
+
+  @Option(names = "--head-bn", paramLabel = "none|hidden|hidden-output|all",
+      converter = HeadBnConverter.class,
+      description = "BN layout of the heads (SimSiam Table 4).")
+  HeadBn headBn;
+
+  // ---- SimSiam switches ----
+  @Option(names = "--stop-gradient", negatable = true,
+      description = "SimSiam: stop-gradient on the target branch (default on).")
+  Boolean stopGradient;
+
+  @Option(names = "--predictor", paramLabel = "mlp|none|fixed", converter = PredictorConverter.class,
+      description = "SimSiam: predictor MLP, none (identity) or fixed at random init.")
+  PredictorMode predictor;
+
+  @Option(names = "--predictor-lr", paramLabel = "fixed|decayed",
+      description = "SimSiam: keep the predictor's lr fixed or decay it with the rest.")
+  String predictorLr;
+
+  @Option(names = "--similarity", paramLabel = "cosine|cross-entropy",
+      converter = SimilarityConverter.class, description = "SimSiam: the similarity D.")
+  Similarity similarity;
+
+  @Option(names = "--symmetry", paramLabel = "symmetric|asymmetric|asymmetric-2x",
+      converter = SymmetryConverter.class, description = "SimSiam: loss symmetrization.")
+  Symmetry symmetry;
+
+  // ---- BYOL switches ----
+  @Option(names = "--tau", paramLabel = "TAU",
+      description = "BYOL: base EMA rate tau0 (1 = target fixed at its random init).")
+  Double tau;
+
+  @Option(names = "--tau-schedule", paramLabel = "cosine|constant", converter = ScheduleConverter.class,
+      description = "BYOL: tau rises to 1 by a cosine, or stays constant.")
+  ScheduleKind tauSchedule;
+
+  // ---- bookkeeping ----
+  @Option(names = "--log-every", paramLabel = "K", description = "Write metrics every K steps.")
+  Integer logEvery;
+
+  @Option(names = "--checkpoint-every", paramLabel = "M", description = "Checkpoint every M steps.")
+  Integer checkpointEvery;
+
+  @Option(names = "--keep-checkpoints", paramLabel = "N", description = "Checkpoints to keep.")
+  Integer keepCheckpoints;
+
+  @Option(names = "--threads", paramLabel = "T", description = "TF intra-op threads (0 = all cores).")
+  Integer threads;
+
+  @Option(names = "--progress", negatable = true,
+      description = "Progress bar (default: when on a terminal; else log lines).")
+  Boolean progress;
+
+  @Override
+  public Integer call() {
+    Trainer trainer;
+    if (resume) {
+      rejectConfigFlagsOnResume();
+      trainer = Trainer.resume(out, c -> {
+        PretrainConfig.Builder b = c.toBuilder();
+        if (epochs != null) {
+          b.epochs(epochs);
+        }
+        if (steps != null) {
+          b.steps(steps);
+        }
+        return b.build();
+      });
+    } else {
+      trainer = Trainer.create(config(), out);
+    }
+    try (trainer) {
+      if (progress != null) {
+        trainer.progressBar(progress);
+      }
+      PretrainConfig c = trainer.config();
+      System.err.printf("%s on %s, encoder %s (%.1f MFLOP/image), batch %d, %d steps -> %s%n",
+          c.method(), c.dataset(), c.encoder(), trainer.encoderFlopsPerImage() / 1e6,
+          c.batchSize(), trainer.totalSteps(), out);
+      TrainResult r = trainer.train();
+      System.out.printf("steps %d..%d  loss %.4f -> %.4f  collapse std*sqrt(d) %.3f  %.0f img/s%n",
+          r.startStep(), r.endStep(), r.firstLoss(), r.lastLoss(), r.lastCollapseStd(),
+          r.imagesPerSecond());
+      System.out.println("checkpoint " + r.checkpoint());
+    }
+    return 0;
+  }
+
+  /** The preset with every given flag applied, validated. */
+  PretrainConfig config() {
+    PretrainConfig base = Presets.get(preset, method);
+    PretrainConfig.Builder b = base.toBuilder();
+    rejectUnless(method.equals("simsiam"), "SimSiam", opt("--stop-gradient", stopGradient),
+        opt("--predictor", predictor), opt("--predictor-lr", predictorLr),
+        opt("--similarity", similarity), opt("--symmetry", symmetry));
+    rejectUnless(method.equals("byol"), "BYOL", opt("--tau", tau), opt("--tau-schedule", tauSchedule));
+    OptimizerKind opt = optimizer != null ? optimizer : base.optimizer();
+    rejectUnless(opt == OptimizerKind.LARS, "the LARS optimizer", opt("--lars-eta", larsEta));
+    if (method.equals("simsiam")) {
+      SimSiamConfig s = base.simsiam();
+      if (projectorDims != null) s = s.withProjectorDims(projectorDims);
+      if (predictorDims != null) s = s.withPredictorDims(predictorDims);
+      if (headBn != null) s = s.withHeadBn(headBn);
+      if (stopGradient != null) s = s.withStopGradient(stopGradient);
+      if (predictor != null) s = s.withPredictor(predictor);
+      if (similarity != null) s = s.withSimilarity(similarity);
+      if (symmetry != null) s = s.withSymmetry(symmetry);
+      if (predictorLr != null) {
+        if (!predictorLr.equals("fixed") && !predictorLr.equals("decayed")) {
+          throw new UsageException("--predictor-lr must be fixed or decayed, got '" + predictorLr + "'");
+        }
+        s = s.withPredictorFixedLr(predictorLr.equals("fixed"));
+      }
+      b.simsiam(s);
+    } else {
+      ByolConfig y = base.byol();
+      if (projectorDims != null) y = y.withProjectorDims(projectorDims);
+      if (predictorDims != null) y = y.withPredictorDims(predictorDims);
+      if (headBn != null) y = y.withHeadBn(headBn);
+      b.byol(y);
+      if (tau != null) b.tauBase(tau);
+      if (tauSchedule != null) b.tauSchedule(tauSchedule);
+    }
+    if (dataset != null) b.dataset(dataset);
+    if (dataDir != null) b.dataDir(dataDir.toString());
+    if (encoder != null) b.encoder(encoder);
+    if (stem != null) b.stem(stem);
+    if (zeroInitResidual != null) b.zeroInitResidual(zeroInitResidual);
+    if (batchSize != null) b.batchSize(batchSize);
+    if (epochs != null) b.epochs(epochs);
+    if (steps != null) b.steps(steps);
+    if (seed != null) b.seed(seed);
+    if (optimizer != null) b.optimizer(optimizer);
+    if (lr != null) b.baseLr(lr);
+    if (lrScaling != null) b.scaleLrByBatch(lrScaling);
+    if (lrSchedule != null) b.lrSchedule(lrSchedule);
+    if (warmupEpochs != null) b.warmupEpochs(warmupEpochs);
+    if (momentum != null) b.momentum(momentum);
+    if (weightDecay != null) b.weightDecay(weightDecay);
+    if (larsEta != null) b.larsEta(larsEta);
+    if (decayBiasAndBn != null) b.decayBiasAndBn(decayBiasAndBn);
+    if (logEvery != null) b.logEvery(logEvery);
+    if (checkpointEvery != null) b.checkpointEvery(checkpointEvery);
+    if (keepCheckpoints != null) b.keepCheckpoints(keepCheckpoints);
+    if (threads != null) b.threads(threads);
+    return b.build();
+  }
+
+  private void rejectConfigFlagsOnResume() {
+    List<String> given = new ArrayList<>();
+    Object[][] flags = {{"--batch-size", batchSize}, {"--seed", seed}, {"--dataset", dataset},
+        {"--data-dir", dataDir}, {"--encoder", encoder}, {"--stem", stem},
+        {"--optimizer", optimizer}, {"--lr", lr}, {"--weight-decay", weightDecay},
+        {"--projector-dims", projectorDims}, {"--predictor-dims", predictorDims},
+        {"--head-bn", headBn}, {"--stop-gradient", stopGradient}, {"--predictor", predictor},
+        {"--similarity", similarity}, {"--symmetry", symmetry}, {"--tau", tau}};
+    for (Object[] f : flags) {
+      if (f[1] != null) {
+        given.add((String) f[0]);
+      }
+    }
+    if (!given.isEmpty()) {
+      throw new UsageException("--resume continues with the run's saved config; it cannot change "
+          + String.join(", ", given));
+    }
+  }
+
+  private record Given(String flag, Object value) {}
+
+  private static Given opt(String flag, Object value) {
+    return new Given(flag, value);
+  }
+
+  private static void rejectUnless(boolean applies, String what, Given... options) {
+    if (applies) {
+      return;
+    }
+    for (Given g : options) {
+      if (g.value() != null) {
+        throw new UsageException(g.flag() + " applies only to " + what);
+      }
+    }
+  }
+
+  static final class StemConverter extends EnumConverter<ResNet.Stem> {
+    StemConverter() { super(ResNet.Stem.class); }
+  }
+
+  static final class OptimizerConverter extends EnumConverter<OptimizerKind> {
+    OptimizerConverter() { super(OptimizerKind.class); }
+  }
+
+  static final class ScheduleConverter extends EnumConverter<ScheduleKind> {
+    ScheduleConverter() { super(ScheduleKind.class); }
+  }
+
+  static final class HeadBnConverter extends EnumConverter<HeadBn> {
+    HeadBnConverter() { super(HeadBn.class); }
+  }
+
+  static final class PredictorConverter extends EnumConverter<PredictorMode> {
+    PredictorConverter() { super(PredictorMode.class); }
+  }
+
+  static final class SimilarityConverter extends EnumConverter<Similarity> {
+    SimilarityConverter() { super(Similarity.class); }
+  }
+
+  static final class SymmetryConverter extends EnumConverter<Symmetry> {
+    SymmetryConverter() { super(Symmetry.class); }
+  }
+}

@@ -1,0 +1,27 @@
+package io.tfssl.method;
+
+import io.tfssl.nn.Encoder;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A self-supervised method: given augmented views of one batch, its networks and its loss.
+ *
+ * <p>A method states only what its paper states (heads, target branch, loss); the trainer owns
+ * the optimizer, the schedules, the data and the session. Every method builds its online network
+ * under the {@code online} prefix with the encoder at {@code online/encoder}, so the exporter and
+ * the evaluators find it there whatever the method.
+ */
+public interface SslMethod {
+
+  /** Name on the command line ({@code simsiam}, {@code byol}). */
+  String name();
+
+  /** How many augmented views of each image the loss needs (2 for most settings). */
+  int numViews();
+
+  /** Builds the training graph of one step on {@code views} (each [N, H, W, C], normalized). */
+  MethodGraph build(Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed);
+}

@@ -1,0 +1,83 @@
+package io.tfssl.train;
+
+import io.tfssl.augment.Normalization;
+import io.tfssl.data.IdxSource;
+import io.tfssl.data.ImageSource;
+import io.tfssl.data.Split;
+import io.tfssl.method.Byol;
+import io.tfssl.method.SimSiam;
+import io.tfssl.method.SslMethod;
+import io.tfssl.nn.Encoder;
+import io.tfssl.nn.Encoders;
+import io.tfssl.optim.ConstantLr;
+import io.tfssl.optim.Lars;
+import io.tfssl.optim.LearningRateSchedule;
+import io.tfssl.optim.Optimizer;
+import io.tfssl.optim.SgdMomentum;
+import io.tfssl.optim.TauSchedule;
+import io.tfssl.optim.WarmupCosine;
+import java.nio.file.Path;
+
+/** Turns a {@link PretrainConfig} into the objects a run is made of. */
+public final class Components {
+  /** Where Debian's {@code dataset-fashion-mnist} installs the IDX files. */
+  public static final Path FASHION_MNIST_DIR = IdxSource.FASHION_MNIST_DIR;
+  /** The conventional location for MNIST's IDX files (no Debian package ships them). */
+  public static final Path MNIST_DIR = Path.of("/usr/share/datasets/mnist");
+
+  private Components() {}
+
+  public static SslMethod method(PretrainConfig c) {
+    return switch (c.method()) {
+      case "simsiam" -> new SimSiam(c.simsiam());
+      case "byol" -> new Byol(c.byol());
+      default -> throw new IllegalArgumentException("unknown method " + c.method());
+    };
+  }
+
+  /** The encoder, with the stem chosen from the image size when the config leaves it open. */
+  public static Encoder encoder(PretrainConfig c, int imageSize) {
+    return Encoders.create(c.encoder(), c.stem() != null ? c.stem() : Encoders.stemFor(imageSize),
+        c.zeroInitResidual());
+  }
+
+  public static Path dataDir(PretrainConfig c) {
+    if (c.dataDir() != null) {
+      return Path.of(c.dataDir());
+    }
+    return c.dataset().equals("mnist") ? MNIST_DIR : FASHION_MNIST_DIR;
+  }
+
+  /** The dataset's split, read (and validated) from disk. */
+  public static ImageSource source(PretrainConfig c, Split split) {
+    return IdxSource.mnistLike(dataDir(c), split);
+  }
+
+  public static Normalization normalization(PretrainConfig c) {
+    return c.dataset().equals("mnist") ? Normalization.mnist() : Normalization.fashionMnist();
+  }
+
+  public static Optimizer optimizer(PretrainConfig c) {
+    return switch (c.optimizer()) {
+      case SGD -> new SgdMomentum(c.momentum(), c.weightDecay(), c.decayBiasAndBn());
+      case LARS -> new Lars(c.momentum(), c.weightDecay(), c.larsEta());
+    };
+  }
+
+  public static LearningRateSchedule lrSchedule(PretrainConfig c, long totalSteps,
+      long stepsPerEpoch) {
+    double peak = c.peakLr();
+    return switch (c.lrSchedule()) {
+      case COSINE -> new WarmupCosine(peak,
+          Math.min(Math.round(c.warmupEpochs() * stepsPerEpoch), totalSteps - 1), totalSteps);
+      case CONSTANT -> new ConstantLr(peak);
+    };
+  }
+
+  public static TauSchedule tauSchedule(PretrainConfig c, long totalSteps) {
+    return switch (c.tauSchedule()) {
+      case COSINE -> TauSchedule.cosine(c.tauBase(), totalSteps);
+      case CONSTANT -> TauSchedule.constant(c.tauBase());
+    };
+  }
+}

@@ -1,0 +1,132 @@
+package io.tfssl.train;
+
+import io.tfssl.augment.ViewPolicy;
+import io.tfssl.method.ByolConfig;
+import io.tfssl.method.SimSiamConfig;
+import io.tfssl.nn.HeadBn;
+import io.tfssl.nn.ResNet;
+import io.tfssl.train.PretrainConfig.OptimizerKind;
+import io.tfssl.train.PretrainConfig.ScheduleKind;
+import java.util.List;
+
+/**
+ * Named recipes. The paper presets copy the papers' hyperparameters; {@code fmnist-small} is
+ * sized for Fashion-MNIST on two CPU cores.
+ */
+public final class Presets {
+  /** Names accepted by {@link #get}. */
+  public static final List<String> NAMES =
+      List.of("fmnist-small", "simsiam-paper", "simsiam-cifar", "byol-paper");
+
+  private Presets() {}
+
+  /**
+   * The preset {@code name} for {@code method}. A method-specific preset used with the other
+   * method is an error; {@code fmnist-small} has a variant for each method.
+   */
+  public static PretrainConfig get(String name, String method) {
+    if (!PretrainConfig.METHODS.contains(method)) {
+      throw new IllegalArgumentException(
+          "unknown method '" + method + "' (expected one of " + PretrainConfig.METHODS + ")");
+    }
+    return switch (name) {
+      case "fmnist-small" -> method.equals("simsiam") ? fmnistSmallSimSiam() : fmnistSmallByol();
+      case "simsiam-paper" -> only(name, method, "simsiam", simSiamPaper());
+      case "simsiam-cifar" -> only(name, method, "simsiam", simSiamCifar());
+      case "byol-paper" -> only(name, method, "byol", byolPaper());
+      default -> throw new IllegalArgumentException(
+          "unknown preset '" + name + "' (expected one of " + NAMES + ")");
+    };
+  }
+
+  private static PretrainConfig only(String preset, String method, String expected,
+      PretrainConfig config) {
+    if (!method.equals(expected)) {
+      throw new IllegalArgumentException(
+          "preset '" + preset + "' is a " + expected + " recipe; it does not apply to " + method);
+    }
+    return config;
+  }
+
+  private static PretrainConfig.Builder common() {
+    return new PretrainConfig.Builder()
+        .dataset("fashion-mnist").seed(0).stem(null).zeroInitResidual(false)
+        .momentum(0.9).larsEta(1e-3).scaleLrByBatch(true)
+        .lrSchedule(ScheduleKind.COSINE).tauBase(0.996).tauSchedule(ScheduleKind.COSINE)
+        .logEvery(10).checkpointEvery(500).keepCheckpoints(3).threads(0);
+  }
+
+  /**
+   * SimSiam on ImageNet (Chen and He 2021, §3 "Optimizer"): SGD, lr = 0.05·bs/256, momentum 0.9,
+   * weight decay 1e-4, cosine decay, batch 512, 100 epochs, ResNet-50, predictor lr fixed.
+   */
+  public static PretrainConfig simSiamPaper() {
+    return common().method("simsiam").simsiam(SimSiamConfig.paper()).byol(null)
+        .encoder("resnet50").batchSize(512).epochs(100)
+        .optimizer(OptimizerKind.SGD).baseLr(0.05).weightDecay(1e-4).decayBiasAndBn(true)
+        .warmupEpochs(0).view1(ViewPolicy.simsiam()).view2(ViewPolicy.simsiam()).build();
+  }
+
+  /**
+   * SimSiam on CIFAR-10 (Chen and He 2021, App. A): ResNet-18 with the CIFAR stem, 2-layer
+   * projector, lr = 0.03·bs/256, weight decay 5e-4, batch 512, 800 epochs, no blur.
+   */
+  public static PretrainConfig simSiamCifar() {
+    ViewPolicy noBlur = ViewPolicy.simsiam().toBuilder().blurProb(0f).build();
+    return simSiamPaper().toBuilder().simsiam(SimSiamConfig.cifar()).encoder("resnet18")
+        .stem(ResNet.Stem.CIFAR).baseLr(0.03).weightDecay(5e-4).epochs(800)
+        .view1(noBlur).view2(noBlur).build();
+  }
+
+  /**
+   * BYOL on ImageNet (Grill et al. 2020, §3.3 and App. C): LARS (η = 1e-3, biases and BN
+   * excluded), lr = 0.2·bs/256, weight decay 1.5e-6, 10 warmup epochs then cosine, τ₀ = 0.996
+   * increased to 1 by a cosine, batch 4096, 1000 epochs, asymmetric views.
+   */
+  public static PretrainConfig byolPaper() {
+    return common().method("byol").byol(ByolConfig.paper()).simsiam(null)
+        .encoder("resnet50").batchSize(4096).epochs(1000)
+        .optimizer(OptimizerKind.LARS).baseLr(0.2).weightDecay(1.5e-6).decayBiasAndBn(false)
+        .warmupEpochs(10).view1(ViewPolicy.byolView1()).view2(ViewPolicy.byolView2()).build();
+  }
+
+  /**
+   * Views for 28×28 grayscale images: crops down to 20% of the area (most of an 8% crop of a
+   * 28-pixel image is one or two strokes), flips, brightness and contrast jitter, a small blur;
+   * the second view also solarizes sometimes, as BYOL's does.
+   */
+  public static ViewPolicy grayscaleView(boolean second) {
+    return ViewPolicy.builder().cropScale(0.2f, 1f).cropRatio(0.75f, 4f / 3f).flipProb(0.5f)
+        .jitterProb(0.8f).jitter(0.4f, 0.4f, 0f, 0f).grayscaleProb(0f)
+        .blurProb(second ? 0.1f : 0.5f).blurSigma(0.1f, 1.0f).blurKernelFraction(0.1f)
+        .solarizeProb(second ? 0.2f : 0f).solarizeThreshold(0.5f).build();
+  }
+
+  /**
+   * SimSiam for Fashion-MNIST with the {@code small} encoder: heads sized for its 256-d output
+   * (projector 512-512, predictor 128-512 keeping SimSiam's 4× bottleneck), SGD lr 0.05·bs/256
+   * with the CIFAR recipe's weight decay, batch 256.
+   */
+  public static PretrainConfig fmnistSmallSimSiam() {
+    SimSiamConfig heads = new SimSiamConfig(List.of(512, 512), List.of(128, 512),
+        HeadBn.HIDDEN_OUTPUT, true, io.tfssl.method.PredictorMode.MLP,
+        io.tfssl.method.Similarity.COSINE, io.tfssl.method.Symmetry.SYMMETRIC, true);
+    return common().method("simsiam").simsiam(heads).byol(null).encoder("small")
+        .batchSize(256).epochs(10).optimizer(OptimizerKind.SGD).baseLr(0.05).weightDecay(5e-4)
+        .decayBiasAndBn(true).warmupEpochs(0).view1(grayscaleView(false))
+        .view2(grayscaleView(true)).build();
+  }
+
+  /**
+   * BYOL for Fashion-MNIST with the {@code small} encoder: heads 1024-128, LARS with the
+   * small-dataset settings of solo-learn's CIFAR recipe (lr 1.0·bs/256, η 0.02, wd 1e-5), τ₀ 0.99
+   * as BYOL suggests for short runs, one warmup epoch.
+   */
+  public static PretrainConfig fmnistSmallByol() {
+    ByolConfig heads = new ByolConfig(List.of(1024, 128), List.of(1024, 128), HeadBn.HIDDEN);
+    return common().method("byol").byol(heads).simsiam(null).encoder("small")
+        .batchSize(256).epochs(10).optimizer(OptimizerKind.LARS).baseLr(1.0).larsEta(0.02)
+        .weightDecay(1e-5).decayBiasAndBn(false).warmupEpochs(1).tauBase(0.99)
+        .view1(grayscaleView(false)).view2(grayscaleView(true)).build();
+  }
+}

@@ -1,0 +1,201 @@
+package io.tfssl.train;
+
+import io.tfssl.augment.ViewPolicy;
+import io.tfssl.method.ByolConfig;
+import io.tfssl.method.SimSiamConfig;
+import io.tfssl.nn.Encoders;
+import io.tfssl.nn.ResNet;
+import java.util.List;
+
+/**
+ * Everything that defines a pretraining run, so that the same record rebuilds the same graph on
+ * resume (it is stored as {@code config.json} in the run folder). Start from a {@link Presets}
+ * recipe or {@link #builder()} and change what you need.
+ *
+ * @param method {@code simsiam} or {@code byol}
+ * @param simsiam SimSiam's switches (used when method is simsiam)
+ * @param byol BYOL's switches (used when method is byol)
+ * @param encoder {@code small}, {@code resnet18}, {@code resnet34}, {@code resnet50}
+ * @param stem ResNet stem; null chooses from the image size ({@link Encoders#stemFor})
+ * @param zeroInitResidual start every residual branch's last BN at gamma 0
+ * @param dataset {@code fashion-mnist} or {@code mnist}
+ * @param dataDir folder with the dataset's files; null for the default location
+ * @param batchSize images per step (each gives {@code numViews} views)
+ * @param epochs passes over the training set; ignored when {@code steps > 0}
+ * @param steps total optimizer steps; 0 to derive from epochs
+ * @param seed seeds initialization, data order and augmentation
+ * @param optimizer SGD with momentum (SimSiam) or LARS (BYOL)
+ * @param baseLr learning rate before batch scaling
+ * @param scaleLrByBatch use lr = baseLr·batchSize/256 (Goyal et al. 2017), as both papers do
+ * @param momentum optimizer momentum
+ * @param weightDecay L2 weight decay
+ * @param larsEta LARS trust coefficient η
+ * @param decayBiasAndBn whether SGD also decays biases and BN parameters (PyTorch's SGD does)
+ * @param warmupEpochs linear warmup length in epochs (BYOL: 10)
+ * @param lrSchedule cosine decay or constant
+ * @param tauBase BYOL's τ₀
+ * @param tauSchedule cosine increase of τ to 1 (BYOL §3.2) or constant
+ * @param view1 augmentation of the first view
+ * @param view2 augmentation of the second view (and of views 3, 4 alternately)
+ * @param logEvery write metrics every this many steps
+ * @param checkpointEvery checkpoint every this many steps (and always at the end)
+ * @param keepCheckpoints how many checkpoints to keep
+ * @param threads TensorFlow intra-op threads; 0 lets TF use every core
+ */
+public record PretrainConfig(
+    String method,
+    SimSiamConfig simsiam,
+    ByolConfig byol,
+    String encoder,
+    ResNet.Stem stem,
+    boolean zeroInitResidual,
+    String dataset,
+    String dataDir,
+    int batchSize,
+    int epochs,
+    long steps,
+    long seed,
+    OptimizerKind optimizer,
+    double baseLr,
+    boolean scaleLrByBatch,
+    double momentum,
+    double weightDecay,
+    double larsEta,
+    boolean decayBiasAndBn,
+    double warmupEpochs,
+    ScheduleKind lrSchedule,
+    double tauBase,
+    ScheduleKind tauSchedule,
+    ViewPolicy view1,
+    ViewPolicy view2,
+    int logEvery,
+    int checkpointEvery,
+    int keepCheckpoints,
+    int threads) {
+
+  /** Methods this engine trains. */
+  public static final List<String> METHODS = List.of("simsiam", "byol");
+  /** Datasets the engine reads (IDX format). */
+  public static final List<String> DATASETS = List.of("fashion-mnist", "mnist");
+
+  /** Which optimizer updates the online network. */
+  public enum OptimizerKind { SGD, LARS }
+
+  /** How a scheduled value moves over the run. */
+  public enum ScheduleKind { COSINE, CONSTANT }
+
+  public PretrainConfig {
+    require(METHODS.contains(method), "unknown method '" + method + "' (expected one of " + METHODS + ")");
+    require(Encoders.NAMES.contains(encoder),
+        "unknown encoder '" + encoder + "' (expected one of " + Encoders.NAMES + ")");
+    require(DATASETS.contains(dataset),
+        "unknown dataset '" + dataset + "' (expected one of " + DATASETS + ")");
+    require(method.equals("simsiam") ? simsiam != null : byol != null,
+        "the " + method + " settings are missing");
+    if (method.equals("simsiam")) {
+      simsiam.validate();
+    } else {
+      byol.validate();
+    }
+    require(batchSize > 0, "batch size must be positive, got " + batchSize);
+    require(steps > 0 || epochs > 0, "give a positive number of epochs or steps");
+    require(steps >= 0 && epochs >= 0, "epochs and steps cannot be negative");
+    require(baseLr > 0 && Double.isFinite(baseLr), "learning rate must be positive, got " + baseLr);
+    require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got " + momentum);
+    require(weightDecay >= 0, "weight decay cannot be negative, got " + weightDecay);
+    require(larsEta > 0, "LARS eta must be positive, got " + larsEta);
+    require(warmupEpochs >= 0, "warmup cannot be negative, got " + warmupEpochs);
+    require(tauBase >= 0 && tauBase <= 1, "tau must be in [0, 1], got " + tauBase);
+    require(logEvery > 0, "--log-every must be positive, got " + logEvery);
+    require(checkpointEvery > 0, "--checkpoint-every must be positive, got " + checkpointEvery);
+    require(keepCheckpoints > 0, "--keep-checkpoints must be positive, got " + keepCheckpoints);
+    require(threads >= 0, "threads cannot be negative, got " + threads);
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  /** The learning rate actually used at the peak of the schedule. */
+  public double peakLr() {
+    return scaleLrByBatch ? baseLr * batchSize / 256.0 : baseLr;
+  }
+
+  /** A builder starting from this config. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** A builder with the {@code fmnist-small} SimSiam recipe as its starting point. */
+  public static Builder builder() {
+    return Presets.get("fmnist-small", "simsiam").toBuilder();
+  }
+
+  /** Fluent changes to a config; {@link #build()} validates. */
+  public static final class Builder {
+    private String method; private SimSiamConfig simsiam; private ByolConfig byol;
+    private String encoder; private ResNet.Stem stem; private boolean zeroInitResidual;
+    private String dataset; private String dataDir; private int batchSize; private int epochs;
+    private long steps; private long seed; private OptimizerKind optimizer; private double baseLr;
+    private boolean scaleLrByBatch; private double momentum; private double weightDecay;
+    private double larsEta; private boolean decayBiasAndBn; private double warmupEpochs;
+    private ScheduleKind lrSchedule; private double tauBase; private ScheduleKind tauSchedule;
+    private ViewPolicy view1; private ViewPolicy view2; private int logEvery;
+    private int checkpointEvery; private int keepCheckpoints; private int threads;
+
+    Builder(PretrainConfig c) {
+      method = c.method; simsiam = c.simsiam; byol = c.byol; encoder = c.encoder; stem = c.stem;
+      zeroInitResidual = c.zeroInitResidual; dataset = c.dataset; dataDir = c.dataDir;
+      batchSize = c.batchSize; epochs = c.epochs; steps = c.steps; seed = c.seed;
+      optimizer = c.optimizer; baseLr = c.baseLr; scaleLrByBatch = c.scaleLrByBatch;
+      momentum = c.momentum; weightDecay = c.weightDecay; larsEta = c.larsEta;
+      decayBiasAndBn = c.decayBiasAndBn; warmupEpochs = c.warmupEpochs; lrSchedule = c.lrSchedule;
+      tauBase = c.tauBase; tauSchedule = c.tauSchedule; view1 = c.view1; view2 = c.view2;
+      logEvery = c.logEvery; checkpointEvery = c.checkpointEvery;
+      keepCheckpoints = c.keepCheckpoints; threads = c.threads;
+    }
+
+    Builder() {}
+
+    public Builder method(String v) { method = v; return this; }
+    public Builder simsiam(SimSiamConfig v) { simsiam = v; return this; }
+    public Builder byol(ByolConfig v) { byol = v; return this; }
+    public Builder encoder(String v) { encoder = v; return this; }
+    public Builder stem(ResNet.Stem v) { stem = v; return this; }
+    public Builder zeroInitResidual(boolean v) { zeroInitResidual = v; return this; }
+    public Builder dataset(String v) { dataset = v; return this; }
+    public Builder dataDir(String v) { dataDir = v; return this; }
+    public Builder batchSize(int v) { batchSize = v; return this; }
+    /** Sets the run length in epochs (and clears a step count). */
+    public Builder epochs(int v) { epochs = v; steps = 0; return this; }
+    /** Sets the run length in steps (it wins over epochs). */
+    public Builder steps(long v) { steps = v; return this; }
+    public Builder seed(long v) { seed = v; return this; }
+    public Builder optimizer(OptimizerKind v) { optimizer = v; return this; }
+    public Builder baseLr(double v) { baseLr = v; return this; }
+    public Builder scaleLrByBatch(boolean v) { scaleLrByBatch = v; return this; }
+    public Builder momentum(double v) { momentum = v; return this; }
+    public Builder weightDecay(double v) { weightDecay = v; return this; }
+    public Builder larsEta(double v) { larsEta = v; return this; }
+    public Builder decayBiasAndBn(boolean v) { decayBiasAndBn = v; return this; }
+    public Builder warmupEpochs(double v) { warmupEpochs = v; return this; }
+    public Builder lrSchedule(ScheduleKind v) { lrSchedule = v; return this; }
+    public Builder tauBase(double v) { tauBase = v; return this; }
+    public Builder tauSchedule(ScheduleKind v) { tauSchedule = v; return this; }
+    public Builder view1(ViewPolicy v) { view1 = v; return this; }
+    public Builder view2(ViewPolicy v) { view2 = v; return this; }
+    public Builder logEvery(int v) { logEvery = v; return this; }
+    public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+    public Builder keepCheckpoints(int v) { keepCheckpoints = v; return this; }
+    public Builder threads(int v) { threads = v; return this; }
+
+    public PretrainConfig build() {
+      return new PretrainConfig(method, simsiam, byol, encoder, stem, zeroInitResidual, dataset,
+          dataDir, batchSize, epochs, steps, seed, optimizer, baseLr, scaleLrByBatch, momentum,
+          weightDecay, larsEta, decayBiasAndBn, warmupEpochs, lrSchedule, tauBase, tauSchedule,
+          view1, view2, logEvery, checkpointEvery, keepCheckpoints, threads);
+    }
+  }
+}

@@ -1,0 +1,268 @@
+package io.tfssl.train;
+
+import io.tfssl.data.BatchIterator;
+import io.tfssl.data.Batch;
+import io.tfssl.data.Dataset;
+import io.tfssl.data.ImageSource;
+import io.tfssl.data.Split;
+import io.tfssl.nn.Encoder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GPUOptions;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * Owns a pretraining run: the graph (built once), the session, the data stream, metrics,
+ * checkpoints and progress.
+ *
+ * <pre>{@code
+ * PretrainConfig config = Presets.get("fmnist-small", "simsiam").toBuilder().epochs(1).build();
+ * try (Trainer trainer = Trainer.create(config, Path.of("runs/s1"))) {
+ *   TrainResult result = trainer.train();
+ * }
+ * try (Trainer trainer = Trainer.resume(Path.of("runs/s1"))) { trainer.train(); }
+ * }</pre>
+ */
+public final class Trainer implements AutoCloseable {
+  private final PretrainConfig config;
+  private final RunFolder run;
+  private final Graph graph;
+  private final Session session;
+  private final TrainingGraph step;
+  private final Dataset dataset;
+  private final long totalSteps;
+  private final long flopsPerImage;
+  private final Checkpoints checkpoints;
+  private final boolean hasTarget;
+  private boolean progressBar = System.console() != null;
+  private PrintStream log = System.err;
+
+  private Trainer(PretrainConfig config, Path runDir, boolean resume) {
+    this.config = config;
+    this.run = new RunFolder(runDir);
+    ImageSource source = Components.source(config, Split.TRAIN);
+    this.dataset = Dataset.from(source).shuffle(config.seed()).batch(config.batchSize(), true)
+        .repeat().prefetch(2);
+    long perEpoch = dataset.batchesPerEpoch();
+    this.totalSteps = config.steps() > 0 ? config.steps() : (long) config.epochs() * perEpoch;
+    Encoder encoder = Components.encoder(config, source.height());
+    this.flopsPerImage = encoder.forwardFlops(source.height(), source.width(), source.channels());
+    this.checkpoints = run.checkpoints(config.keepCheckpoints());
+    this.graph = new Graph();
+    try {
+      this.step = TrainingGraph.fromConfig(graph, config,
+          new long[] {source.height(), source.width(), source.channels()}, totalSteps, perEpoch);
+      this.hasTarget = step.tau() != null;
+      this.session = new Session(graph, sessionConfig(config.threads()));
+      if (resume) {
+        checkpoints.restoreLatest(session);
+      } else {
+        session.initialize();
+      }
+    } catch (RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts a new run in {@code runDir}. Refuses a folder that already holds a checkpoint, so a
+   * finished run is never overwritten by accident: resume it instead.
+   */
+  public static Trainer create(PretrainConfig config, Path runDir) {
+    RunFolder run = new RunFolder(runDir);
+    if (Files.exists(run.checkpointDir().resolve("latest"))) {
+      throw new IllegalArgumentException(runDir + " already holds a run; resume it (--resume) or"
+          + " choose another output folder");
+    }
+    checkWritable(runDir);
+    Trainer trainer = new Trainer(config, runDir, false);
+    run.writeConfig(config);
+    return trainer;
+  }
+
+  /** Continues the run in {@code runDir} from its latest checkpoint, with its saved config. */
+  public static Trainer resume(Path runDir) {
+    return resume(runDir, UnaryOperator.identity());
+  }
+
+  /**
+   * Continues a run with a changed config, typically a longer run ({@code c ->
+   * c.toBuilder().epochs(20).build()}). Changing anything that shapes the graph (method, heads,
+   * encoder) makes the restore fail.
+   */
+  public static Trainer resume(Path runDir, UnaryOperator<PretrainConfig> change) {
+    RunFolder run = new RunFolder(runDir);
+    PretrainConfig config = change.apply(run.readConfig());
+    if (run.checkpoints(config.keepCheckpoints()).latest().isEmpty()) {
+      throw new IllegalArgumentException("no checkpoint to resume from in " + run.checkpointDir());
+    }
+    run.writeConfig(config);
+    return new Trainer(config, runDir, true);
+  }
+
+  /** Show a progress bar (default: when attached to a terminal) instead of log lines. */
+  public Trainer progressBar(boolean enabled) {
+    this.progressBar = enabled;
+    return this;
+  }
+
+  /** Where log lines and warnings go (default standard error). */
+  public Trainer log(PrintStream stream) {
+    this.log = stream;
+    return this;
+  }
+
+  public PretrainConfig config() {
+    return config;
+  }
+
+  public long totalSteps() {
+    return totalSteps;
+  }
+
+  /** Forward FLOPs of the encoder for one image. */
+  public long encoderFlopsPerImage() {
+    return flopsPerImage;
+  }
+
+  public Session session() {
+    return session;
+  }
+
+  public TrainingGraph graph() {
+    return step;
+  }
+
+  /** The global step stored in the session's variables. */
+  public long globalStep() {
+    try (Result r = session.runner().fetch(step.globalStep()).run()) {
+      return ((TInt64) r.get(0)).getObject();
+    }
+  }
+
+  /** Trains up to the configured number of steps, checkpointing as configured and at the end. */
+  public TrainResult train() {
+    return trainUntil(totalSteps);
+  }
+
+  /** Trains up to global step {@code endStep} (at most the configured total). */
+  public TrainResult trainUntil(long endStep) {
+    long end = Math.min(endStep, totalSteps);
+    long start = globalStep();
+    long perEpoch = dataset.batchesPerEpoch();
+    double firstLoss = Double.NaN;
+    double lastLoss = Double.NaN;
+    double lastCollapse = Double.NaN;
+    Path lastCheckpoint = checkpoints.latest().orElse(null);
+    long t0 = System.nanoTime();
+    long windowStart = t0;
+    long windowSteps = 0;
+    try (BatchIterator batches = dataset.iterator(start);
+        MetricsLog metrics = new MetricsLog(run.metricsFile());
+        TensorBoardWriter board = new TensorBoardWriter(run.dir());
+        Progress progress = new Progress(progressBar, log, config.method(), start, totalSteps)) {
+      for (long s = start; s < end; s++) {
+        boolean logNow = (s + 1) % config.logEvery() == 0 || s + 1 == end;
+        double loss;
+        Map<String, Object> record = null;
+        try (Batch batch = batches.next()) {
+          Session.Runner runner = session.runner().feed(step.images(), batch.images())
+              .addTarget(step.trainStep()).fetch(step.loss());
+          if (logNow) {
+            runner.fetch(step.learningRate()).fetch(step.collapseStd());
+            if (hasTarget) {
+              runner.fetch(step.tau());
+            }
+          }
+          try (Result r = runner.run()) {
+            loss = ((TFloat32) r.get(0)).getFloat();
+            if (!Double.isFinite(loss)) {
+              throw new IllegalStateException("loss is " + loss + " at step " + s
+                  + "; stopping (the last good checkpoint is kept). Lower the learning rate?");
+            }
+            if (logNow) {
+              record = new LinkedHashMap<>();
+              record.put("step", s + 1);
+              record.put("epoch", (double) (s + 1) / perEpoch);
+              record.put("loss", loss);
+              record.put("lr", (double) ((TFloat32) r.get(1)).getFloat());
+              lastCollapse = ((TFloat32) r.get(2)).getFloat();
+              record.put("collapse_std", lastCollapse);
+              if (hasTarget) {
+                record.put("tau", (double) ((TFloat32) r.get(3)).getFloat());
+              }
+            }
+          }
+        }
+        if (Double.isNaN(firstLoss)) {
+          firstLoss = loss;
+        }
+        lastLoss = loss;
+        windowSteps++;
+        if (record != null) {
+          long now = System.nanoTime();
+          double imagesPerSecond = windowSteps * config.batchSize() / ((now - windowStart) / 1e9);
+          windowStart = now;
+          windowSteps = 0;
+          record.put("images_per_sec", imagesPerSecond);
+          record.put("time", Instant.now().toString());
+          metrics.write(record);
+          Map<String, Number> scalars = new LinkedHashMap<>();
+          record.forEach((k, v) -> {
+            if (v instanceof Number n && !k.equals("step")) {
+              scalars.put(k, n);
+            }
+          });
+          board.scalars(s + 1, scalars);
+          progress.logged(s + 1, record);
+        }
+        progress.stepped(s + 1, loss);
+        if ((s + 1) % config.checkpointEvery() == 0 || s + 1 == end) {
+          lastCheckpoint = checkpoints.save(session, s + 1);
+        }
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double ips = end > start ? (end - start) * config.batchSize() / seconds : 0;
+    return new TrainResult(start, Math.max(start, end), firstLoss, lastLoss, lastCollapse,
+        lastCheckpoint, ips);
+  }
+
+  private static ConfigProto sessionConfig(int threads) {
+    ConfigProto.Builder b = ConfigProto.newBuilder()
+        .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true));
+    if (threads > 0) {
+      b.setIntraOpParallelismThreads(threads);
+    }
+    return b.build();
+  }
+
+  private static void checkWritable(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Path probe = Files.createTempFile(dir, ".write-test", "");
+      Files.delete(probe);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write to " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}

@@ -1,0 +1,178 @@
+package io.tfssl.train;
+
+import io.tfssl.augment.Augmenter;
+import io.tfssl.augment.Normalization;
+import io.tfssl.augment.ViewPolicy;
+import io.tfssl.eval.CollapseMonitor;
+import io.tfssl.method.MethodGraph;
+import io.tfssl.method.SslMethod;
+import io.tfssl.nn.Encoder;
+import io.tfssl.nn.Param;
+import io.tfssl.optim.LearningRateSchedule;
+import io.tfssl.optim.Optimizer;
+import io.tfssl.optim.ParamGrad;
+import io.tfssl.optim.TauSchedule;
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint8;
+
+/**
+ * The static graph of one training step, built once:
+ *
+ * <pre>
+ * uint8 batch ─► view_i = augment(policy_i, batch, seed = (run seed, step·V + i))
+ *            ─► method: online / target networks, loss
+ *            ─► gradients over the explicit trainable list ─► optimizer update (lr from the step)
+ *            ─► after it: target EMA (τ from the step), BN statistics ─► global_step += 1
+ * </pre>
+ *
+ * Everything that varies with the step (learning rate, τ, augmentation seeds) is computed in the
+ * graph from {@code global_step}, which is saved with the checkpoint, so a resumed run repeats.
+ */
+public final class TrainingGraph {
+  private final Graph graph;
+  private final Placeholder<TUint8> images;
+  private final Variable<TInt64> globalStep;
+  private final Operand<TFloat32> loss;
+  private final Operand<TFloat32> learningRate;
+  private final Operand<TFloat32> tau;
+  private final Operand<TFloat32> collapseStd;
+  private final Op trainStep;
+  private final MethodGraph methodGraph;
+
+  /**
+   * @param graph an empty graph that this object fills
+   * @param imageShape [H, W, C] of the uint8 input
+   * @param totalSteps the run length, for the schedules
+   */
+  public TrainingGraph(Graph graph, SslMethod method, Encoder encoder, long[] imageShape,
+      Normalization normalization, List<ViewPolicy> policies, long seed,
+      Optimizer optimizer, LearningRateSchedule lrSchedule, double fixedLr,
+      TauSchedule tauSchedule) {
+    this.graph = graph;
+    Ops tf = Ops.create(graph);
+    globalStep = tf.withName("global_step").variable(tf.constant(0L));
+    Operand<TInt64> step = tf.withName("step").identity(globalStep);
+    int h = (int) imageShape[0];
+    int w = (int) imageShape[1];
+    images = tf.withName("images").placeholder(TUint8.class,
+        Placeholder.shape(Shape.of(-1, h, w, imageShape[2])));
+
+    int numViews = method.numViews();
+    List<Operand<TFloat32>> views = new ArrayList<>();
+    for (int i = 0; i < numViews; i++) {
+      Ops viewOps = tf.withSubScope("view" + (i + 1));
+      // Per-step, per-view stateless seed: (run seed, step·V + i).
+      Operand<TInt64> counter = viewOps.math.add(viewOps.math.mul(step, viewOps.constant((long) numViews)),
+          viewOps.constant((long) i));
+      Operand<TInt64> viewSeed = viewOps.stack(List.of(viewOps.constant(seed), counter));
+      ViewPolicy policy = policies.get(i % policies.size());
+      views.add(Augmenter.view(viewOps, images, viewSeed, policy, h, w, normalization));
+    }
+
+    methodGraph = method.build(tf, encoder, views, seed);
+    loss = methodGraph.loss();
+
+    Ops optOps = tf.withSubScope("optimizer");
+    learningRate = optOps.withName("learning_rate").identity(lrSchedule.at(optOps, step));
+    Operand<TFloat32> constantLr = optOps.constant((float) fixedLr);
+    // Gradients over the explicit trainable list: Optimizer.minimize would differentiate w.r.t.
+    // every variable, BN moving statistics included, and fail (TFJAVA_NOTES §2).
+    List<Param> trainable = methodGraph.trainable();
+    Output<?>[] xs = trainable.stream().map(p -> p.variable().asOutput()).toArray(Output[]::new);
+    Output<?>[] grads = Gradients.of(graph, loss, xs);
+    List<ParamGrad> paramGrads = new ArrayList<>();
+    for (int i = 0; i < xs.length; i++) {
+      Param p = trainable.get(i);
+      if (Gradients.isAbsent(grads[i])) {
+        throw new IllegalStateException("no gradient reaches trainable parameter " + p.name());
+      }
+      @SuppressWarnings("unchecked")
+      Output<TFloat32> g = (Output<TFloat32>) grads[i];
+      Operand<TFloat32> lr = methodGraph.fixedLrParams().contains(p.name()) ? constantLr : learningRate;
+      paramGrads.add(new ParamGrad(p, g, lr));
+    }
+    Op update = optimizer.apply(optOps, paramGrads, "update");
+
+    List<Op> afterUpdate = new ArrayList<>(methodGraph.stateUpdates());
+    afterUpdate.add(update);
+    if (methodGraph.target().isPresent()) {
+      Ops emaOps = tf.withSubScope("target_ema");
+      tau = emaOps.withName("tau").identity(tauSchedule.at(emaOps, step));
+      // The EMA reads θ after the optimizer has written it: control dependency on the update.
+      Ops after = emaOps.withControlDependencies(List.of(update));
+      afterUpdate.add(methodGraph.target().get().update(after, tau));
+    } else {
+      tau = null;
+    }
+    Ops last = tf.withControlDependencies(afterUpdate);
+    Op increment = last.assignAdd(globalStep, last.constant(1L));
+    trainStep = tf.withControlDependencies(List.of(increment)).withName("train_step").noOp();
+    collapseStd = tf.withSubScope("monitor").withName("collapse_std")
+        .identity(CollapseMonitor.stdTimesSqrtDim(tf.withSubScope("monitor"), methodGraph.projection()));
+  }
+
+  /**
+   * The training graph a {@link PretrainConfig} describes, for images of {@code imageShape}
+   * ([H, W, C]) and a run of {@code totalSteps} steps of which {@code stepsPerEpoch} make an epoch.
+   */
+  public static TrainingGraph fromConfig(Graph graph, PretrainConfig config, long[] imageShape,
+      long totalSteps, long stepsPerEpoch) {
+    return new TrainingGraph(graph, Components.method(config),
+        Components.encoder(config, (int) imageShape[0]), imageShape,
+        Components.normalization(config), List.of(config.view1(), config.view2()), config.seed(),
+        Components.optimizer(config), Components.lrSchedule(config, totalSteps, stepsPerEpoch),
+        config.peakLr(), Components.tauSchedule(config, totalSteps));
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  /** The uint8 batch to feed, [N, H, W, C]. */
+  public Placeholder<TUint8> images() {
+    return images;
+  }
+
+  public Variable<TInt64> globalStep() {
+    return globalStep;
+  }
+
+  /** The loss of the fed batch, before the update. */
+  public Operand<TFloat32> loss() {
+    return loss;
+  }
+
+  public Operand<TFloat32> learningRate() {
+    return learningRate;
+  }
+
+  /** BYOL's τ at this step, or null for methods without a target network. */
+  public Operand<TFloat32> tau() {
+    return tau;
+  }
+
+  /** std·√d of the l2-normalized projector output of view 1 (SimSiam Fig. 2). */
+  public Operand<TFloat32> collapseStd() {
+    return collapseStd;
+  }
+
+  /** Run it to take one step: update, EMA, BN statistics, step increment. */
+  public Op trainStep() {
+    return trainStep;
+  }
+
+  public MethodGraph methodGraph() {
+    return methodGraph;
+  }
+}

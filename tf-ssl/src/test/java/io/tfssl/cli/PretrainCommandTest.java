@@ -1,0 +1,88 @@
+package io.tfssl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** Bad command lines give one clear line and exit code 2, never a stack trace. */
+class PretrainCommandTest {
+  @TempDir Path dir;
+
+  private record Run(int code, String err) {}
+
+  private Run run(String... args) {
+    CommandLine cli = TfSsl.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+    cli.setOut(new PrintWriter(new StringWriter()));
+    int code = cli.execute(args);
+    return new Run(code, err.toString());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "--method mocov9 | unknown method 'mocov9'",
+      "--batch-size 0 | batch size must be positive",
+      "--batch-size -3 | batch size must be positive",
+      "--epochs 0 | positive number of epochs or steps",
+      "--encoder vgg | unknown encoder 'vgg'",
+      "--preset nope | unknown preset 'nope'",
+      "--method byol --preset simsiam-paper | does not apply to byol",
+      "--method simsiam --tau 0.99 | --tau applies only to BYOL",
+      "--method byol --no-stop-gradient | --stop-gradient applies only to SimSiam",
+      "--method byol --predictor none | --predictor applies only to SimSiam",
+      "--method simsiam --lars-eta 0.001 | --lars-eta applies only to the LARS optimizer",
+      "--head-bn some | 'some' is not one of none, hidden, hidden-output, all",
+      "--lr -1 | learning rate must be positive",
+      "--method byol --tau 1.5 | tau must be in [0, 1]",
+      "--predictor-dims 16,32 | predictor's output width",
+      "--data-dir /nonexistent/fmnist | /nonexistent/fmnist",
+      "--batch-size x | 'x'",
+      "--no-such-flag | Unknown option"})
+  void badValuesExitWithCode2(String args, String expected) {
+    String[] argv = (args.trim() + " --out " + dir.resolve("r")).split("\\s+");
+    String[] full = new String[argv.length + 1];
+    full[0] = "pretrain";
+    System.arraycopy(argv, 0, full, 1, argv.length);
+    Run r = run(full);
+    assertEquals(2, r.code(), "exit code for: " + args + "\n" + r.err());
+    assertTrue(r.err().contains(expected), "message for " + args + " was: " + r.err());
+    assertFalse(r.err().contains("\tat "), "stack trace printed: " + r.err());
+  }
+
+  @Test
+  void missingOutIsAUsageError() {
+    Run r = run("pretrain", "--method", "simsiam");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--out"), r.err());
+  }
+
+  @Test
+  void resumeWithoutACheckpointIsAClearError() {
+    Run r = run("pretrain", "--resume", "--out", dir.resolve("empty").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("not a tf-ssl run folder"), r.err());
+  }
+
+  @Test
+  void helpDocumentsEveryFlag() {
+    CommandLine cli = TfSsl.commandLine();
+    StringWriter out = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    assertEquals(0, cli.execute("pretrain", "--help"));
+    for (CommandLine.Model.OptionSpec o : cli.getSubcommands().get("pretrain").getCommandSpec().options()) {
+      assertTrue(o.description().length > 0 && !o.description()[0].isBlank(),
+          "undocumented option " + o.longestName());
+      assertTrue(out.toString().contains(o.longestName().replace("--", "")), o.longestName());
+    }
+  }
+}
