@@ -16,9 +16,13 @@ import org.tensorflow.types.TUint8;
  * derived from it by hashing ({@link SubSeeds}).
  *
  * <p>Pipeline (BYOL Appendix B order; deepmind-research {@code byol/utils/augmentations.py}):
- * random resized crop (reads the uint8 batch, emits float) → scale to [0,1] → horizontal flip → colour jitter
- * (random order) → grayscale → Gaussian blur → solarise → clip to [0,1] → normalise →
- * {@code StopGradient}. Ops whose probability is 0 are not put in the graph at all.
+ * random resized crop (reads the uint8 batch, emits float) → scale to [0,1] → horizontal flip
+ * → colour jitter (random order) → grayscale → Gaussian blur → solarise → clip to [0,1] →
+ * normalise → {@code StopGradient}. Ops whose probability is 0 are not put in the graph at all.
+ *
+ * <p>Cost: everything is batch-wise; per-sample choices use row-wise {@code Select} or
+ * {@code DynamicPartition}/{@code DynamicStitch}, never per-sample graph branches. The graph is
+ * built once; each step only feeds new bytes and a new seed.
  *
  * <p>The output is wrapped in {@code StopGradient}: TF Java's C++ gradient builder fails on random
  * ops in a gradient path (see TFJAVA_NOTES, Trap B), and augmentation needs no gradient.

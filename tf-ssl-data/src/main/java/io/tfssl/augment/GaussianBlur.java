@@ -1,11 +1,12 @@
 package io.tfssl.augment;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Sum;
-import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
@@ -14,13 +15,14 @@ import org.tensorflow.types.TInt64;
  * SimCLR Appendix A).
  *
  * <p>How: the separable 1-D kernel {@code w_j ∝ exp(-j² / 2σ²)}, {@code j = -r..r}, is built per
- * sample ({@code [N, k]}); samples that are not blurred are taken unchanged from the input
- * by a {@code SelectV2} (the conv runs on the whole batch either way).
- * The batch is laid out as one image with {@code N*C} channels ({@code [N,H,W,C] -> [1,H,W,N*C]}),
+ * sample ({@code [N, k]}). When {@code p < 1} only the chosen samples are blurred
+ * ({@code DynamicPartition} / {@code DynamicStitch}); the others are exact copies. The batch is
+ * laid out as one image with {@code N*C} channels ({@code [N,H,W,C] -> [1,H,W,N*C]}),
  * so one {@code DepthwiseConv2dNative} with a {@code [k,1,N*C,1]} filter and one with
  * {@code [1,k,N*C,1]} blur every sample with its own sigma.
  *
- * <p>Padding: reflect ({@code MirrorPad REFLECT}, then VALID convolutions), so a constant image
+ * <p>Padding: reflect (as {@code MirrorPad REFLECT}, done by two {@code Gather}s; then VALID
+ * convolutions), so a constant image
  * stays constant and borders are not darkened. BYOL's JAX code uses zero ('SAME') padding, which
  * darkens borders; torchvision's {@code GaussianBlur} reflects, as here.
  *
@@ -37,7 +39,7 @@ public final class GaussianBlur {
   }
 
   /**
-   * Blurs each image of {@code x} ([N,H,W,C], static H, W, C &ge; 2) with probability
+   * Blurs each image of {@code x} ([N,H,W,C], static H, W, C; H, W &ge; 2) with probability
    * {@code prob} and sigma {@code ~ U[sigmaMin, sigmaMax]} (in pixels).
    */
   public static Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x, Operand<TInt64> seed,
@@ -53,17 +55,38 @@ public final class GaussianBlur {
       return x;
     }
     int r = Math.min(kernelRadius(h, kernelFraction), kernelRadius(w, kernelFraction));
-    int k = 2 * r + 1;
-    Operand<TFloat32> u = PerSample.uniform(tf, seed, PerSample.batchSize(tf, x), 2);
+    Operand<TInt32> n = PerSample.batchSize(tf, x);
+    Operand<TFloat32> u = PerSample.uniform(tf, seed, n, 2);
     Operand<TFloat32> sigma = PerSample.lerp(tf, PerSample.column(tf, u, 1), sigmaMin, sigmaMax);
+    if (prob >= 1f) {
+      return blurAll(tf, x, sigma, h, w, c, r);
+    }
+    // only the chosen samples are blurred: partition them out, blur, stitch back (exact copies
+    // for the others; saves most of the work for BYOL view 2, p = 0.1)
+    Operand<TInt32> chosen = tf.dtypes.cast(PerSample.coin(tf, PerSample.column(tf, u, 0), prob), TInt32.class);
+    Operand<TInt32> index = tf.range(tf.constant(0), n, tf.constant(1));
+    List<Operand<TFloat32>> xs = new ArrayList<>();
+    List<Operand<TInt32>> ids = new ArrayList<>();
+    tf.dynamicPartition(x, chosen, 2L).forEach(xs::add);
+    tf.dynamicPartition(index, chosen, 2L).forEach(ids::add);
+    Operand<TFloat32> sig = tf.dynamicPartition(sigma, chosen, 2L).outputs().get(1);
+    Operand<TFloat32> blurred = blurAll(tf, xs.get(1), sig, h, w, c, r);
+    return tf.dynamicStitch(ids, List.of(xs.get(0), blurred));
+  }
+
+  /** Blurs every image of {@code x} ([M,H,W,C], M may be 0) with its own sigma ({@code [M]}). */
+  private static Operand<TFloat32> blurAll(Ops tf, Operand<TFloat32> x, Operand<TFloat32> sigma,
+      long h, long w, long c, int r) {
+    int k = 2 * r + 1;
     Operand<TFloat32> kernel = kernels(tf, sigma, r);
 
-    // [N,H,W,C] -> [H,W,N,C] -> [1,H,W,N*C]
+    // [M,H,W,C] -> [H,W,M,C] -> [1,H,W,M*C]
     Operand<TFloat32> t = tf.reshape(tf.linalg.transpose(x, tf.constant(new int[] {1, 2, 0, 3})),
         tf.constant(new long[] {1, h, w, -1}));
-    t = tf.mirrorPad(t, tf.constant(new int[][] {{0, 0}, {r, r}, {r, r}, {0, 0}}), "REFLECT");
+    t = tf.gather(t, tf.constant(reflectIndex(h, r)), tf.constant(1));
+    t = tf.gather(t, tf.constant(reflectIndex(w, r)), tf.constant(2));
 
-    // per-sample kernels [N,k] -> per-channel [N*C, k] -> [k, N*C]
+    // per-sample kernels [M,k] -> per-channel [M*C, k] -> [k, M*C]
     Operand<TFloat32> perChannel = kernel;
     if (c > 1) {
       perChannel = tf.reshape(
@@ -77,15 +100,28 @@ public final class GaussianBlur {
     t = tf.nn.depthwiseConv2dNative(t, fv, strides, "VALID");
     t = tf.nn.depthwiseConv2dNative(t, fh, strides, "VALID");
 
-    // [1,H,W,N*C] -> [H,W,N,C] -> [N,H,W,C]
+    // [1,H,W,M*C] -> [H,W,M,C] -> [M,H,W,C]
     t = tf.reshape(t, tf.constant(new long[] {h, w, -1, c}));
-    Operand<TFloat32> blurred = tf.linalg.transpose(t, tf.constant(new int[] {2, 0, 1, 3}));
-    if (prob >= 1f) {
-      return blurred;
+    return tf.linalg.transpose(t, tf.constant(new int[] {2, 0, 1, 3}));
+  }
+
+  /**
+   * Source rows of a reflect-padded axis ({@code MirrorPad REFLECT}: {@code r..1, 0..n-1,
+   * n-2..n-1-r}). Padding by {@code Gather} instead of {@code MirrorPad} because MirrorPad rejects
+   * a tensor with an empty axis (an empty sub-batch here), even where that axis is not padded.
+   */
+  static int[] reflectIndex(long n, int r) {
+    int[] idx = new int[(int) n + 2 * r];
+    for (int i = 0; i < idx.length; i++) {
+      int j = i - r;
+      if (j < 0) {
+        j = -j;
+      } else if (j >= n) {
+        j = (int) (2 * n - 2 - j);
+      }
+      idx[i] = j;
     }
-    // a select (not a delta kernel) so unblurred samples are bit-exact copies
-    Operand<TBool> apply = PerSample.perImage(tf, PerSample.coin(tf, PerSample.column(tf, u, 0), prob));
-    return tf.select(apply, blurred, x);
+    return idx;
   }
 
   /** {@code [N, 2r+1]} normalised 1-D Gaussian kernels for per-sample sigmas {@code [N]}. */

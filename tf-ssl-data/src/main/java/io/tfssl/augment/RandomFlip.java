@@ -2,16 +2,16 @@ package io.tfssl.augment;
 
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 /**
  * Per-sample horizontal flip (BYOL Appendix B: "random horizontal flip", p = 0.5).
  *
- * <p>Why: cheap invariance every SSL recipe uses. Implemented as one {@code SelectV2} between the
- * batch and its mirror ({@code Reverse} on the W axis), the condition shaped {@code [N,1,1,1]} so
- * it broadcasts over H, W, C.
+ * <p>Why: cheap invariance every SSL recipe uses. Implemented as one row-wise {@code Select}
+ * between the batch and its mirror ({@code Reverse} on the W axis) with a {@code [N]} condition
+ * ({@code SelectV2} with a {@code [N,1,1,1]} condition would broadcast correctly too, but was
+ * measured about 10x slower on CPU than the v1 {@code Select} with a vector condition).
  */
 public final class RandomFlip {
   private RandomFlip() {}
@@ -27,7 +27,6 @@ public final class RandomFlip {
       return flipped;
     }
     Operand<TFloat32> u = PerSample.column(tf, PerSample.uniform(tf, seed, PerSample.batchSize(tf, x), 1), 0);
-    Operand<TBool> doFlip = PerSample.perImage(tf, PerSample.coin(tf, u, prob));
-    return tf.select(doFlip, flipped, x);
+    return PerSample.selectRows(tf, PerSample.coin(tf, u, prob), flipped, x);
   }
 }

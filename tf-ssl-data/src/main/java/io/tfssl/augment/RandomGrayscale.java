@@ -1,9 +1,9 @@
 package io.tfssl.augment;
 
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Sum;
-import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -26,15 +26,13 @@ public final class RandomGrayscale {
     if (prob <= 0f || PerSample.staticHwc(x)[2] != 3) {
       return x;
     }
-    Operand<TFloat32> gray = luma(tf, x); // [N,H,W,1], broadcast by SelectV2 to 3 channels
-    Operand<TBool> cond;
+    Operand<TFloat32> g = luma(tf, x);
+    Operand<TFloat32> gray = tf.concat(List.of(g, g, g), tf.constant(3));
     if (prob >= 1f) {
-      cond = tf.constant(true);
-    } else {
-      Operand<TFloat32> u = PerSample.column(tf, PerSample.uniform(tf, seed, PerSample.batchSize(tf, x), 1), 0);
-      cond = PerSample.perImage(tf, PerSample.coin(tf, u, prob));
+      return gray;
     }
-    return tf.select(cond, gray, x);
+    Operand<TFloat32> u = PerSample.column(tf, PerSample.uniform(tf, seed, PerSample.batchSize(tf, x), 1), 0);
+    return PerSample.selectRows(tf, PerSample.coin(tf, u, prob), gray, x);
   }
 
   /** {@code [N,H,W,1]} weighted channel sum of an RGB batch. */

@@ -63,8 +63,10 @@ public final class RandomResizedCrop {
     Operand<TFloat32> h = tf.math.minimum(tf.math.sqrt(tf.math.div(s, r)), one);
     Operand<TFloat32> y1 = tf.math.mul(PerSample.column(tf, u, 2), tf.math.sub(one, h));
     Operand<TFloat32> x1 = tf.math.mul(PerSample.column(tf, u, 3), tf.math.sub(one, w));
-    return tf.stack(List.of(y1, x1, tf.math.add(y1, h), tf.math.add(x1, w)),
-        org.tensorflow.op.core.Stack.axis(1L));
+    // min(., 1): a y2 of 1.0000001 from rounding would make CropAndResize extrapolate (zeros)
+    Operand<TFloat32> y2 = tf.math.minimum(tf.math.add(y1, h), one);
+    Operand<TFloat32> x2 = tf.math.minimum(tf.math.add(x1, w), one);
+    return tf.stack(List.of(y1, x1, y2, x2), org.tensorflow.op.core.Stack.axis(1L));
   }
 
   private static Operand<TFloat32> fullBoxes(Ops tf, Operand<TInt32> n) {

@@ -23,11 +23,11 @@ public final class Solarize {
       return x;
     }
     Operand<TBool> high = tf.math.greaterEqual(x, tf.constant(threshold));
-    Operand<TBool> cond = high;
-    if (prob < 1f) {
-      Operand<TFloat32> u = PerSample.column(tf, PerSample.uniform(tf, seed, PerSample.batchSize(tf, x), 1), 0);
-      cond = tf.math.logicalAnd(PerSample.perImage(tf, PerSample.coin(tf, u, prob)), high);
+    Operand<TFloat32> solarized = PerSample.selectRows(tf, high, tf.math.sub(tf.constant(1f), x), x);
+    if (prob >= 1f) {
+      return solarized;
     }
-    return tf.select(cond, tf.math.sub(tf.constant(1f), x), x);
+    Operand<TFloat32> u = PerSample.column(tf, PerSample.uniform(tf, seed, PerSample.batchSize(tf, x), 1), 0);
+    return PerSample.selectRows(tf, PerSample.coin(tf, u, prob), solarized, x);
   }
 }

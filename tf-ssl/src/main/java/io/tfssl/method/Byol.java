@@ -77,7 +77,8 @@ public final class Byol implements SslMethod {
         regression(lossOps, q.get(0), zTarget.get(1)),
         regression(lossOps, q.get(1), zTarget.get(0)));
     return new MethodGraph(lossOps.withName("total").identity(loss), online.params(), Set.of(),
-        online.statisticsUpdates(), z.get(0), Optional.of(new TargetEma(online, target)));
+        online.statisticsUpdates(), z.get(0), Optional.of(new TargetEma(online, target)),
+        online.flops(), target.flops());
   }
 
   /** ‖q̄ − z̄'‖² = 2 − 2·cos(q, z') (Eq. 2), averaged over the batch. */

@@ -19,6 +19,9 @@ import org.tensorflow.types.TFloat32;
  * @param projection the online projector output z of the first view, watched by the collapse
  *     monitor (SimSiam Fig. 2)
  * @param target the EMA target of BYOL-style methods, updated after the optimizer step
+ * @param trainedFlops forward FLOPs per image through the networks that get gradients, summed
+ *     over all views (encoder, projector, predictor)
+ * @param frozenFlops forward FLOPs per image through networks that get none (BYOL's target)
  */
 public record MethodGraph(
     Operand<TFloat32> loss,
@@ -26,11 +29,22 @@ public record MethodGraph(
     Set<String> fixedLrParams,
     List<Op> stateUpdates,
     Operand<TFloat32> projection,
-    Optional<TargetEma> target) {
+    Optional<TargetEma> target,
+    long trainedFlops,
+    long frozenFlops) {
 
   public MethodGraph {
     trainable = List.copyOf(trainable);
     fixedLrParams = Set.copyOf(fixedLrParams);
     stateUpdates = List.copyOf(stateUpdates);
+  }
+
+  /**
+   * FLOPs of one training step per input image: the backward pass costs about twice the forward
+   * (one product for the input gradient, one for the weight gradient), so 3× the trained forward
+   * plus the gradient-free forward.
+   */
+  public long stepFlops() {
+    return 3 * trainedFlops + frozenFlops;
   }
 }

@@ -89,7 +89,8 @@ public final class SimSiam implements SslMethod {
       }
     }
     return new MethodGraph(lossOps.withName("total").identity(loss), online.params(), fixedLr,
-        online.statisticsUpdates(), z.get(0), Optional.empty());
+        online.statisticsUpdates(), z.get(0), Optional.empty(), online.flops(),
+        fixedPredictor.flops());
   }
 
   /** D(p, sg(z)): THE STOP-GRADIENT. With it off (Table/Fig. 2, "w/o stop-grad") the net collapses. */

@@ -1,0 +1,75 @@
+package io.tfssl.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tfssl.TinyConfigs;
+import io.tfssl.data.IdxSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A run stopped after a checkpoint and resumed produces the same losses, step for step, as an
+ * uninterrupted run: weights, optimizer slots, BYOL's target, the global step (hence lr, τ and
+ * the augmentation seeds) and the data order all come back.
+ */
+class ResumeTest {
+  @TempDir Path tmp;
+
+  @BeforeEach
+  void needsFashionMnist() {
+    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
+        "needs Debian's dataset-fashion-mnist");
+  }
+
+  private static List<Double> losses(Path run) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    List<Double> out = new ArrayList<>();
+    for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+      out.add(json.readTree(line).get("loss").asDouble());
+    }
+    return out;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"simsiam", "byol"})
+  void resumedRunRepeatsTheUninterruptedOne(String method) throws Exception {
+    PretrainConfig config = TinyConfigs.pretrain(method, 6).toBuilder().checkpointEvery(3).build();
+    Path straight = tmp.resolve("straight");
+    try (Trainer t = Trainer.create(config, straight)) {
+      t.progressBar(false).train();
+    }
+    Path interrupted = tmp.resolve("interrupted");
+    try (Trainer t = Trainer.create(config, interrupted)) {
+      t.progressBar(false).trainUntil(3);
+    }
+    try (Trainer t = Trainer.resume(interrupted)) {
+      assertEquals(3, t.globalStep());
+      TrainResult r = t.progressBar(false).train();
+      assertEquals(3, r.startStep());
+      assertEquals(6, r.endStep());
+    }
+    assertEquals(losses(straight), losses(interrupted));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"simsiam"})
+  void aFinishedRunIsNotOverwritten(String method) {
+    PretrainConfig config = TinyConfigs.pretrain(method, 2);
+    Path run = tmp.resolve("done");
+    try (Trainer t = Trainer.create(config, run)) {
+      t.progressBar(false).train();
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Trainer.create(config, run));
+    assertEquals(true, e.getMessage().contains("resume"), e.getMessage());
+  }
+}
