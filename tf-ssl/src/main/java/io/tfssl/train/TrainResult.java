@@ -1,5 +1,6 @@
 package io.tfssl.train;
 
+import io.tfssl.eval.CollapseMonitor;
 import java.nio.file.Path;
 
 /**
@@ -14,4 +15,10 @@ import java.nio.file.Path;
  * @param imagesPerSecond mean training throughput of this call (images, not views)
  */
 public record TrainResult(long startStep, long endStep, double firstLoss, double lastLoss,
-    double lastCollapseStd, Path checkpoint, double imagesPerSecond) {}
+    double lastCollapseStd, Path checkpoint, double imagesPerSecond) {
+
+  /** Whether the collapse monitor ended below {@link CollapseMonitor#COLLAPSED_BELOW}. */
+  public boolean collapsed() {
+    return CollapseMonitor.collapsed(lastCollapseStd);
+  }
+}

@@ -5,6 +5,7 @@ import io.tfssl.data.Batch;
 import io.tfssl.data.Dataset;
 import io.tfssl.data.ImageSource;
 import io.tfssl.data.Split;
+import io.tfssl.eval.CollapseMonitor;
 import io.tfssl.nn.Encoder;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -166,6 +167,7 @@ public final class Trainer implements AutoCloseable {
     double firstLoss = Double.NaN;
     double lastLoss = Double.NaN;
     double lastCollapse = Double.NaN;
+    boolean warnedCollapse = false;
     Path lastCheckpoint = checkpoints.latest().orElse(null);
     long t0 = System.nanoTime();
     long windowStart = t0;
@@ -201,6 +203,15 @@ public final class Trainer implements AutoCloseable {
               record.put("lr", (double) ((TFloat32) r.get(1)).getFloat());
               lastCollapse = ((TFloat32) r.get(2)).getFloat();
               record.put("collapse_std", lastCollapse);
+              if (CollapseMonitor.collapsed(lastCollapse)) {
+                record.put("collapsed", true);
+                if (!warnedCollapse) {
+                  warnedCollapse = true;
+                  log.printf("warning: step %d: collapse monitor std*sqrt(d) = %.3f < %.1f: the"
+                      + " representation looks collapsed (SimSiam, Fig. 2)%n", s + 1, lastCollapse,
+                      CollapseMonitor.COLLAPSED_BELOW);
+                }
+              }
               if (hasTarget) {
                 record.put("tau", (double) ((TFloat32) r.get(3)).getFloat());
               }
