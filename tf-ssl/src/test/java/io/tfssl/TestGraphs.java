@@ -26,29 +26,15 @@ public final class TestGraphs {
    * without passing through a StopGradient op: i.e. whether a gradient path exists.
    */
   public static boolean reachableWithoutStopGradient(Operand<?> from, GraphOperation target) {
-    Deque<GraphOperation> todo = new ArrayDeque<>();
-    Set<String> seen = new HashSet<>();
-    todo.push((GraphOperation) from.op());
-    while (!todo.isEmpty()) {
-      GraphOperation op = todo.pop();
-      if (!seen.add(op.name())) {
-        continue;
-      }
-      if (op.name().equals(target.name())) {
-        return true;
-      }
-      if (op.type().equals("StopGradient")) {
-        continue;
-      }
-      for (int i = 0; i < op.numInputs(); i++) {
-        todo.push((GraphOperation) op.input(i).op());
-      }
-    }
-    return false;
+    return reachable(from, target, true);
   }
 
   /** Whether {@code target} feeds {@code from} at all (stop-gradients included). */
   public static boolean feeds(Operand<?> from, GraphOperation target) {
+    return reachable(from, target, false);
+  }
+
+  private static boolean reachable(Operand<?> from, GraphOperation target, boolean stopAtSg) {
     Deque<GraphOperation> todo = new ArrayDeque<>();
     Set<String> seen = new HashSet<>();
     todo.push((GraphOperation) from.op());
@@ -59,6 +45,9 @@ public final class TestGraphs {
       }
       if (op.name().equals(target.name())) {
         return true;
+      }
+      if (stopAtSg && op.type().equals("StopGradient")) {
+        continue;
       }
       for (int i = 0; i < op.numInputs(); i++) {
         todo.push((GraphOperation) op.input(i).op());
