@@ -11,6 +11,8 @@ import java.util.Objects;
  * the calls does not matter: the pipeline is always
  * source &rarr; shuffle &rarr; batch &rarr; repeat &rarr; prefetch, which is the only order
  * that makes sense for training (batches never straddle epochs, every epoch is reshuffled).
+ * The images of a batch may be read on several threads ({@link #parallelism(int)}), which
+ * changes nothing in the result.
  *
  * <p>Everything a batch contains is a pure function of its global index {@code k}: epoch
  * {@code k / batchesPerEpoch()}, position {@code k % batchesPerEpoch()} in that epoch's order.
@@ -35,9 +37,11 @@ public final class Dataset {
     private final boolean dropRemainder;
     private final boolean repeated;
     private final int prefetchDepth;
+    /** Threads that read the images of one batch; 0 means "choose from the source" (see {@link #parallelism()}). */
+    private final int parallelism;
 
     private Dataset(ImageSource source, boolean shuffled, long seed, int batchSize, boolean dropRemainder,
-                    boolean repeated, int prefetchDepth) {
+                    boolean repeated, int prefetchDepth, int parallelism) {
         this.source = source;
         this.shuffled = shuffled;
         this.seed = seed;
@@ -45,6 +49,7 @@ public final class Dataset {
         this.dropRemainder = dropRemainder;
         this.repeated = repeated;
         this.prefetchDepth = prefetchDepth;
+        this.parallelism = parallelism;
     }
 
     /**
@@ -64,7 +69,7 @@ public final class Dataset {
             throw new IllegalArgumentException("source " + source.name() + " has invalid image shape "
                     + source.height() + "x" + source.width() + "x" + source.channels());
         }
-        return new Dataset(source, false, 0, 0, false, false, 0);
+        return new Dataset(source, false, 0, 0, false, false, 0, 0);
     }
 
     /**
@@ -81,7 +86,7 @@ public final class Dataset {
      * @return the shuffled pipeline
      */
     public Dataset shuffle(long seed) {
-        return new Dataset(source, true, seed, batchSize, dropRemainder, repeated, prefetchDepth);
+        return new Dataset(source, true, seed, batchSize, dropRemainder, repeated, prefetchDepth, parallelism);
     }
 
     /**
@@ -108,7 +113,7 @@ public final class Dataset {
             throw new IllegalArgumentException("batch size " + n + " with " + source.imageBytes()
                     + "-byte images of " + source.name() + " exceeds 2 GB per batch");
         }
-        return new Dataset(source, shuffled, seed, n, dropRemainder, repeated, prefetchDepth);
+        return new Dataset(source, shuffled, seed, n, dropRemainder, repeated, prefetchDepth, parallelism);
     }
 
     /**
@@ -118,7 +123,7 @@ public final class Dataset {
      * @return the repeating pipeline
      */
     public Dataset repeat() {
-        return new Dataset(source, shuffled, seed, batchSize, dropRemainder, true, prefetchDepth);
+        return new Dataset(source, shuffled, seed, batchSize, dropRemainder, true, prefetchDepth, parallelism);
     }
 
     /**
@@ -134,7 +139,48 @@ public final class Dataset {
         if (depth < 0) {
             throw new IllegalArgumentException("prefetch depth must be >= 0, got " + depth);
         }
-        return new Dataset(source, shuffled, seed, batchSize, dropRemainder, repeated, depth);
+        return new Dataset(source, shuffled, seed, batchSize, dropRemainder, repeated, depth, parallelism);
+    }
+
+    /**
+     * Reads the images of each batch on {@code threads} threads: the thread building the batch
+     * (the prefetch thread, or the caller of {@code next()}) plus {@code threads - 1} pool
+     * threads owned by the iterator and stopped by its {@code close()}. The batches are
+     * byte-for-byte the same for any thread count, and a failing image is reported as with
+     * one thread (the earliest in the batch).
+     *
+     * <p>Why: decoding a JPEG costs about a millisecond, so an {@link EncodedImageSource}
+     * (image folders, TFRecord files) read on one thread starves the training step. By default
+     * such sources use {@link Runtime#availableProcessors()} threads, and every other source
+     * (IDX and other in-memory arrays, where reading an image is a short copy that a thread
+     * hand-off would only slow down) uses 1. The source's {@code readImage} and {@code label}
+     * are then called concurrently, which {@link ImageSource} requires implementations to
+     * allow. Combine with {@link #prefetch} so decoding also overlaps the training step.
+     *
+     * @param threads threads per batch, {@code >= 1}; more than the batch size are not used
+     * @return the pipeline with that parallelism
+     * @throws IllegalArgumentException if {@code threads < 1}
+     */
+    public Dataset parallelism(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("parallelism must be >= 1 thread, got " + threads);
+        }
+        return new Dataset(source, shuffled, seed, batchSize, dropRemainder, repeated, prefetchDepth, threads);
+    }
+
+    /**
+     * The number of threads that read the images of a batch: the value given to
+     * {@link #parallelism(int)}, else {@link Runtime#availableProcessors()} for an
+     * {@link EncodedImageSource} and 1 for any other source. Iterators use at most the batch
+     * size.
+     *
+     * @return threads per batch, at least 1
+     */
+    public int parallelism() {
+        if (parallelism > 0) {
+            return parallelism;
+        }
+        return source instanceof EncodedImageSource ? Runtime.getRuntime().availableProcessors() : 1;
     }
 
     /**
@@ -176,7 +222,8 @@ public final class Dataset {
      *
      * @param startBatch the first global batch index to yield, {@code >= 0}; without
      *                   {@link #repeat} at most {@link #batchesPerEpoch()} (which yields nothing)
-     * @return the iterator; it owns a background thread if {@link #prefetch} depth is positive
+     * @return the iterator; it owns a background thread if {@link #prefetch} depth is positive,
+     *         and a pool of decoding threads if {@link #parallelism()} is above 1
      * @throws IllegalArgumentException if {@code startBatch} is negative or past the single epoch
      * @throws IllegalStateException    if {@link #batch} has not been called
      */
@@ -190,10 +237,11 @@ public final class Dataset {
                     + perEpoch + " batches of " + source.name() + "; call repeat() for endless epochs");
         }
         long end = repeated ? Long.MAX_VALUE : perEpoch;
-        BatchAssembler assembler = new BatchAssembler(source, batchSize, perEpoch, shuffled, seed);
-        return prefetchDepth > 0
+        BatchAssembler assembler = new BatchAssembler(source, batchSize, perEpoch, shuffled, seed, parallelism());
+        BatchIterator it = prefetchDepth > 0
                 ? new PrefetchBatchIterator(assembler, source.name(), startBatch, end, prefetchDepth)
                 : new DirectBatchIterator(assembler, source.name(), startBatch, end);
+        return assembler.threads() > 1 ? new ClosingBatchIterator(it, assembler) : it;
     }
 
     private void requireBatched() {
@@ -207,6 +255,7 @@ public final class Dataset {
     public String toString() {
         return "Dataset[" + source.name() + (shuffled ? ", shuffle(" + seed + ")" : "")
                 + (batchSize > 0 ? ", batch(" + batchSize + ", " + dropRemainder + ")" : "")
-                + (repeated ? ", repeat()" : "") + (prefetchDepth > 0 ? ", prefetch(" + prefetchDepth + ")" : "") + "]";
+                + (repeated ? ", repeat()" : "") + (prefetchDepth > 0 ? ", prefetch(" + prefetchDepth + ")" : "")
+                + (parallelism > 0 ? ", parallelism(" + parallelism + ")" : "") + "]";
     }
 }

@@ -63,12 +63,25 @@ public final class PretrainCommand implements Callable<Integer> {
   Long seed;
 
   // ---- data and encoder ----
-  @Option(names = "--dataset", paramLabel = "fashion-mnist|mnist", description = "Training data.")
+  @Option(names = "--dataset", paramLabel = "NAME",
+      description = "Training data: fashion-mnist (default), mnist, cifar10, cifar100, stl10, "
+          + "folder (root/<class>/*.jpg|png), tfrecord (ImageNet Example layout).")
   String dataset;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Folder with the IDX files (default /usr/share/datasets/fashion-mnist).")
+      description = "Folder with the dataset's files (default /usr/share/datasets/<name>; "
+          + "Fashion-MNIST: /usr/share/datasets/fashion-mnist).")
   Path dataDir;
+
+  @Option(names = "--image-size", paramLabel = "PX",
+      description = "Side of the augmented views, and of decoded folder/TFRecord images "
+          + "(default: the dataset's own size; 96 for folder/tfrecord).")
+  Integer imageSize;
+
+  @Option(names = "--skip-bad-images", negatable = true,
+      description = "Skip undecodable images of a folder or TFRecord (counted and reported) "
+          + "instead of stopping.")
+  Boolean skipBadImages;
 
   @Option(names = "--encoder", paramLabel = "small|resnet18|resnet34|resnet50",
       description = "Backbone.")
@@ -246,6 +259,8 @@ public final class PretrainCommand implements Callable<Integer> {
     }
     if (dataset != null) b.dataset(dataset);
     if (dataDir != null) b.dataDir(dataDir.toString());
+    if (imageSize != null) b.imageSize(imageSize);
+    if (skipBadImages != null) b.skipBadImages(skipBadImages);
     if (encoder != null) b.encoder(encoder);
     if (stem != null) b.stem(stem);
     if (zeroInitResidual != null) b.zeroInitResidual(zeroInitResidual);
@@ -272,7 +287,7 @@ public final class PretrainCommand implements Callable<Integer> {
   private void rejectConfigFlagsOnResume() {
     List<String> given = new ArrayList<>();
     Object[][] flags = {{"--batch-size", batchSize}, {"--seed", seed}, {"--dataset", dataset},
-        {"--data-dir", dataDir}, {"--encoder", encoder}, {"--stem", stem},
+        {"--data-dir", dataDir}, {"--image-size", imageSize}, {"--encoder", encoder}, {"--stem", stem},
         {"--optimizer", optimizer}, {"--lr", lr}, {"--weight-decay", weightDecay},
         {"--projector-dims", projectorDims}, {"--predictor-dims", predictorDims},
         {"--head-bn", headBn}, {"--stop-gradient", stopGradient}, {"--predictor", predictor},

@@ -1,7 +1,7 @@
 package io.tfssl.train;
 
 import io.tfssl.augment.Normalization;
-import io.tfssl.data.IdxSource;
+import io.tfssl.data.Datasets;
 import io.tfssl.data.ImageSource;
 import io.tfssl.data.Split;
 import io.tfssl.method.Byol;
@@ -20,11 +20,6 @@ import java.nio.file.Path;
 
 /** Turns a {@link PretrainConfig} into the objects a run is made of. */
 public final class Components {
-  /** Where Debian's {@code dataset-fashion-mnist} installs the IDX files. */
-  public static final Path FASHION_MNIST_DIR = IdxSource.FASHION_MNIST_DIR;
-  /** The conventional location for MNIST's IDX files (no Debian package ships them). */
-  public static final Path MNIST_DIR = Path.of("/usr/share/datasets/mnist");
-
   private Components() {}
 
   public static SslMethod method(PretrainConfig c) {
@@ -42,19 +37,30 @@ public final class Components {
   }
 
   public static Path dataDir(PretrainConfig c) {
-    if (c.dataDir() != null) {
-      return Path.of(c.dataDir());
-    }
-    return c.dataset().equals("mnist") ? MNIST_DIR : FASHION_MNIST_DIR;
+    return c.dataDir() != null ? Path.of(c.dataDir()) : Datasets.defaultDir(c.dataset());
   }
 
-  /** The dataset's split, read (and validated) from disk. */
+  public static Datasets.Options dataOptions(PretrainConfig c) {
+    return new Datasets.Options(c.imageSize(), c.skipBadImages());
+  }
+
+  /** The images pretraining reads (STL-10: train + unlabeled), opened and validated. */
+  public static ImageSource pretrainingSource(PretrainConfig c) {
+    return Datasets.pretraining(c.dataset(), dataDir(c), dataOptions(c));
+  }
+
+  /** A labeled split of the run's dataset. */
   public static ImageSource source(PretrainConfig c, Split split) {
-    return IdxSource.mnistLike(dataDir(c), split);
+    return Datasets.open(c.dataset(), dataDir(c), split, dataOptions(c));
   }
 
   public static Normalization normalization(PretrainConfig c) {
-    return c.dataset().equals("mnist") ? Normalization.mnist() : Normalization.fashionMnist();
+    return Datasets.normalization(c.dataset());
+  }
+
+  /** The side of the augmented views: the config's image size, else the input's height. */
+  public static int viewSize(PretrainConfig c, long[] imageShape) {
+    return c.imageSize() > 0 ? c.imageSize() : (int) imageShape[0];
   }
 
   public static Optimizer optimizer(PretrainConfig c) {

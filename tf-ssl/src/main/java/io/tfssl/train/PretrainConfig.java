@@ -1,6 +1,7 @@
 package io.tfssl.train;
 
 import io.tfssl.augment.ViewPolicy;
+import io.tfssl.data.Datasets;
 import io.tfssl.method.ByolConfig;
 import io.tfssl.method.SimSiamConfig;
 import io.tfssl.nn.Encoders;
@@ -18,8 +19,11 @@ import java.util.List;
  * @param encoder {@code small}, {@code resnet18}, {@code resnet34}, {@code resnet50}
  * @param stem ResNet stem; null chooses from the image size ({@link Encoders#stemFor})
  * @param zeroInitResidual start every residual branch's last BN at gamma 0
- * @param dataset {@code fashion-mnist} or {@code mnist}
+ * @param dataset one of {@link Datasets#NAMES}
  * @param dataDir folder with the dataset's files; null for the default location
+ * @param imageSize side of the augmented views (and of decoded folder/TFRecord images); 0 for
+ *     the dataset's own size (folder/TFRecord: {@link Datasets#DEFAULT_ENCODED_SIZE})
+ * @param skipBadImages skip and count undecodable images of folders and TFRecords
  * @param batchSize images per step (each gives {@code numViews} views)
  * @param epochs passes over the training set; ignored when {@code steps > 0}
  * @param steps total optimizer steps; 0 to derive from epochs
@@ -51,6 +55,8 @@ public record PretrainConfig(
     boolean zeroInitResidual,
     String dataset,
     String dataDir,
+    int imageSize,
+    boolean skipBadImages,
     int batchSize,
     int epochs,
     long steps,
@@ -75,8 +81,8 @@ public record PretrainConfig(
 
   /** Methods this engine trains. */
   public static final List<String> METHODS = List.of("simsiam", "byol");
-  /** Datasets the engine reads (IDX format). */
-  public static final List<String> DATASETS = List.of("fashion-mnist", "mnist");
+  /** Datasets the engine reads. */
+  public static final List<String> DATASETS = Datasets.NAMES;
 
   /** Which optimizer updates the online network. */
   public enum OptimizerKind { SGD, LARS }
@@ -97,6 +103,7 @@ public record PretrainConfig(
     } else {
       byol.validate();
     }
+    require(imageSize >= 0, "image size cannot be negative, got " + imageSize);
     require(batchSize > 0, "batch size must be positive, got " + batchSize);
     require(steps > 0 || epochs > 0, "give a positive number of epochs or steps");
     require(steps >= 0 && epochs >= 0, "epochs and steps cannot be negative");
@@ -137,7 +144,8 @@ public record PretrainConfig(
   public static final class Builder {
     private String method; private SimSiamConfig simsiam; private ByolConfig byol;
     private String encoder; private ResNet.Stem stem; private boolean zeroInitResidual;
-    private String dataset; private String dataDir; private int batchSize; private int epochs;
+    private String dataset; private String dataDir; private int imageSize;
+    private boolean skipBadImages; private int batchSize; private int epochs;
     private long steps; private long seed; private OptimizerKind optimizer; private double baseLr;
     private boolean scaleLrByBatch; private double momentum; private double weightDecay;
     private double larsEta; private boolean decayBiasAndBn; private double warmupEpochs;
@@ -148,6 +156,7 @@ public record PretrainConfig(
     Builder(PretrainConfig c) {
       method = c.method; simsiam = c.simsiam; byol = c.byol; encoder = c.encoder; stem = c.stem;
       zeroInitResidual = c.zeroInitResidual; dataset = c.dataset; dataDir = c.dataDir;
+      imageSize = c.imageSize; skipBadImages = c.skipBadImages;
       batchSize = c.batchSize; epochs = c.epochs; steps = c.steps; seed = c.seed;
       optimizer = c.optimizer; baseLr = c.baseLr; scaleLrByBatch = c.scaleLrByBatch;
       momentum = c.momentum; weightDecay = c.weightDecay; larsEta = c.larsEta;
@@ -167,6 +176,8 @@ public record PretrainConfig(
     public Builder zeroInitResidual(boolean v) { zeroInitResidual = v; return this; }
     public Builder dataset(String v) { dataset = v; return this; }
     public Builder dataDir(String v) { dataDir = v; return this; }
+    public Builder imageSize(int v) { imageSize = v; return this; }
+    public Builder skipBadImages(boolean v) { skipBadImages = v; return this; }
     public Builder batchSize(int v) { batchSize = v; return this; }
     /** Sets the run length in epochs (and clears a step count). */
     public Builder epochs(int v) { epochs = v; steps = 0; return this; }
@@ -193,7 +204,7 @@ public record PretrainConfig(
 
     public PretrainConfig build() {
       return new PretrainConfig(method, simsiam, byol, encoder, stem, zeroInitResidual, dataset,
-          dataDir, batchSize, epochs, steps, seed, optimizer, baseLr, scaleLrByBatch, momentum,
+          dataDir, imageSize, skipBadImages, batchSize, epochs, steps, seed, optimizer, baseLr, scaleLrByBatch, momentum,
           weightDecay, larsEta, decayBiasAndBn, warmupEpochs, lrSchedule, tauBase, tauSchedule,
           view1, view2, logEvery, checkpointEvery, keepCheckpoints, threads);
     }

@@ -4,7 +4,6 @@ import io.tfssl.data.BatchIterator;
 import io.tfssl.data.Batch;
 import io.tfssl.data.Dataset;
 import io.tfssl.data.ImageSource;
-import io.tfssl.data.Split;
 import io.tfssl.eval.CollapseMonitor;
 import io.tfssl.nn.Encoder;
 import java.io.IOException;
@@ -53,18 +52,19 @@ public final class Trainer implements AutoCloseable {
   private Trainer(PretrainConfig config, Path runDir, boolean resume) {
     this.config = config;
     this.run = new RunFolder(runDir);
-    ImageSource source = Components.source(config, Split.TRAIN);
+    ImageSource source = Components.pretrainingSource(config);
     this.dataset = Dataset.from(source).shuffle(config.seed()).batch(config.batchSize(), true)
         .repeat().prefetch(2);
     long perEpoch = dataset.batchesPerEpoch();
     this.totalSteps = config.steps() > 0 ? config.steps() : (long) config.epochs() * perEpoch;
-    Encoder encoder = Components.encoder(config, source.height());
-    this.flopsPerImage = encoder.forwardFlops(source.height(), source.width(), source.channels());
+    long[] shape = {source.height(), source.width(), source.channels()};
+    int viewSize = Components.viewSize(config, shape);
+    Encoder encoder = Components.encoder(config, viewSize);
+    this.flopsPerImage = encoder.forwardFlops(viewSize, viewSize, source.channels());
     this.checkpoints = run.checkpoints(config.keepCheckpoints());
     this.graph = new Graph();
     try {
-      this.step = TrainingGraph.fromConfig(graph, config,
-          new long[] {source.height(), source.width(), source.channels()}, totalSteps, perEpoch);
+      this.step = TrainingGraph.fromConfig(graph, config, shape, totalSteps, perEpoch);
       this.hasTarget = step.tau() != null;
       this.session = new Session(graph, sessionConfig(config.threads()));
       if (resume) {

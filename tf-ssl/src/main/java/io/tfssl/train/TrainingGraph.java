@@ -59,6 +59,18 @@ public final class TrainingGraph {
       Normalization normalization, List<ViewPolicy> policies, long seed,
       Optimizer optimizer, LearningRateSchedule lrSchedule, double fixedLr,
       TauSchedule tauSchedule) {
+    this(graph, method, encoder, imageShape, (int) imageShape[0], normalization, policies, seed,
+        optimizer, lrSchedule, fixedLr, tauSchedule);
+  }
+
+  /**
+   * As above, with views cropped and resized to {@code viewSize}×{@code viewSize} whatever the
+   * input size (for example STL-10's 96-pixel images trained at 64).
+   */
+  public TrainingGraph(Graph graph, SslMethod method, Encoder encoder, long[] imageShape,
+      int viewSize, Normalization normalization, List<ViewPolicy> policies, long seed,
+      Optimizer optimizer, LearningRateSchedule lrSchedule, double fixedLr,
+      TauSchedule tauSchedule) {
     this.graph = graph;
     Ops tf = Ops.create(graph);
     globalStep = tf.withName("global_step").variable(tf.constant(0L));
@@ -77,7 +89,8 @@ public final class TrainingGraph {
           viewOps.constant((long) i));
       Operand<TInt64> viewSeed = viewOps.stack(List.of(viewOps.constant(seed), counter));
       ViewPolicy policy = policies.get(i % policies.size());
-      views.add(Augmenter.view(viewOps, images, viewSeed, policy, h, w, normalization));
+      views.add(Augmenter.view(viewOps, images, viewSeed, policy, viewSize, viewSize,
+          normalization));
     }
 
     methodGraph = method.build(tf, encoder, views, seed);
@@ -128,8 +141,9 @@ public final class TrainingGraph {
    */
   public static TrainingGraph fromConfig(Graph graph, PretrainConfig config, long[] imageShape,
       long totalSteps, long stepsPerEpoch) {
+    int viewSize = Components.viewSize(config, imageShape);
     return new TrainingGraph(graph, Components.method(config),
-        Components.encoder(config, (int) imageShape[0]), imageShape,
+        Components.encoder(config, viewSize), imageShape, viewSize,
         Components.normalization(config), List.of(config.view1(), config.view2()), config.seed(),
         Components.optimizer(config), Components.lrSchedule(config, totalSteps, stepsPerEpoch),
         config.peakLr(), Components.tauSchedule(config, totalSteps));
