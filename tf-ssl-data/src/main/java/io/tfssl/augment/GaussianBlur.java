@@ -74,9 +74,26 @@ public final class GaussianBlur {
     return tf.dynamicStitch(ids, List.of(xs.get(0), blurred));
   }
 
-  /** Blurs every image of {@code x} ([M,H,W,C], M may be 0) with its own sigma ({@code [M]}). */
+  /**
+   * Blurs every image of {@code x} ([M,H,W,C], M may be 0) with its own sigma ({@code [M]}).
+   *
+   * <p>One blank image is appended and dropped again afterwards: with M = 0 the depthwise filter
+   * would have no elements, which TF's oneDNN kernel rejects (the Eigen kernel accepts it).
+   */
   private static Operand<TFloat32> blurAll(Ops tf, Operand<TFloat32> x, Operand<TFloat32> sigma,
       long h, long w, long c, int r) {
+    Operand<TInt32> m = PerSample.batchSize(tf, x);
+    Operand<TFloat32> blank = tf.zeros(tf.constant(new long[] {1, h, w, c}), TFloat32.class);
+    Operand<TFloat32> padded = tf.concat(List.of(x, blank), tf.constant(0));
+    Operand<TFloat32> paddedSigma = tf.concat(List.of(sigma, tf.constant(new float[] {1f})),
+        tf.constant(0));
+    Operand<TFloat32> blurred = blurNonEmpty(tf, padded, paddedSigma, h, w, c, r);
+    return tf.slice(blurred, tf.constant(new int[] {0, 0, 0, 0}),
+        tf.stack(List.of(m, tf.constant(-1), tf.constant(-1), tf.constant(-1))));
+  }
+
+  private static Operand<TFloat32> blurNonEmpty(Ops tf, Operand<TFloat32> x,
+      Operand<TFloat32> sigma, long h, long w, long c, int r) {
     int k = 2 * r + 1;
     Operand<TFloat32> kernel = kernels(tf, sigma, r);
 

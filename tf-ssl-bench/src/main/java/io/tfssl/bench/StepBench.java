@@ -1,0 +1,128 @@
+package io.tfssl.bench;
+
+import io.tfssl.augment.ViewPolicy;
+import io.tfssl.nn.Encoder;
+import io.tfssl.train.Components;
+import io.tfssl.train.PretrainConfig;
+import io.tfssl.train.TrainingGraph;
+import java.util.List;
+import java.util.Random;
+import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GPUOptions;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TUint8;
+
+/**
+ * Times one full training step, {@link TrainingGraph#trainStep()}: both views, forward, backward,
+ * optimizer update, BN statistics, BYOL's target EMA and the global-step increment.
+ *
+ * <p>The input is one fixed batch of random bytes, created once, fed every step and closed at the
+ * end, so the JVM does no data work inside the timed region. Each step is timed with
+ * {@link System#nanoTime()} around {@code Session.Runner.run()} alone; {@code warmup} steps run
+ * first and are not counted, and the median of the timed steps is the result.
+ */
+public final class StepBench {
+  private StepBench() {}
+
+  /** Builds the graph {@code spec} describes and times its training step. */
+  public static StepBenchResult run(StepBenchSpec spec) {
+    return run(spec, false);
+  }
+
+  /**
+   * As {@link #run(StepBenchSpec)}; with {@code profile}, one more step runs after the timed ones
+   * with full tracing (not counted in the timings) and its {@link StepProfile} is returned too.
+   */
+  public static StepBenchResult run(StepBenchSpec spec, boolean profile) {
+    PretrainConfig config = spec.config();
+    long[] shape = spec.imageShape();
+    int h = (int) shape[0];
+    int w = (int) shape[1];
+    int c = (int) shape[2];
+    long encoderFlops = Components.encoder(config, h).forwardFlops(h, w, c);
+    long total = spec.totalSteps();
+    List<ViewPolicy> views = List.of(config.view1(), config.view2());
+
+    try (Graph graph = new Graph()) {
+      Encoder encoder = Components.encoder(config, h);
+      // The public constructor rather than fromConfig: Components.normalization only knows the
+      // 1-channel datasets, the ResNet input here has 3 channels. One "epoch" = the whole run.
+      TrainingGraph step = new TrainingGraph(graph, Components.method(config), encoder, shape,
+          spec.normalization(config), views, config.seed(), Components.optimizer(config),
+          Components.lrSchedule(config, total, total), config.peakLr(),
+          Components.tauSchedule(config, total));
+      long stepFlops = step.methodGraph().stepFlops();
+
+      DescriptiveStatistics ms = new DescriptiveStatistics();
+      double lastLoss = Double.NaN;
+      StepProfile stepProfile = null;
+      try (Session session = new Session(graph, sessionConfig(spec.threads()));
+          TUint8 images = syntheticBatch(spec.batchSize(), shape, spec.seed())) {
+        session.initialize();
+        for (long s = 0; s < total; s++) {
+          Session.Runner runner = session.runner().feed(step.images(), images)
+              .addTarget(step.trainStep()).fetch(step.loss());
+          long t0 = System.nanoTime();
+          try (Result r = runner.run()) {
+            long t1 = System.nanoTime();
+            if (s >= spec.warmup()) {
+              ms.addValue((t1 - t0) / 1e6);
+            }
+            lastLoss = ((TFloat32) r.get(0)).getFloat();
+          }
+        }
+        if (profile) {
+          stepProfile = traced(session, step, images);
+        }
+      }
+      return new StepBenchResult(spec, ms.getPercentile(50), ms.getMin(), ms.getMax(), stepFlops,
+          encoderFlops, Machine.peakRssMb().orElse(Double.NaN), lastLoss, TensorFlow.version(),
+          Machine.cpuModel(), Machine.cores(), Machine.oneDnnOpts(), stepProfile);
+    }
+  }
+
+  private static StepProfile traced(Session session, TrainingGraph step, TUint8 images) {
+    RunOptions options = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE)
+        .build();
+    long t0 = System.nanoTime();
+    try (Result r = session.runner().feed(step.images(), images).addTarget(step.trainStep())
+        .fetch(step.loss()).setOptions(options).runAndFetchMetadata()) {
+      long wallMicros = (System.nanoTime() - t0) / 1000;
+      RunMetadata metadata = r.getMetadata()
+          .orElseThrow(() -> new IllegalStateException("TensorFlow returned no run metadata"));
+      return StepProfile.of(metadata, wallMicros);
+    }
+  }
+
+  /** {@code n} images of uniformly random bytes, [n, H, W, C]. The caller closes it. */
+  static TUint8 syntheticBatch(int n, long[] hwc, long seed) {
+    long bytes = n * hwc[0] * hwc[1] * hwc[2];
+    if (bytes > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("batch of " + n + " images is too large (" + bytes
+          + " bytes)");
+    }
+    byte[] data = new byte[(int) bytes];
+    new Random(seed).nextBytes(data);
+    return TUint8.tensorOf(Shape.of(n, hwc[0], hwc[1], hwc[2]), DataBuffers.of(data, true, false));
+  }
+
+  private static ConfigProto sessionConfig(int threads) {
+    ConfigProto.Builder b = ConfigProto.newBuilder()
+        .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true)); // as the Trainer's session
+    if (threads > 0) {
+      // Both pools, so that T bounds the cores the step uses (intra alone would still run
+      // independent ops side by side on every core).
+      b.setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(threads);
+    }
+    return b.build();
+  }
+}
