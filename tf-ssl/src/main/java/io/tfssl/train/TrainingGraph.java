@@ -89,8 +89,12 @@ public final class TrainingGraph {
           viewOps.constant((long) i));
       Operand<TInt64> viewSeed = viewOps.stack(List.of(viewOps.constant(seed), counter));
       ViewPolicy policy = policies.get(i % policies.size());
-      views.add(Augmenter.view(viewOps, images, viewSeed, policy, viewSize, viewSize,
-          normalization));
+      Operand<TFloat32> view = Augmenter.view(viewOps, images, viewSeed, policy, viewSize,
+          viewSize, normalization);
+      // Pin the static shape: some augmentation paths (per-sample partition and stitch) lose it,
+      // and the encoder's kernels and FLOP count want it.
+      views.add(viewOps.reshape(view,
+          viewOps.constant(new long[] {-1, viewSize, viewSize, imageShape[2]})));
     }
 
     methodGraph = method.build(tf, encoder, views, seed);
