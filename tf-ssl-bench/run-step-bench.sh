@@ -10,7 +10,7 @@
 # Usage: tf-ssl-bench/run-step-bench.sh
 # Environment (defaults in brackets): SMALL_STEPS [20] SMALL_WARMUP [3] RESNET_STEPS [5]
 #   RESNET_WARMUP [2] THREADS [0 = TF's choice] OUT_DIR [tf-ssl-bench/results]; TensorFlow's own
-#   TF_ENABLE_ONEDNN_OPTS passes through (recorded in the results).
+#   TF_ENABLE_ONEDNN_OPTS passes through (the launcher defaults it to 1; recorded in the results).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -47,10 +47,11 @@ else
   gpu="none"
 fi
 java_version="$(java -version 2>&1 | head -n 1)"
+# The launcher sets TF_ENABLE_ONEDNN_OPTS=1 unless it is set already: record what the runs saw.
 if [ -n "${TF_ENABLE_ONEDNN_OPTS:-}" ]; then
   onednn="=$TF_ENABLE_ONEDNN_OPTS"
 else
-  onednn="unset (the TF default for this CPU)"
+  onednn="=1 (the tfssl launcher's default)"
 fi
 
 commands=()

@@ -3,6 +3,7 @@ package io.tfssl.train;
 import io.tfssl.data.BatchIterator;
 import io.tfssl.data.Batch;
 import io.tfssl.data.Dataset;
+import io.tfssl.data.EncodedImageSource;
 import io.tfssl.data.ImageSource;
 import io.tfssl.eval.CollapseMonitor;
 import io.tfssl.nn.Encoder;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.tensorflow.Graph;
@@ -246,10 +248,24 @@ public final class Trainer implements AutoCloseable {
         }
       }
     }
+    reportBadImages();
     double seconds = (System.nanoTime() - t0) / 1e9;
     double ips = end > start ? (end - start) * config.batchSize() / seconds : 0;
     return new TrainResult(start, Math.max(start, end), firstLoss, lastLoss, lastCollapse,
         lastCheckpoint, ips);
+  }
+
+  /** With --skip-bad-images: how many undecodable images were replaced, and which. */
+  private void reportBadImages() {
+    if (dataset.source() instanceof EncodedImageSource encoded && encoded.badImageCount() > 0) {
+      List<String> bad = encoded.badImages();
+      log.printf("skipped %d undecodable image(s) (each replaced by the next good one):%n",
+          encoded.badImageCount());
+      bad.stream().limit(10).forEach(b -> log.println("  " + b));
+      if (bad.size() > 10) {
+        log.printf("  ... and %d more%n", bad.size() - 10);
+      }
+    }
   }
 
   private static ConfigProto sessionConfig(int threads) {
@@ -275,5 +291,12 @@ public final class Trainer implements AutoCloseable {
   public void close() {
     session.close();
     graph.close();
+    if (dataset.source() instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.println("warning: closing " + dataset.source().name() + ": " + e.getMessage());
+      }
+    }
   }
 }
