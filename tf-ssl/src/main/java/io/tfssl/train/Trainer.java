@@ -65,19 +65,25 @@ public final class Trainer implements AutoCloseable {
     this.flopsPerImage = encoder.forwardFlops(viewSize, viewSize, source.channels());
     this.checkpoints = run.checkpoints(config.keepCheckpoints());
     this.graph = new Graph();
+    Session opened = null;
     try {
       this.step = TrainingGraph.fromConfig(graph, config, shape, totalSteps, perEpoch);
       this.hasTarget = step.tau() != null;
-      this.session = new Session(graph, sessionConfig(config.threads()));
+      opened = new Session(graph, sessionConfig(config.threads()));
       if (resume) {
-        checkpoints.restoreLatest(session);
+        checkpoints.restoreLatest(opened);
       } else {
-        session.initialize();
+        opened.initialize();
       }
     } catch (RuntimeException e) {
+      if (opened != null) {
+        opened.close();
+      }
       graph.close();
+      closeSource();
       throw e;
     }
+    this.session = opened;
   }
 
   /**
@@ -112,8 +118,9 @@ public final class Trainer implements AutoCloseable {
     if (run.checkpoints(config.keepCheckpoints()).latest().isEmpty()) {
       throw new IllegalArgumentException("no checkpoint to resume from in " + run.checkpointDir());
     }
+    Trainer trainer = new Trainer(config, runDir, true);
     run.writeConfig(config);
-    return new Trainer(config, runDir, true);
+    return trainer;
   }
 
   /** Show a progress bar (default: when attached to a terminal) instead of log lines. */
@@ -291,6 +298,11 @@ public final class Trainer implements AutoCloseable {
   public void close() {
     session.close();
     graph.close();
+    closeSource();
+  }
+
+  /** File-backed sources (STL-10, folders, TFRecords) hold open files and decoder sessions. */
+  private void closeSource() {
     if (dataset.source() instanceof AutoCloseable closeable) {
       try {
         closeable.close();
