@@ -3,7 +3,6 @@ package io.tfssl;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.tensorflow.GraphOperation;
@@ -92,9 +91,5 @@ public final class TestGraphs {
       }
       return sum;
     }
-  }
-
-  public static <T> List<T> list(T... xs) {
-    return List.of(xs);
   }
 }

@@ -1,6 +1,5 @@
 package io.tfssl;
 
-import io.tfssl.augment.ViewPolicy;
 import io.tfssl.method.ByolConfig;
 import io.tfssl.method.SimSiamConfig;
 import io.tfssl.nn.HeadBn;
@@ -26,9 +25,5 @@ public final class TinyConfigs {
     PretrainConfig.Builder b = Presets.get("fmnist-small", method).toBuilder()
         .batchSize(16).steps(steps).logEvery(1).checkpointEvery(1000).threads(2);
     return method.equals("simsiam") ? b.simsiam(simsiam()).build() : b.byol(byol()).build();
-  }
-
-  public static ViewPolicy view() {
-    return ViewPolicy.simsiam();
   }
 }

@@ -43,7 +43,8 @@ public final class LoaderBench {
       new java.util.Random(1).nextBytes(bytes);
       org.apache.commons.math3.stat.descriptive.DescriptiveStatistics ms =
           new org.apache.commons.math3.stat.descriptive.DescriptiveStatistics();
-      try (Session s = new Session(g); TUint8 images = TUint8.tensorOf(Shape.of(batchSize,
+      try (Session s = new Session(g, io.tfssl.train.SessionConfigs.training(0));
+          TUint8 images = TUint8.tensorOf(Shape.of(batchSize,
           shape[0], shape[1], shape[2]), org.tensorflow.ndarray.buffer.DataBuffers.of(bytes, true, false))) {
         s.initialize();
         for (int i = 0; i < steps + 2; i++) {

@@ -14,8 +14,6 @@ import org.tensorflow.Session;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.GPUOptions;
 import org.tensorflow.proto.RunMetadata;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
@@ -65,7 +63,7 @@ public final class StepBench {
       DescriptiveStatistics ms = new DescriptiveStatistics();
       double lastLoss = Double.NaN;
       StepProfile stepProfile = null;
-      try (Session session = new Session(graph, sessionConfig(spec.threads()));
+      try (Session session = new Session(graph, io.tfssl.train.SessionConfigs.training(spec.threads()));
           TUint8 images = syntheticBatch(spec.batchSize(), shape, spec.seed())) {
         session.initialize();
         for (long s = 0; s < total; s++) {
@@ -113,16 +111,5 @@ public final class StepBench {
     byte[] data = new byte[(int) bytes];
     new Random(seed).nextBytes(data);
     return TUint8.tensorOf(Shape.of(n, hwc[0], hwc[1], hwc[2]), DataBuffers.of(data, true, false));
-  }
-
-  private static ConfigProto sessionConfig(int threads) {
-    ConfigProto.Builder b = ConfigProto.newBuilder()
-        .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true)); // as the Trainer's session
-    if (threads > 0) {
-      // Both pools, so that T bounds the cores the step uses (intra alone would still run
-      // independent ops side by side on every core).
-      b.setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(threads);
-    }
-    return b.build();
   }
 }

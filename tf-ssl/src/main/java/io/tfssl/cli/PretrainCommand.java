@@ -180,7 +180,7 @@ public final class PretrainCommand implements Callable<Integer> {
   @Option(names = "--keep-checkpoints", paramLabel = "N", description = "Checkpoints to keep.")
   Integer keepCheckpoints;
 
-  @Option(names = "--threads", paramLabel = "T", description = "TF intra-op threads (0 = all cores).")
+  @Option(names = "--threads", paramLabel = "T", description = "Cores TF may use, both thread pools (0 = all cores).")
   Integer threads;
 
   @Option(names = "--progress", negatable = true,

@@ -44,7 +44,7 @@ import java.util.List;
  * @param logEvery write metrics every this many steps
  * @param checkpointEvery checkpoint every this many steps (and always at the end)
  * @param keepCheckpoints how many checkpoints to keep
- * @param threads TensorFlow intra-op threads; 0 lets TF use every core
+ * @param threads bound on both TensorFlow thread pools; 0 lets TF use every core
  */
 public record PretrainConfig(
     String method,

@@ -30,7 +30,7 @@ final class Progress implements AutoCloseable {
         : null;
   }
 
-  void stepped(long step, double loss) {
+  void stepped(long step) {
     if (bar != null) {
       bar.stepTo(step);
     }

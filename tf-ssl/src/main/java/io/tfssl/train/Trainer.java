@@ -20,8 +20,6 @@ import java.util.function.UnaryOperator;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.GPUOptions;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -69,7 +67,7 @@ public final class Trainer implements AutoCloseable {
     try {
       this.step = TrainingGraph.fromConfig(graph, config, shape, totalSteps, perEpoch);
       this.hasTarget = step.tau() != null;
-      opened = new Session(graph, sessionConfig(config.threads()));
+      opened = new Session(graph, SessionConfigs.training(config.threads()));
       if (resume) {
         checkpoints.restoreLatest(opened);
       } else {
@@ -249,7 +247,7 @@ public final class Trainer implements AutoCloseable {
           board.scalars(s + 1, scalars);
           progress.logged(s + 1, record);
         }
-        progress.stepped(s + 1, loss);
+        progress.stepped(s + 1);
         if ((s + 1) % config.checkpointEvery() == 0 || s + 1 == end) {
           lastCheckpoint = checkpoints.save(session, s + 1);
         }
@@ -273,15 +271,6 @@ public final class Trainer implements AutoCloseable {
         log.printf("  ... and %d more%n", bad.size() - 10);
       }
     }
-  }
-
-  private static ConfigProto sessionConfig(int threads) {
-    ConfigProto.Builder b = ConfigProto.newBuilder()
-        .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true));
-    if (threads > 0) {
-      b.setIntraOpParallelismThreads(threads);
-    }
-    return b.build();
   }
 
   private static void checkWritable(Path dir) {
