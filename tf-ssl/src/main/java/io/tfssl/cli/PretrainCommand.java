@@ -183,6 +183,16 @@ public final class PretrainCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "T", description = "Cores TF may use, both thread pools (0 = all cores).")
   Integer threads;
 
+  @Option(names = "--knn-monitor", paramLabel = "N",
+      description = "Every epoch, kNN top-1 of a bank of the first N training images against the"
+          + " first N/5 test images, in metrics.jsonl (0 = off; SimSiam §4.1 monitor).")
+  Integer knnMonitor;
+
+  @Option(names = "--online-probe", negatable = true,
+      description = "Train a linear classifier on the stop-gradient representation alongside and"
+          + " log its accuracy as probe_top1 (needs labels).")
+  Boolean onlineProbe;
+
   @Option(names = "--progress", negatable = true,
       description = "Progress bar (default: when on a terminal; else log lines).")
   Boolean progress;
@@ -199,6 +209,9 @@ public final class PretrainCommand implements Callable<Integer> {
         }
         if (steps != null) {
           b.steps(steps);
+        }
+        if (knnMonitor != null) {
+          b.knnMonitor(knnMonitor);
         }
         return b.build();
       });
@@ -281,6 +294,8 @@ public final class PretrainCommand implements Callable<Integer> {
     if (checkpointEvery != null) b.checkpointEvery(checkpointEvery);
     if (keepCheckpoints != null) b.keepCheckpoints(keepCheckpoints);
     if (threads != null) b.threads(threads);
+    if (knnMonitor != null) b.knnMonitor(knnMonitor);
+    if (onlineProbe != null) b.onlineProbe(onlineProbe);
     return b.build();
   }
 
@@ -291,7 +306,8 @@ public final class PretrainCommand implements Callable<Integer> {
         {"--optimizer", optimizer}, {"--lr", lr}, {"--weight-decay", weightDecay},
         {"--projector-dims", projectorDims}, {"--predictor-dims", predictorDims},
         {"--head-bn", headBn}, {"--stop-gradient", stopGradient}, {"--predictor", predictor},
-        {"--similarity", similarity}, {"--symmetry", symmetry}, {"--tau", tau}};
+        {"--similarity", similarity}, {"--symmetry", symmetry}, {"--tau", tau},
+        {"--online-probe", onlineProbe}};
     for (Object[] f : flags) {
       if (f[1] != null) {
         given.add((String) f[0]);

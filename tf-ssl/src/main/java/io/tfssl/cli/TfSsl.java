@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tfssl", mixinStandardHelpOptions = true, version = "tf-ssl 0.1.0",
     description = "Self-supervised representation learning (SimSiam, BYOL) on TensorFlow Java.",
-    subcommands = {PretrainCommand.class, DataCommand.class, AugmentPreviewCommand.class,
+    subcommands = {PretrainCommand.class, ExportCommand.class, InspectCommand.class,
+        EvalCommand.class, DemoCommand.class,
+        DataCommand.class, AugmentPreviewCommand.class,
         CommandLine.HelpCommand.class})
 public final class TfSsl implements Runnable {
   @CommandLine.Spec

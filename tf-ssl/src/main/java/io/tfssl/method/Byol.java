@@ -46,17 +46,18 @@ public final class Byol implements SslMethod {
   public MethodGraph build(Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed) {
     VarStore online = VarStore.trainable(tf, "online", seed);
     Net net = Net.of(online, Mode.TRAIN);
-    // g and q: Linear(4096) → BN → ReLU → Linear(256) (§3.3), the same shape for both heads.
-    Mlp projector = new Mlp(config.projectorDims(), config.headBn().projectorHidden,
-        config.headBn().projectorOutput, true);
+    // q has the same shape as g: Linear(4096) → BN → ReLU → Linear(256) (§3.3).
+    Mlp projector = projector();
     Mlp predictor = new Mlp(config.predictorDims(), config.headBn().predictorHidden,
         config.headBn().predictorOutput, true);
 
+    List<Operand<TFloat32>> y = new ArrayList<>();
     List<Operand<TFloat32>> z = new ArrayList<>();
     List<Operand<TFloat32>> q = new ArrayList<>();
     for (Operand<TFloat32> view : views) {
-      Operand<TFloat32> zi = projector.apply(net.child("projector"),
-          encoder.apply(net.child("encoder"), view));
+      Operand<TFloat32> yi = encoder.apply(net.child("encoder"), view);
+      y.add(yi);
+      Operand<TFloat32> zi = projector.apply(net.child("projector"), yi);
       z.add(zi);
       q.add(predictor.apply(net.child("predictor"), zi));
     }
@@ -78,7 +79,14 @@ public final class Byol implements SslMethod {
         regression(lossOps, q.get(1), zTarget.get(0)));
     return new MethodGraph(lossOps.withName("total").identity(loss), online.params(), Set.of(),
         online.statisticsUpdates(), z.get(0), Optional.of(new TargetEma(online, target)),
-        online.flops(), target.flops());
+        online.flops(), target.flops(), online, y.get(0));
+  }
+
+  /** Projector g: Linear(4096) → BN → ReLU → Linear(256) (§3.3). */
+  @Override
+  public Mlp projector() {
+    return new Mlp(config.projectorDims(), config.headBn().projectorHidden,
+        config.headBn().projectorOutput, true);
   }
 
   /** ‖q̄ − z̄'‖² = 2 − 2·cos(q, z') (Eq. 2), averaged over the batch. */

@@ -1,6 +1,7 @@
 package io.tfssl.method;
 
 import io.tfssl.nn.Param;
+import io.tfssl.nn.VarStore;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -22,6 +23,10 @@ import org.tensorflow.types.TFloat32;
  * @param trainedFlops forward FLOPs per image through the networks that get gradients, summed
  *     over all views (encoder, projector, predictor)
  * @param frozenFlops forward FLOPs per image through networks that get none (BYOL's target)
+ * @param online the online network's variables ({@code online/...}), for inference branches that
+ *     share them (the kNN monitor) and the exporter
+ * @param representation the encoder output of the first view in training mode, the input of
+ *     the online linear probe
  */
 public record MethodGraph(
     Operand<TFloat32> loss,
@@ -31,7 +36,9 @@ public record MethodGraph(
     Operand<TFloat32> projection,
     Optional<TargetEma> target,
     long trainedFlops,
-    long frozenFlops) {
+    long frozenFlops,
+    VarStore online,
+    Operand<TFloat32> representation) {
 
   public MethodGraph {
     trainable = List.copyOf(trainable);

@@ -49,17 +49,19 @@ public final class SimSiam implements SslMethod {
     HeadBn bn = config.headBn();
     VarStore online = VarStore.trainable(tf, "online", seed);
     Net net = Net.of(online, Mode.TRAIN);
-    // Projector g: BN on every layer, the output BN without affine (§4.3, "BN ... without ReLU").
-    Mlp projector = new Mlp(config.projectorDims(), bn.projectorHidden, bn.projectorOutput, false);
+    Mlp projector = projector();
     // Predictor h: a bottleneck MLP (2048 → 512 → 2048), no BN on its output (§4.3).
     Mlp predictor = new Mlp(config.predictorDims(), bn.predictorHidden, bn.predictorOutput, true);
     // A fixed predictor (Table 1b) lives in a frozen store: built, never trained.
     VarStore fixedPredictor = VarStore.frozen(tf, "online_fixed_predictor", seed + 1);
 
+    List<Operand<TFloat32>> h = new ArrayList<>();
     List<Operand<TFloat32>> z = new ArrayList<>();
     List<Operand<TFloat32>> p = new ArrayList<>();
     for (Operand<TFloat32> view : views) {
-      Operand<TFloat32> zi = projector.apply(net.child("projector"), encoder.apply(net.child("encoder"), view));
+      Operand<TFloat32> hi = encoder.apply(net.child("encoder"), view);
+      h.add(hi);
+      Operand<TFloat32> zi = projector.apply(net.child("projector"), hi);
       z.add(zi);
       p.add(switch (config.predictor()) {
         case MLP -> predictor.apply(net.child("predictor"), zi);
@@ -90,7 +92,14 @@ public final class SimSiam implements SslMethod {
     }
     return new MethodGraph(lossOps.withName("total").identity(loss), online.params(), fixedLr,
         online.statisticsUpdates(), z.get(0), Optional.empty(), online.flops(),
-        fixedPredictor.flops());
+        fixedPredictor.flops(), online, h.get(0));
+  }
+
+  /** Projector g: BN on every layer, the output BN without affine (§4.3, "BN ... without ReLU"). */
+  @Override
+  public Mlp projector() {
+    HeadBn bn = config.headBn();
+    return new Mlp(config.projectorDims(), bn.projectorHidden, bn.projectorOutput, false);
   }
 
   /** D(p, sg(z)): THE STOP-GRADIENT. With it off (Table/Fig. 2, "w/o stop-grad") the net collapses. */

@@ -1,6 +1,7 @@
 package io.tfssl.method;
 
 import io.tfssl.nn.Encoder;
+import io.tfssl.nn.Mlp;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -21,6 +22,13 @@ public interface SslMethod {
 
   /** How many augmented views of each image the loss needs (2 for most settings). */
   int numViews();
+
+  /**
+   * The projector g as this method configures it. The exporter applies it in inference mode
+   * under {@code online/projector}, so a served model's {@code projection} output is the z the
+   * loss saw.
+   */
+  Mlp projector();
 
   /** Builds the training graph of one step on {@code views} (each [N, H, W, C], normalized). */
   MethodGraph build(Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed);

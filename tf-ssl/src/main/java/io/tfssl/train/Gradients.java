@@ -15,7 +15,15 @@ public final class Gradients {
 
   /** d loss / d xs, one output per x; an x the loss does not depend on gets an absent output. */
   public static Output<?>[] of(Graph graph, Operand<?> loss, Output<?>[] xs) {
-    return graph.addGradients("gradients", new Output<?>[] {loss.asOutput()}, xs, null);
+    return of(graph, "gradients", loss, xs);
+  }
+
+  /**
+   * As above, with the gradient ops under {@code prefix}: a second gradient computation in one
+   * graph (the online probe's) needs its own prefix, since TF refuses to reuse one.
+   */
+  public static Output<?>[] of(Graph graph, String prefix, Operand<?> loss, Output<?>[] xs) {
+    return graph.addGradients(prefix, new Output<?>[] {loss.asOutput()}, xs, null);
   }
 
   /**

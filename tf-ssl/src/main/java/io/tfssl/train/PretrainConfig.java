@@ -45,6 +45,9 @@ import java.util.List;
  * @param checkpointEvery checkpoint every this many steps (and always at the end)
  * @param keepCheckpoints how many checkpoints to keep
  * @param threads bound on both TensorFlow thread pools; 0 lets TF use every core
+ * @param knnMonitor kNN monitor at every epoch's end: the bank is the first N training images
+ *     and the queries the first N/5 test images (0: off)
+ * @param onlineProbe train a linear probe on the stop-gradient representation and log its accuracy
  */
 public record PretrainConfig(
     String method,
@@ -77,7 +80,9 @@ public record PretrainConfig(
     int logEvery,
     int checkpointEvery,
     int keepCheckpoints,
-    int threads) {
+    int threads,
+    int knnMonitor,
+    boolean onlineProbe) {
 
   /** Methods this engine trains. */
   public static final List<String> METHODS = List.of("simsiam", "byol");
@@ -117,6 +122,9 @@ public record PretrainConfig(
     require(checkpointEvery > 0, "--checkpoint-every must be positive, got " + checkpointEvery);
     require(keepCheckpoints > 0, "--keep-checkpoints must be positive, got " + keepCheckpoints);
     require(threads >= 0, "threads cannot be negative, got " + threads);
+    require(knnMonitor >= 0, "--knn-monitor cannot be negative, got " + knnMonitor);
+    require(knnMonitor == 0 || knnMonitor >= 10,
+        "--knn-monitor needs at least 10 images, got " + knnMonitor);
   }
 
   private static void require(boolean ok, String message) {
@@ -152,6 +160,7 @@ public record PretrainConfig(
     private ScheduleKind lrSchedule; private double tauBase; private ScheduleKind tauSchedule;
     private ViewPolicy view1; private ViewPolicy view2; private int logEvery;
     private int checkpointEvery; private int keepCheckpoints; private int threads;
+    private int knnMonitor; private boolean onlineProbe;
 
     Builder(PretrainConfig c) {
       method = c.method; simsiam = c.simsiam; byol = c.byol; encoder = c.encoder; stem = c.stem;
@@ -164,6 +173,7 @@ public record PretrainConfig(
       tauBase = c.tauBase; tauSchedule = c.tauSchedule; view1 = c.view1; view2 = c.view2;
       logEvery = c.logEvery; checkpointEvery = c.checkpointEvery;
       keepCheckpoints = c.keepCheckpoints; threads = c.threads;
+      knnMonitor = c.knnMonitor; onlineProbe = c.onlineProbe;
     }
 
     Builder() {}
@@ -201,12 +211,15 @@ public record PretrainConfig(
     public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
     public Builder keepCheckpoints(int v) { keepCheckpoints = v; return this; }
     public Builder threads(int v) { threads = v; return this; }
+    public Builder knnMonitor(int v) { knnMonitor = v; return this; }
+    public Builder onlineProbe(boolean v) { onlineProbe = v; return this; }
 
     public PretrainConfig build() {
       return new PretrainConfig(method, simsiam, byol, encoder, stem, zeroInitResidual, dataset,
           dataDir, imageSize, skipBadImages, batchSize, epochs, steps, seed, optimizer, baseLr, scaleLrByBatch, momentum,
           weightDecay, larsEta, decayBiasAndBn, warmupEpochs, lrSchedule, tauBase, tauSchedule,
-          view1, view2, logEvery, checkpointEvery, keepCheckpoints, threads);
+          view1, view2, logEvery, checkpointEvery, keepCheckpoints, threads, knnMonitor,
+          onlineProbe);
     }
   }
 }

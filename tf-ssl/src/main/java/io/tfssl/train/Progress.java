@@ -43,8 +43,11 @@ final class Progress implements AutoCloseable {
     if (record.containsKey("tau")) {
       sb.append(String.format(" tau %.5f", (Double) record.get("tau")));
     }
-    sb.append(String.format(" std %.3f %.0f img/s", (Double) record.get("collapse_std"),
-        (Double) record.get("images_per_sec")));
+    sb.append(String.format(" std %.3f", (Double) record.get("collapse_std")));
+    if (record.containsKey("probe_top1")) {
+      sb.append(String.format(" probe %.1f%%", 100 * (Double) record.get("probe_top1")));
+    }
+    sb.append(String.format(" %.0f img/s", (Double) record.get("images_per_sec")));
     lastMessage = sb.toString();
     if (bar != null) {
       bar.setExtraMessage(lastMessage);
@@ -54,6 +57,15 @@ final class Progress implements AutoCloseable {
       log.printf("step %d/%d %s ETA %s%n", step, total, lastMessage,
           formatDuration(Math.round(eta)));
     }
+  }
+
+  /** A line outside the step log (the kNN monitor's result), above the bar when there is one. */
+  void note(String line) {
+    if (bar != null) {
+      // ProgressBar redraws on its own line; a println between redraws keeps the note visible.
+      log.println();
+    }
+    log.println(line);
   }
 
   static String formatDuration(long seconds) {

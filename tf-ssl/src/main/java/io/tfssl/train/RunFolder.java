@@ -13,6 +13,7 @@ import java.nio.file.Path;
  *
  * <pre>
  * config.json          the full {@link PretrainConfig}, to rebuild the same graph on resume
+ * input.json           the {@link RunInput}: dataset, image shape, classes, view size
  * metrics.jsonl        one JSON object per logged step
  * events.out.tfevents.* TensorBoard scalars (written by TF's summary ops)
  * checkpoints/         step-NNNNNNNN/ckpt.{index,data-*} and latest
@@ -25,6 +26,10 @@ public record RunFolder(Path dir) {
 
   public Path configFile() {
     return dir.resolve("config.json");
+  }
+
+  public Path inputFile() {
+    return dir.resolve("input.json");
   }
 
   public Path metricsFile() {
@@ -41,14 +46,66 @@ public record RunFolder(Path dir) {
 
   /** Writes {@code config.json} (atomically: a reader never sees half a file). */
   public void writeConfig(PretrainConfig config) {
+    writeJson(configFile(), config);
+  }
+
+  /** Writes {@code input.json}, atomically. */
+  public void writeInput(RunInput input) {
+    writeJson(inputFile(), input);
+  }
+
+  /** Reads {@code input.json}, if the run has one (runs before it was introduced do not). */
+  public java.util.Optional<RunInput> readInput() {
+    Path file = inputFile();
+    if (!Files.isRegularFile(file)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(JSON.readValue(file.toFile(), RunInput.class));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The last record of {@code metrics.jsonl} that has a loss (an empty map when there is none).
+   */
+  public java.util.Map<String, Object> lastMetrics() {
+    Path file = metricsFile();
+    java.util.Map<String, Object> last = java.util.Map.of();
+    if (!Files.isRegularFile(file)) {
+      return last;
+    }
+    try {
+      for (String line : Files.readAllLines(file)) {
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          java.util.Map<String, Object> record = JSON.readValue(line,
+              new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() {});
+          if (record.containsKey("loss")) {
+            last = record;
+          }
+        } catch (IOException partialLine) {
+          // A run killed mid-write leaves a torn last line; the records before it still count.
+        }
+      }
+      return last;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void writeJson(Path file, Object value) {
     try {
       Files.createDirectories(dir);
-      Path tmp = dir.resolve(".config.json.tmp");
-      JSON.writeValue(tmp.toFile(), config);
-      Files.move(tmp, configFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+      Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
+      JSON.writeValue(tmp.toFile(), value);
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + configFile() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -6,6 +6,8 @@ import io.tfssl.data.Dataset;
 import io.tfssl.data.EncodedImageSource;
 import io.tfssl.data.ImageSource;
 import io.tfssl.eval.CollapseMonitor;
+import io.tfssl.eval.KnnEval;
+import io.tfssl.eval.OnlineProbe;
 import io.tfssl.nn.Encoder;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,6 +23,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
@@ -37,6 +40,7 @@ import org.tensorflow.types.TInt64;
  */
 public final class Trainer implements AutoCloseable {
   private final PretrainConfig config;
+  private final RunInput input;
   private final RunFolder run;
   private final Graph graph;
   private final Session session;
@@ -53,6 +57,7 @@ public final class Trainer implements AutoCloseable {
     this.config = config;
     this.run = new RunFolder(runDir);
     ImageSource source = Components.pretrainingSource(config);
+    this.input = RunInput.of(config, source);
     this.dataset = Dataset.from(source).shuffle(config.seed()).batch(config.batchSize(), true)
         .repeat().prefetch(2);
     long perEpoch = dataset.batchesPerEpoch();
@@ -65,7 +70,8 @@ public final class Trainer implements AutoCloseable {
     this.graph = new Graph();
     Session opened = null;
     try {
-      this.step = TrainingGraph.fromConfig(graph, config, shape, totalSteps, perEpoch);
+      this.step = TrainingGraph.fromConfig(graph, config, shape, totalSteps, perEpoch,
+          source.numClasses());
       this.hasTarget = step.tau() != null;
       opened = new Session(graph, SessionConfigs.training(config.threads()));
       if (resume) {
@@ -97,6 +103,7 @@ public final class Trainer implements AutoCloseable {
     checkWritable(runDir);
     Trainer trainer = new Trainer(config, runDir, false);
     run.writeConfig(config);
+    run.writeInput(trainer.input);
     return trainer;
   }
 
@@ -118,6 +125,7 @@ public final class Trainer implements AutoCloseable {
     }
     Trainer trainer = new Trainer(config, runDir, true);
     run.writeConfig(config);
+    run.writeInput(trainer.input);
     return trainer;
   }
 
@@ -135,6 +143,16 @@ public final class Trainer implements AutoCloseable {
 
   public PretrainConfig config() {
     return config;
+  }
+
+  /** The dataset, image shape and view size of this run. */
+  public RunInput input() {
+    return input;
+  }
+
+  /** The run folder. */
+  public RunFolder runFolder() {
+    return run;
   }
 
   public long totalSteps() {
@@ -179,17 +197,30 @@ public final class Trainer implements AutoCloseable {
     long t0 = System.nanoTime();
     long windowStart = t0;
     long windowSteps = 0;
+    double windowProbeCorrect = 0;
+    OnlineProbe probe = step.probe().orElse(null);
+    KnnMonitor knn = config.knnMonitor() > 0 && start < end
+        ? KnnMonitor.open(config, config.knnMonitor()) : null;
     try (BatchIterator batches = dataset.iterator(start);
         MetricsLog metrics = new MetricsLog(run.metricsFile());
         TensorBoardWriter board = new TensorBoardWriter(run.dir());
         Progress progress = new Progress(progressBar, log, config.method(), start, totalSteps)) {
+      if (knn != null && start == 0) {
+        // The untrained network's value: the reference every later epoch is read against.
+        monitorKnn(knn, 0, perEpoch, metrics, board, progress);
+      }
       for (long s = start; s < end; s++) {
         boolean logNow = (s + 1) % config.logEvery() == 0 || s + 1 == end;
         double loss;
         Map<String, Object> record = null;
-        try (Batch batch = batches.next()) {
+        try (Batch batch = batches.next();
+            TInt32 labels = probe == null ? null : TInt32.vectorOf(batch.labels())) {
           Session.Runner runner = session.runner().feed(step.images(), batch.images())
               .addTarget(step.trainStep()).fetch(step.loss());
+          if (probe != null) {
+            runner.feed(probe.labels(), labels).fetch(probe.accuracy());
+          }
+          int fetched = probe == null ? 1 : 2;
           if (logNow) {
             runner.fetch(step.learningRate()).fetch(step.collapseStd());
             if (hasTarget) {
@@ -202,13 +233,16 @@ public final class Trainer implements AutoCloseable {
               throw new IllegalStateException("loss is " + loss + " at step " + s
                   + "; stopping (the last good checkpoint is kept). Lower the learning rate?");
             }
+            if (probe != null) {
+              windowProbeCorrect += ((TFloat32) r.get(1)).getFloat();
+            }
             if (logNow) {
               record = new LinkedHashMap<>();
               record.put("step", s + 1);
               record.put("epoch", (double) (s + 1) / perEpoch);
               record.put("loss", loss);
-              record.put("lr", (double) ((TFloat32) r.get(1)).getFloat());
-              lastCollapse = ((TFloat32) r.get(2)).getFloat();
+              record.put("lr", (double) ((TFloat32) r.get(fetched)).getFloat());
+              lastCollapse = ((TFloat32) r.get(fetched + 1)).getFloat();
               record.put("collapse_std", lastCollapse);
               if (CollapseMonitor.collapsed(lastCollapse)) {
                 record.put("collapsed", true);
@@ -220,7 +254,7 @@ public final class Trainer implements AutoCloseable {
                 }
               }
               if (hasTarget) {
-                record.put("tau", (double) ((TFloat32) r.get(3)).getFloat());
+                record.put("tau", (double) ((TFloat32) r.get(fetched + 2)).getFloat());
               }
             }
           }
@@ -234,8 +268,12 @@ public final class Trainer implements AutoCloseable {
           long now = System.nanoTime();
           double imagesPerSecond = windowSteps * config.batchSize() / ((now - windowStart) / 1e9);
           windowStart = now;
-          windowSteps = 0;
           record.put("images_per_sec", imagesPerSecond);
+          if (probe != null) {
+            // Mean over the window's batches, each scored before its own update.
+            record.put("probe_top1", windowProbeCorrect / windowSteps);
+            windowProbeCorrect = 0;
+          }
           record.put("time", Instant.now().toString());
           metrics.write(record);
           Map<String, Number> scalars = new LinkedHashMap<>();
@@ -246,6 +284,10 @@ public final class Trainer implements AutoCloseable {
           });
           board.scalars(s + 1, scalars);
           progress.logged(s + 1, record);
+          windowSteps = 0;
+        }
+        if (knn != null && ((s + 1) % perEpoch == 0 || s + 1 == end)) {
+          monitorKnn(knn, s + 1, perEpoch, metrics, board, progress);
         }
         progress.stepped(s + 1);
         if ((s + 1) % config.checkpointEvery() == 0 || s + 1 == end) {
@@ -258,6 +300,22 @@ public final class Trainer implements AutoCloseable {
     double ips = end > start ? (end - start) * config.batchSize() / seconds : 0;
     return new TrainResult(start, Math.max(start, end), firstLoss, lastLoss, lastCollapse,
         lastCheckpoint, ips);
+  }
+
+  private void monitorKnn(KnnMonitor knn, long stepsDone, long perEpoch, MetricsLog metrics,
+      TensorBoardWriter board, Progress progress) {
+    KnnEval.Result k = knn.evaluate(session, step);
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("step", stepsDone);
+    record.put("epoch", (double) stepsDone / perEpoch);
+    record.put("knn_top1", k.top1());
+    record.put("knn_bank", k.bankSize());
+    record.put("knn_queries", k.querySize());
+    record.put("time", Instant.now().toString());
+    metrics.write(record);
+    board.scalars(stepsDone, Map.of("knn_top1", k.top1()));
+    progress.note(String.format("epoch %.2f: kNN top-1 %.2f%% (bank %d, queries %d)",
+        (double) stepsDone / perEpoch, 100 * k.top1(), k.bankSize(), k.querySize()));
   }
 
   /** With --skip-bad-images: how many undecodable images were replaced, and which. */

@@ -1,12 +1,16 @@
 package io.tfssl.train;
 
 import io.tfssl.augment.Augmenter;
+import io.tfssl.augment.EvalTransform;
 import io.tfssl.augment.Normalization;
 import io.tfssl.augment.ViewPolicy;
 import io.tfssl.eval.CollapseMonitor;
+import io.tfssl.eval.OnlineProbe;
 import io.tfssl.method.MethodGraph;
 import io.tfssl.method.SslMethod;
 import io.tfssl.nn.Encoder;
+import io.tfssl.nn.Mode;
+import io.tfssl.nn.Net;
 import io.tfssl.nn.Param;
 import io.tfssl.optim.LearningRateSchedule;
 import io.tfssl.optim.Optimizer;
@@ -49,6 +53,9 @@ public final class TrainingGraph {
   private final Operand<TFloat32> collapseStd;
   private final Op trainStep;
   private final MethodGraph methodGraph;
+  private final Placeholder<TUint8> evalImages;
+  private final Operand<TFloat32> evalEmbedding;
+  private final OnlineProbe probe;
 
   /**
    * @param graph an empty graph that this object fills
@@ -60,17 +67,18 @@ public final class TrainingGraph {
       Optimizer optimizer, LearningRateSchedule lrSchedule, double fixedLr,
       TauSchedule tauSchedule) {
     this(graph, method, encoder, imageShape, (int) imageShape[0], normalization, policies, seed,
-        optimizer, lrSchedule, fixedLr, tauSchedule);
+        optimizer, lrSchedule, fixedLr, tauSchedule, 0);
   }
 
   /**
    * As above, with views cropped and resized to {@code viewSize}×{@code viewSize} whatever the
-   * input size (for example STL-10's 96-pixel images trained at 64).
+   * input size (for example STL-10's 96-pixel images trained at 64), and an online linear probe
+   * over {@code probeClasses} classes (0: none).
    */
   public TrainingGraph(Graph graph, SslMethod method, Encoder encoder, long[] imageShape,
       int viewSize, Normalization normalization, List<ViewPolicy> policies, long seed,
       Optimizer optimizer, LearningRateSchedule lrSchedule, double fixedLr,
-      TauSchedule tauSchedule) {
+      TauSchedule tauSchedule, int probeClasses) {
     this.graph = graph;
     Ops tf = Ops.create(graph);
     globalStep = tf.withName("global_step").variable(tf.constant(0L));
@@ -123,6 +131,12 @@ public final class TrainingGraph {
 
     List<Op> afterUpdate = new ArrayList<>(methodGraph.stateUpdates());
     afterUpdate.add(update);
+    if (probeClasses > 0) {
+      probe = OnlineProbe.build(graph, tf, methodGraph.representation(), probeClasses, seed);
+      afterUpdate.add(probe.update());
+    } else {
+      probe = null;
+    }
     if (methodGraph.target().isPresent()) {
       Ops emaOps = tf.withSubScope("target_ema");
       tau = emaOps.withName("tau").identity(tauSchedule.at(emaOps, step));
@@ -135,8 +149,17 @@ public final class TrainingGraph {
     Ops last = tf.withControlDependencies(afterUpdate);
     Op increment = last.assignAdd(globalStep, last.constant(1L));
     trainStep = tf.withControlDependencies(List.of(increment)).withName("train_step").noOp();
-    collapseStd = tf.withSubScope("monitor").withName("collapse_std")
-        .identity(CollapseMonitor.stdTimesSqrtDim(tf.withSubScope("monitor"), methodGraph.projection()));
+    Ops monitor = tf.withSubScope("monitor");
+    collapseStd = monitor.withName("collapse_std")
+        .identity(CollapseMonitor.stdTimesSqrtDim(monitor, methodGraph.projection()));
+    // The encoder in inference mode on unaugmented images, sharing the online weights: what
+    // the exporter will serve, and what the kNN monitor embeds.
+    evalImages = monitor.withName("eval_images").placeholder(TUint8.class,
+        Placeholder.shape(Shape.of(-1, h, w, imageShape[2])));
+    Operand<TFloat32> evalInput = EvalTransform.apply(monitor, evalImages, viewSize, viewSize,
+        normalization);
+    evalEmbedding = monitor.withName("eval_embedding").identity(encoder.apply(
+        Net.of(methodGraph.online(), Mode.INFERENCE).child("encoder"), evalInput));
   }
 
   /**
@@ -145,12 +168,23 @@ public final class TrainingGraph {
    */
   public static TrainingGraph fromConfig(Graph graph, PretrainConfig config, long[] imageShape,
       long totalSteps, long stepsPerEpoch) {
+    return fromConfig(graph, config, imageShape, totalSteps, stepsPerEpoch, 0);
+  }
+
+  /** As above, with the online probe over {@code numClasses} when the config asks for it. */
+  public static TrainingGraph fromConfig(Graph graph, PretrainConfig config, long[] imageShape,
+      long totalSteps, long stepsPerEpoch, int numClasses) {
     int viewSize = Components.viewSize(config, imageShape);
+    if (config.onlineProbe() && numClasses < 2) {
+      throw new IllegalArgumentException("--online-probe needs a labeled dataset; "
+          + config.dataset() + " gives " + numClasses + " classes here");
+    }
     return new TrainingGraph(graph, Components.method(config),
         Components.encoder(config, viewSize), imageShape, viewSize,
         Components.normalization(config), List.of(config.view1(), config.view2()), config.seed(),
         Components.optimizer(config), Components.lrSchedule(config, totalSteps, stepsPerEpoch),
-        config.peakLr(), Components.tauSchedule(config, totalSteps));
+        config.peakLr(), Components.tauSchedule(config, totalSteps),
+        config.onlineProbe() ? numClasses : 0);
   }
 
   public Graph graph() {
@@ -192,5 +226,23 @@ public final class TrainingGraph {
 
   public MethodGraph methodGraph() {
     return methodGraph;
+  }
+
+  /** uint8 images for {@link #evalEmbedding()}, same shape as {@link #images()}. */
+  public Placeholder<TUint8> evalImages() {
+    return evalImages;
+  }
+
+  /**
+   * The encoder output of {@link #evalImages()} with BN in inference mode and no augmentation:
+   * exactly what an export of the current weights returns as {@code embedding}.
+   */
+  public Operand<TFloat32> evalEmbedding() {
+    return evalEmbedding;
+  }
+
+  /** The online linear probe, if this graph has one. */
+  public java.util.Optional<OnlineProbe> probe() {
+    return java.util.Optional.ofNullable(probe);
   }
 }
