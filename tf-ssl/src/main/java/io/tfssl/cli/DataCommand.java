@@ -1,5 +1,6 @@
 package io.tfssl.cli;
 
+import io.tfssl.data.Sources;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tfssl.data.DataInspection;
@@ -55,13 +56,7 @@ public final class DataCommand implements Runnable {
         }
         return r.firstBadRecord() < 0 ? 0 : 1;
       } finally {
-        if (source instanceof AutoCloseable c) {
-          try {
-            c.close();
-          } catch (Exception e) {
-            // closing a read-only source cannot lose data
-          }
-        }
+        Sources.closeQuietly(source);
       }
     }
 

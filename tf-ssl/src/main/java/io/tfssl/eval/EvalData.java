@@ -42,7 +42,7 @@ public record EvalData(String dataset, Path dir, Datasets.Options options, int l
     return dir != null ? dir : Datasets.defaultDir(dataset);
   }
 
-  /** Opens a split (close it if it is {@link AutoCloseable}). */
+  /** Opens a split (close it with {@link io.tfssl.data.Sources#closeQuietly}). */
   public ImageSource open(Split split) {
     ImageSource source = Datasets.open(dataset, folder(), split, options);
     if (limit == 0 || limit >= source.size()) {

@@ -1,6 +1,7 @@
 package io.tfssl.eval;
 
 import io.tfssl.data.ImageSource;
+import io.tfssl.data.Sources;
 import io.tfssl.data.Split;
 import io.tfssl.export.EmbeddingModel;
 import io.tfssl.export.EncoderWeights;
@@ -68,7 +69,7 @@ public final class Evaluation {
           split.name().toLowerCase(), (System.nanoTime() - t0) / 1e9));
       return f;
     } finally {
-      closeQuietly(source);
+      Sources.closeQuietly(source);
     }
   }
 
@@ -91,8 +92,8 @@ public final class Evaluation {
         return FineTune.run(metadata, weights, train, test, config, log);
       }
     } finally {
-      closeQuietly(train);
-      closeQuietly(test);
+      Sources.closeQuietly(train);
+      Sources.closeQuietly(test);
     }
   }
 
@@ -127,16 +128,4 @@ public final class Evaluation {
     }
   }
 
-  static void closeQuietly(Object source) {
-    if (source instanceof io.tfssl.data.SubsetSource subset) {
-      source = subset.source();
-    }
-    if (source instanceof AutoCloseable c) {
-      try {
-        c.close();
-      } catch (Exception ignored) {
-        // read-only sources
-      }
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package io.tfssl.export;
 
+import io.tfssl.data.Sources;
 import io.tfssl.augment.Normalization;
 import io.tfssl.data.ImageSource;
 import io.tfssl.method.SslMethod;
@@ -157,13 +158,7 @@ public final class Exporter {
     try {
       return RunInput.of(config, source);
     } finally {
-      if (source instanceof AutoCloseable closeable) {
-        try {
-          closeable.close();
-        } catch (Exception ignored) {
-          // only the header was read
-        }
-      }
+      Sources.closeQuietly(source);
     }
   }
 

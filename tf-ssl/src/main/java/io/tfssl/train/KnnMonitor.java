@@ -1,5 +1,6 @@
 package io.tfssl.train;
 
+import io.tfssl.data.Sources;
 import io.tfssl.data.ImageSource;
 import io.tfssl.data.Split;
 import io.tfssl.eval.Features;
@@ -53,13 +54,7 @@ final class KnnMonitor {
       return new Labeled(images, labels, count,
           new long[] {source.height(), source.width(), source.channels()}, source.numClasses());
     } finally {
-      if (source instanceof AutoCloseable c) {
-        try {
-          c.close();
-        } catch (Exception ignored) {
-          // read-only
-        }
-      }
+      Sources.closeQuietly(source);
     }
   }
 

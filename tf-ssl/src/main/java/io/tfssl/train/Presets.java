@@ -104,15 +104,17 @@ public final class Presets {
 
   /**
    * SimSiam for Fashion-MNIST with the {@code small} encoder: heads sized for its 256-d output
-   * (projector 512-512, predictor 128-512 keeping SimSiam's 4× bottleneck), SGD lr 0.05·bs/256
-   * with the CIFAR recipe's weight decay, batch 256.
+   * (projector 512-512, predictor 128-512 keeping SimSiam's 4× bottleneck), the CIFAR recipe's
+   * weight decay, batch 256, SGD with lr 0.3·bs/256. The paper's 0.05 is for 100-800 epochs; for
+   * the demo's few epochs a higher rate learns faster: in 2-epoch runs the kNN monitor rose with
+   * the rate from 0.05 through 0.15 to 0.3.
    */
   public static PretrainConfig fmnistSmallSimSiam() {
     SimSiamConfig heads = new SimSiamConfig(List.of(512, 512), List.of(128, 512),
         HeadBn.HIDDEN_OUTPUT, true, io.tfssl.method.PredictorMode.MLP,
         io.tfssl.method.Similarity.COSINE, io.tfssl.method.Symmetry.SYMMETRIC, true);
     return common().method("simsiam").simsiam(heads).byol(null).encoder("small")
-        .batchSize(256).epochs(10).optimizer(OptimizerKind.SGD).baseLr(0.05).weightDecay(5e-4)
+        .batchSize(256).epochs(10).optimizer(OptimizerKind.SGD).baseLr(0.3).weightDecay(5e-4)
         .decayBiasAndBn(true).warmupEpochs(0).view1(grayscaleView(false))
         .view2(grayscaleView(true)).build();
   }

@@ -1,5 +1,6 @@
 package io.tfssl.train;
 
+import io.tfssl.data.Sources;
 import io.tfssl.data.BatchIterator;
 import io.tfssl.data.Batch;
 import io.tfssl.data.Dataset;
@@ -350,12 +351,10 @@ public final class Trainer implements AutoCloseable {
 
   /** File-backed sources (STL-10, folders, TFRecords) hold open files and decoder sessions. */
   private void closeSource() {
-    if (dataset.source() instanceof AutoCloseable closeable) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        log.println("warning: closing " + dataset.source().name() + ": " + e.getMessage());
-      }
+    try {
+      Sources.close(dataset.source());
+    } catch (Exception e) {
+      log.println("warning: closing " + dataset.source().name() + ": " + e.getMessage());
     }
   }
 }

@@ -53,41 +53,33 @@ class InvalidModelTest {
     assertFails(v, "no variables/");
   }
 
-  /** A foreign model: a float input of the wrong rank, under another signature key. */
-  @Test
-  void foreignModelWithoutTheExpectedSignature() throws Exception {
-    Path dir = tmp.resolve("foreign");
+  /** Exports y = 2·x, with x a float placeholder of {@code shape}, under the given names. */
+  private static Path foreignModel(Path dir, String key, String input, String output,
+      long... shape) throws Exception {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, 3)));
-      var v = tf.withName("v").variable(tf.constant(2f));
-      var y = tf.withName("y").math.mul(x, v);
+      Placeholder<TFloat32> x = tf.withName(input).placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(shape)));
+      var y = tf.math.mul(x, tf.withName("v").variable(tf.constant(2f)));
       try (Session s = new Session(g)) {
         s.initialize();
         SavedModelBundle.exporter(dir.toString()).withFunction(s.function(
-            Signature.builder().key("predict").input("x", x).output("y", y).build())).export();
+            Signature.builder().key(key).input(input, x).output(output, y).build())).export();
       }
     }
-    assertFails(dir, "no 'serving_default' signature");
+    return dir;
+  }
+
+  /** A foreign model: a float input of the wrong rank, under another signature key. */
+  @Test
+  void foreignModelWithoutTheExpectedSignature() throws Exception {
+    assertFails(foreignModel(tmp.resolve("foreign"), "predict", "x", "y", -1, 3),
+        "no 'serving_default' signature");
   }
 
   @Test
   void wrongShapedInput() throws Exception {
-    Path dir = tmp.resolve("wrong-shape");
-    try (Graph g = new Graph()) {
-      Ops tf = Ops.create(g);
-      Placeholder<TFloat32> x = tf.withName("images").placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, 784)));
-      var v = tf.withName("v").variable(tf.constant(2f));
-      var y = tf.math.mul(x, v);
-      try (Session s = new Session(g)) {
-        s.initialize();
-        SavedModelBundle.exporter(dir.toString()).withFunction(s.function(
-            Signature.builder().key("serving_default").input("images", x).output("embedding", y)
-                .build())).export();
-      }
-    }
-    assertFails(dir, "must take 'images' as uint8 [-1, H, W, C]");
+    assertFails(foreignModel(tmp.resolve("wrong-shape"), "serving_default", "images", "embedding",
+        -1, 784), "must take 'images' as uint8 [-1, H, W, C]");
   }
 }
