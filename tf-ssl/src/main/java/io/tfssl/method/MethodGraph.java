@@ -5,8 +5,10 @@ import io.tfssl.nn.VarStore;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -19,7 +21,8 @@ import org.tensorflow.types.TFloat32;
  * @param stateUpdates batch-norm moving-statistics updates to run with every step
  * @param projection the online projector output z of the first view, watched by the collapse
  *     monitor (SimSiam Fig. 2)
- * @param target the EMA target of BYOL-style methods, updated after the optimizer step
+ * @param target the EMA target of BYOL-style methods (BYOL's target network, MoCo's key
+ *     encoder), updated after the optimizer step with τ from the run's schedule
  * @param trainedFlops forward FLOPs per image through the networks that get gradients, summed
  *     over all views (encoder, projector, predictor)
  * @param frozenFlops forward FLOPs per image through networks that get none (BYOL's target)
@@ -27,6 +30,10 @@ import org.tensorflow.types.TFloat32;
  *     share them (the kNN monitor) and the exporter
  * @param representation the encoder output of the first view in training mode, the input of
  *     the online linear probe
+ * @param afterUpdate state changes that must see the step's optimizer update, and that the
+ *     loss must not see: each function gets {@link Ops} carrying a control dependency on the
+ *     update and returns the op to run (MoCo's enqueue of the batch's keys, SwAV's
+ *     re-normalization of the prototypes). The loss reads the state before the step changes it.
  */
 public record MethodGraph(
     Operand<TFloat32> loss,
@@ -38,12 +45,22 @@ public record MethodGraph(
     long trainedFlops,
     long frozenFlops,
     VarStore online,
-    Operand<TFloat32> representation) {
+    Operand<TFloat32> representation,
+    List<Function<Ops, Op>> afterUpdate) {
 
   public MethodGraph {
     trainable = List.copyOf(trainable);
     fixedLrParams = Set.copyOf(fixedLrParams);
     stateUpdates = List.copyOf(stateUpdates);
+    afterUpdate = List.copyOf(afterUpdate);
+  }
+
+  /** A method graph with nothing to run after the update (SimSiam, BYOL). */
+  public MethodGraph(Operand<TFloat32> loss, List<Param> trainable, Set<String> fixedLrParams,
+      List<Op> stateUpdates, Operand<TFloat32> projection, Optional<TargetEma> target,
+      long trainedFlops, long frozenFlops, VarStore online, Operand<TFloat32> representation) {
+    this(loss, trainable, fixedLrParams, stateUpdates, projection, target, trainedFlops,
+        frozenFlops, online, representation, List.of());
   }
 
   /**

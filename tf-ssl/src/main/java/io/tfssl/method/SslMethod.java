@@ -1,7 +1,9 @@
 package io.tfssl.method;
 
+import io.tfssl.augment.ViewPolicy;
 import io.tfssl.nn.Encoder;
 import io.tfssl.nn.Mlp;
+import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -17,11 +19,29 @@ import org.tensorflow.types.TFloat32;
  */
 public interface SslMethod {
 
-  /** Name on the command line ({@code simsiam}, {@code byol}). */
+  /** Name on the command line ({@code simsiam}, {@code byol}, {@code simclr}, ...). */
   String name();
 
   /** How many augmented views of each image the loss needs (2 for most settings). */
   int numViews();
+
+  /**
+   * The views of one step, in the order {@link #build} receives them. The default is
+   * {@link #numViews()} views at the run's {@code viewSize}, alternating the run's policies
+   * (view 1, view 2, view 1, ...); a method with views of other sizes (SwAV's multi-crop)
+   * overrides it. View 1 is always at {@code viewSize}: it is what the collapse monitor, the
+   * online probe and the exported model see.
+   *
+   * @param policies the run's view policies (view 1, view 2)
+   * @param viewSize the run's view side in pixels
+   */
+  default List<ViewSpec> views(List<ViewPolicy> policies, int viewSize) {
+    List<ViewSpec> views = new ArrayList<>();
+    for (int i = 0; i < numViews(); i++) {
+      views.add(new ViewSpec(policies.get(i % policies.size()), viewSize));
+    }
+    return views;
+  }
 
   /**
    * The projector g as this method configures it. The exporter applies it in inference mode

@@ -8,6 +8,7 @@ import io.tfssl.eval.CollapseMonitor;
 import io.tfssl.eval.OnlineProbe;
 import io.tfssl.method.MethodGraph;
 import io.tfssl.method.SslMethod;
+import io.tfssl.method.ViewSpec;
 import io.tfssl.nn.Encoder;
 import io.tfssl.nn.Mode;
 import io.tfssl.nn.Net;
@@ -18,6 +19,7 @@ import io.tfssl.optim.ParamGrad;
 import io.tfssl.optim.TauSchedule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -37,7 +39,8 @@ import org.tensorflow.types.TUint8;
  * uint8 batch ─► view_i = augment(policy_i, batch, seed = (run seed, step·V + i))
  *            ─► method: online / target networks, loss
  *            ─► gradients over the explicit trainable list ─► optimizer update (lr from the step)
- *            ─► after it: target EMA (τ from the step), BN statistics ─► global_step += 1
+ *            ─► after it: target EMA (τ from the step), the method's after-update ops (MoCo's
+ *               enqueue, SwAV's prototype normalization), BN statistics ─► global_step += 1
  * </pre>
  *
  * Everything that varies with the step (learning rate, τ, augmentation seeds) is computed in the
@@ -88,7 +91,8 @@ public final class TrainingGraph {
     images = tf.withName("images").placeholder(TUint8.class,
         Placeholder.shape(Shape.of(-1, h, w, imageShape[2])));
 
-    int numViews = method.numViews();
+    List<ViewSpec> specs = method.views(policies, viewSize);
+    int numViews = specs.size();
     List<Operand<TFloat32>> views = new ArrayList<>();
     for (int i = 0; i < numViews; i++) {
       Ops viewOps = tf.withSubScope("view" + (i + 1));
@@ -96,13 +100,14 @@ public final class TrainingGraph {
       Operand<TInt64> counter = viewOps.math.add(viewOps.math.mul(step, viewOps.constant((long) numViews)),
           viewOps.constant((long) i));
       Operand<TInt64> viewSeed = viewOps.stack(List.of(viewOps.constant(seed), counter));
-      ViewPolicy policy = policies.get(i % policies.size());
-      Operand<TFloat32> view = Augmenter.view(viewOps, images, viewSeed, policy, viewSize,
-          viewSize, normalization);
+      ViewSpec spec = specs.get(i);
+      int size = spec.size();
+      Operand<TFloat32> view = Augmenter.view(viewOps, images, viewSeed, spec.policy(), size,
+          size, normalization);
       // Pin the static shape: some augmentation paths (per-sample partition and stitch) lose it,
       // and the encoder's kernels and FLOP count want it.
       views.add(viewOps.reshape(view,
-          viewOps.constant(new long[] {-1, viewSize, viewSize, imageShape[2]})));
+          viewOps.constant(new long[] {-1, size, size, imageShape[2]})));
     }
 
     methodGraph = method.build(tf, encoder, views, seed);
@@ -145,6 +150,14 @@ public final class TrainingGraph {
       afterUpdate.add(methodGraph.target().get().update(after, tau));
     } else {
       tau = null;
+    }
+    if (!methodGraph.afterUpdate().isEmpty()) {
+      // The method's own post-update state changes (MoCo's enqueue, SwAV's prototype
+      // normalization), under the same control dependency: the loss above read the old state.
+      Ops after = tf.withSubScope("after_update").withControlDependencies(List.of(update));
+      for (Function<Ops, Op> change : methodGraph.afterUpdate()) {
+        afterUpdate.add(change.apply(after));
+      }
     }
     Ops last = tf.withControlDependencies(afterUpdate);
     Op increment = last.assignAdd(globalStep, last.constant(1L));
@@ -209,7 +222,10 @@ public final class TrainingGraph {
     return learningRate;
   }
 
-  /** BYOL's τ at this step, or null for methods without a target network. */
+  /**
+   * The EMA rate at this step (BYOL's τ, MoCo's momentum m), or null for methods without a
+   * target network.
+   */
   public Operand<TFloat32> tau() {
     return tau;
   }
