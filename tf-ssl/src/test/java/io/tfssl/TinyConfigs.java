@@ -1,7 +1,10 @@
 package io.tfssl;
 
 import io.tfssl.method.ByolConfig;
+import io.tfssl.method.MoCoConfig;
+import io.tfssl.method.SimClrConfig;
 import io.tfssl.method.SimSiamConfig;
+import io.tfssl.method.SwavConfig;
 import io.tfssl.nn.HeadBn;
 import io.tfssl.train.PretrainConfig;
 import io.tfssl.train.Presets;
@@ -20,10 +23,30 @@ public final class TinyConfigs {
     return new ByolConfig(List.of(64, 32), List.of(64, 32), HeadBn.HIDDEN);
   }
 
+  public static SimClrConfig simclr() {
+    return new SimClrConfig(List.of(64, 32), HeadBn.HIDDEN_OUTPUT, 0.5);
+  }
+
+  /** A queue of 40 keys: not a multiple of the tiny batch of 16. */
+  public static MoCoConfig mocov2() {
+    return new MoCoConfig(List.of(64, 32), 40, 0.2, 2);
+  }
+
+  /** Two large views and two small 14-pixel crops, 10 prototypes. */
+  public static SwavConfig swav() {
+    return new SwavConfig(List.of(64, 32), 10, 0.1, 0.05, 3, 2, 14, 0.1, 0.4);
+  }
+
   /** The fmnist-small preset shrunk: batch 16, narrow heads, a few steps. */
   public static PretrainConfig pretrain(String method, long steps) {
     PretrainConfig.Builder b = Presets.get("fmnist-small", method).toBuilder()
         .batchSize(16).steps(steps).logEvery(1).checkpointEvery(1000).threads(2);
-    return method.equals("simsiam") ? b.simsiam(simsiam()).build() : b.byol(byol()).build();
+    return switch (method) {
+      case "simsiam" -> b.simsiam(simsiam()).build();
+      case "byol" -> b.byol(byol()).build();
+      case "simclr" -> b.simclr(simclr()).build();
+      case "mocov2" -> b.mocov2(mocov2()).build();
+      default -> b.swav(swav()).build();
+    };
   }
 }

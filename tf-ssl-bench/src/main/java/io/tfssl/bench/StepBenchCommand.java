@@ -30,7 +30,7 @@ public final class StepBenchCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec commandSpec;
 
-  @Option(names = "--method", required = true, paramLabel = "simsiam|byol",
+  @Option(names = "--method", required = true, paramLabel = "simsiam|byol|simclr|mocov2|swav",
       description = "Method whose step to time.")
   String method;
 

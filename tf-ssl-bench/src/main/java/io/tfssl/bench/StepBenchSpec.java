@@ -3,6 +3,8 @@ package io.tfssl.bench;
 import io.tfssl.augment.Normalization;
 import io.tfssl.augment.ViewPolicy;
 import io.tfssl.method.ByolConfig;
+import io.tfssl.method.SimClrConfig;
+import io.tfssl.method.SwavConfig;
 import io.tfssl.nn.Encoders;
 import io.tfssl.nn.ResNet;
 import io.tfssl.train.Components;
@@ -21,16 +23,17 @@ import java.util.List;
  * </ul>
  *
  * <p>Heads: SimSiam projector 2048-2048 (the CIFAR 2-layer variant) and predictor 512-2048; BYOL
- * projector and predictor 4096-256. Everything else (optimizer, head BN layout, τ, weight decay)
- * comes from the {@code fmnist-small} preset of the method.
+ * projector and predictor 4096-256; SimCLR, MoCo v2 and SwAV projector 2048-128 (SwAV with its
+ * 3000 prototypes). Everything else (optimizer, head BN layout, τ, queue size, multi-crop, weight
+ * decay) comes from the {@code fmnist-small} preset of the method.
  *
- * @param method {@code simsiam} or {@code byol}
+ * @param method one of {@link PretrainConfig#METHODS}
  * @param encoder one of {@link Encoders#NAMES}
  * @param batchSize images per step (each gives two views)
  * @param augment false: the {@link #networkOnlyViews() network-only views} (identity crop, the
  *     second one mirrored); true: the preset's views for {@code small},
- *     {@link ViewPolicy#simsiam()} or BYOL's {@link ViewPolicy#byolView1()}/{@link
- *     ViewPolicy#byolView2()} for the ResNets
+ *     {@link ViewPolicy#simsiam()} (SimSiam, MoCo v2), BYOL's {@link ViewPolicy#byolView1()}/{@link
+ *     ViewPolicy#byolView2()} or {@link ViewPolicy#simclr()} (SimCLR, SwAV) for the ResNets
  * @param steps timed steps (&ge; 1)
  * @param warmup untimed steps first (&ge; 0)
  * @param threads TensorFlow intra-op threads; 0 lets TF choose (every core)
@@ -47,6 +50,8 @@ public record StepBenchSpec(String method, String encoder, int batchSize, boolea
   public static final List<Integer> BYOL_PROJECTOR = List.of(4096, 256);
   /** BYOL's predictor widths. */
   public static final List<Integer> BYOL_PREDICTOR = List.of(4096, 256);
+  /** SimCLR's, MoCo v2's and SwAV's projector widths (2048-128 in all three papers). */
+  public static final List<Integer> CONTRASTIVE_PROJECTOR = SimClrConfig.paper().projectorDims();
 
   public StepBenchSpec {
     require(method != null && PretrainConfig.METHODS.contains(method),
@@ -106,22 +111,27 @@ public record StepBenchSpec(String method, String encoder, int batchSize, boolea
         .threads(threads)
         .seed(seed)
         .steps(totalSteps());
-    if (method.equals("simsiam")) {
-      b.simsiam(base.simsiam().withProjectorDims(SIMSIAM_PROJECTOR)
+    switch (method) {
+      case "simsiam" -> b.simsiam(base.simsiam().withProjectorDims(SIMSIAM_PROJECTOR)
           .withPredictorDims(SIMSIAM_PREDICTOR));
-    } else {
-      ByolConfig heads = base.byol().withProjectorDims(BYOL_PROJECTOR)
-          .withPredictorDims(BYOL_PREDICTOR);
-      b.byol(heads);
+      case "byol" -> {
+        ByolConfig heads = base.byol().withProjectorDims(BYOL_PROJECTOR)
+            .withPredictorDims(BYOL_PREDICTOR);
+        b.byol(heads);
+      }
+      case "simclr" -> b.simclr(base.simclr().withProjectorDims(CONTRASTIVE_PROJECTOR));
+      case "mocov2" -> b.mocov2(base.mocov2().withProjectorDims(CONTRASTIVE_PROJECTOR));
+      default -> b.swav(base.swav().withProjectorDims(CONTRASTIVE_PROJECTOR)
+          .withPrototypes(SwavConfig.paper().prototypes()));
     }
     if (!augment) {
       List<ViewPolicy> views = networkOnlyViews();
       b.view1(views.get(0)).view2(views.get(1));
     } else if (!isSmall()) {
-      if (method.equals("simsiam")) {
-        b.view1(ViewPolicy.simsiam()).view2(ViewPolicy.simsiam());
-      } else {
-        b.view1(ViewPolicy.byolView1()).view2(ViewPolicy.byolView2());
+      switch (method) {
+        case "simsiam", "mocov2" -> b.view1(ViewPolicy.simsiam()).view2(ViewPolicy.simsiam());
+        case "byol" -> b.view1(ViewPolicy.byolView1()).view2(ViewPolicy.byolView2());
+        default -> b.view1(ViewPolicy.simclr()).view2(ViewPolicy.simclr());
       }
     }
     return b.build();
@@ -144,13 +154,22 @@ public record StepBenchSpec(String method, String encoder, int batchSize, boolea
     return isSmall() ? Components.normalization(config) : Normalization.cifar10();
   }
 
-  /** "2048-2048" for the projector and "512-2048" for the predictor, or BYOL's. */
+  /** "2048-2048" for the projector and "512-2048" for the predictor, or BYOL's, ... */
   public String projectorLabel() {
-    return dims(method.equals("simsiam") ? SIMSIAM_PROJECTOR : BYOL_PROJECTOR);
+    return dims(switch (method) {
+      case "simsiam" -> SIMSIAM_PROJECTOR;
+      case "byol" -> BYOL_PROJECTOR;
+      default -> CONTRASTIVE_PROJECTOR;
+    });
   }
 
+  /** The predictor's widths, or "none" for methods without one. */
   public String predictorLabel() {
-    return dims(method.equals("simsiam") ? SIMSIAM_PREDICTOR : BYOL_PREDICTOR);
+    return switch (method) {
+      case "simsiam" -> dims(SIMSIAM_PREDICTOR);
+      case "byol" -> dims(BYOL_PREDICTOR);
+      default -> "none";
+    };
   }
 
   private static String dims(List<Integer> d) {

@@ -15,14 +15,16 @@ import picocli.CommandLine.Option;
 
 /** {@code tfssl demo}: pretrain, export and evaluate on Fashion-MNIST in one command. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"The main job: pretrains SimSiam (or BYOL) on Fashion-MNIST with the"
-        + " fmnist-small preset (about 10 minutes on 2 CPU cores), exports it to saved_models/,"
+    description = {"The main job: pretrains SimSiam (or BYOL, SimCLR, MoCo v2, SwAV) on"
+        + " Fashion-MNIST with the fmnist-small preset (about 10 minutes on 2 CPU cores),"
+        + " exports it to saved_models/,"
         + " and prints linear and kNN accuracy of the pretrained encoder next to the same"
         + " encoder untrained. Installs Debian's dataset-fashion-mnist first if it is missing"
         + " and this runs as root."},
     footer = {"", "Examples:", "  tfssl demo", "  tfssl demo --method byol --report demo.json"})
 public final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--method", paramLabel = "simsiam|byol", defaultValue = "simsiam",
+  @Option(names = "--method", paramLabel = "simsiam|byol|simclr|mocov2|swav",
+      defaultValue = "simsiam",
       description = "Method to pretrain (default: ${DEFAULT-VALUE}).")
   String method;
 

@@ -1,9 +1,12 @@
 package io.tfssl.cli;
 
 import io.tfssl.method.ByolConfig;
+import io.tfssl.method.MoCoConfig;
 import io.tfssl.method.PredictorMode;
+import io.tfssl.method.SimClrConfig;
 import io.tfssl.method.Similarity;
 import io.tfssl.method.SimSiamConfig;
+import io.tfssl.method.SwavConfig;
 import io.tfssl.method.Symmetry;
 import io.tfssl.nn.HeadBn;
 import io.tfssl.nn.ResNet;
@@ -20,27 +23,30 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code tfssl pretrain}: trains SimSiam or BYOL without labels. */
+/** {@code tfssl pretrain}: trains SimSiam, BYOL, SimCLR, MoCo v2 or SwAV without labels. */
 @Command(name = "pretrain", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Pretrains an encoder without labels with SimSiam or BYOL.",
+        "Pretrains an encoder without labels with SimSiam, BYOL, SimCLR, MoCo v2 or SwAV.",
         "Starts from a preset recipe (--preset) and applies every flag given on top of it.",
         "Writes config.json, metrics.jsonl, TensorBoard events and checkpoints to --out."},
     footer = {"", "Examples:",
         "  tfssl pretrain --method simsiam --preset fmnist-small --epochs 1 --out runs/s1",
         "  tfssl pretrain --method simsiam --no-stop-gradient --steps 300 --out runs/collapse",
         "  tfssl pretrain --method byol --tau 1 --out runs/fixed-target",
+        "  tfssl pretrain --method mocov2 --queue-size 8192 --out runs/moco",
+        "  tfssl pretrain --method swav --small-crops 0 --out runs/swav-2crops",
         "  tfssl pretrain --out runs/s1 --resume --epochs 20"})
 public final class PretrainCommand implements Callable<Integer> {
 
   // ---- run ----
-  @Option(names = "--method", paramLabel = "simsiam|byol", defaultValue = "simsiam",
+  @Option(names = "--method", paramLabel = "simsiam|byol|simclr|mocov2|swav",
+      defaultValue = "simsiam",
       description = "Method to train (default: ${DEFAULT-VALUE}).")
   String method;
 
   @Option(names = "--preset", paramLabel = "NAME", defaultValue = "fmnist-small",
       description = "Recipe to start from: fmnist-small (default; per method), simsiam-paper, "
-          + "simsiam-cifar, byol-paper.")
+          + "simsiam-cifar, byol-paper, simclr-paper, mocov2-paper, swav-paper.")
   String preset;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder.")
@@ -132,12 +138,12 @@ public final class PretrainCommand implements Callable<Integer> {
   List<Integer> projectorDims;
 
   @Option(names = "--predictor-dims", split = ",", paramLabel = "D,D",
-      description = "Widths of the predictor's layers (last = projector output).")
+      description = "SimSiam, BYOL: widths of the predictor's layers (last = projector output).")
   List<Integer> predictorDims;
 
   @Option(names = "--head-bn", paramLabel = "none|hidden|hidden-output|all",
       converter = HeadBnConverter.class,
-      description = "BN layout of the heads (SimSiam Table 4).")
+      description = "SimSiam, BYOL, SimCLR: BN layout of the heads (SimSiam Table 4).")
   HeadBn headBn;
 
   // ---- SimSiam switches ----
@@ -161,14 +167,53 @@ public final class PretrainCommand implements Callable<Integer> {
       converter = SymmetryConverter.class, description = "SimSiam: loss symmetrization.")
   Symmetry symmetry;
 
-  // ---- BYOL switches ----
+  // ---- BYOL and MoCo v2 switches ----
   @Option(names = "--tau", paramLabel = "TAU",
-      description = "BYOL: base EMA rate tau0 (1 = target fixed at its random init).")
+      description = "BYOL: base EMA rate tau0 (1 = target fixed at its random init); MoCo v2: the"
+          + " key encoder's momentum m.")
   Double tau;
 
   @Option(names = "--tau-schedule", paramLabel = "cosine|constant", converter = ScheduleConverter.class,
-      description = "BYOL: tau rises to 1 by a cosine, or stays constant.")
+      description = "BYOL, MoCo v2: tau rises to 1 by a cosine, or stays constant.")
   ScheduleKind tauSchedule;
+
+  // ---- SimCLR, MoCo v2 and SwAV switches ----
+  @Option(names = "--temperature", paramLabel = "T",
+      description = "SimCLR: NT-Xent temperature; MoCo v2: InfoNCE temperature; SwAV: softmax"
+          + " temperature over the prototype scores.")
+  Double temperature;
+
+  @Option(names = "--queue-size", paramLabel = "K",
+      description = "MoCo v2: number of negative keys in the queue.")
+  Integer queueSize;
+
+  @Option(names = "--shuffle-bn-groups", paramLabel = "G",
+      description = "MoCo v2: batch-norm groups standing in for GPUs in shuffling BN (1 = off;"
+          + " the batch must be a multiple).")
+  Integer shuffleBnGroups;
+
+  @Option(names = "--prototypes", paramLabel = "K", description = "SwAV: number of prototypes.")
+  Integer prototypes;
+
+  @Option(names = "--sinkhorn-iterations", paramLabel = "N",
+      description = "SwAV: Sinkhorn-Knopp iterations for the codes.")
+  Integer sinkhornIterations;
+
+  @Option(names = "--epsilon", paramLabel = "EPS",
+      description = "SwAV: entropy regularization of Sinkhorn-Knopp.")
+  Double epsilon;
+
+  @Option(names = "--small-crops", paramLabel = "N",
+      description = "SwAV: multi-crop small views besides the two large ones (0 = off).")
+  Integer smallCrops;
+
+  @Option(names = "--small-crop-size", paramLabel = "PX",
+      description = "SwAV: side of the small views in pixels.")
+  Integer smallCropSize;
+
+  @Option(names = "--small-crop-scale", split = ",", paramLabel = "MIN,MAX",
+      description = "SwAV: area fraction range of the small crops.")
+  List<Double> smallCropScale;
 
   // ---- bookkeeping ----
   @Option(names = "--log-every", paramLabel = "K", description = "Write metrics every K steps.")
@@ -242,34 +287,83 @@ public final class PretrainCommand implements Callable<Integer> {
     rejectUnless(method.equals("simsiam"), "SimSiam", opt("--stop-gradient", stopGradient),
         opt("--predictor", predictor), opt("--predictor-lr", predictorLr),
         opt("--similarity", similarity), opt("--symmetry", symmetry));
-    rejectUnless(method.equals("byol"), "BYOL", opt("--tau", tau), opt("--tau-schedule", tauSchedule));
+    rejectUnless(method.equals("byol") || method.equals("mocov2"), "BYOL and MoCo v2",
+        opt("--tau", tau), opt("--tau-schedule", tauSchedule));
+    rejectUnless(method.equals("simsiam") || method.equals("byol"), "SimSiam and BYOL",
+        opt("--predictor-dims", predictorDims));
+    rejectUnless(!method.equals("mocov2") && !method.equals("swav"), "SimSiam, BYOL and SimCLR",
+        opt("--head-bn", headBn));
+    rejectUnless(method.equals("simclr") || method.equals("mocov2") || method.equals("swav"),
+        "SimCLR, MoCo v2 and SwAV", opt("--temperature", temperature));
+    rejectUnless(method.equals("mocov2"), "MoCo v2", opt("--queue-size", queueSize),
+        opt("--shuffle-bn-groups", shuffleBnGroups));
+    rejectUnless(method.equals("swav"), "SwAV", opt("--prototypes", prototypes),
+        opt("--sinkhorn-iterations", sinkhornIterations), opt("--epsilon", epsilon),
+        opt("--small-crops", smallCrops), opt("--small-crop-size", smallCropSize),
+        opt("--small-crop-scale", smallCropScale));
     OptimizerKind opt = optimizer != null ? optimizer : base.optimizer();
     rejectUnless(opt == OptimizerKind.LARS, "the LARS optimizer", opt("--lars-eta", larsEta));
-    if (method.equals("simsiam")) {
-      SimSiamConfig s = base.simsiam();
-      if (projectorDims != null) s = s.withProjectorDims(projectorDims);
-      if (predictorDims != null) s = s.withPredictorDims(predictorDims);
-      if (headBn != null) s = s.withHeadBn(headBn);
-      if (stopGradient != null) s = s.withStopGradient(stopGradient);
-      if (predictor != null) s = s.withPredictor(predictor);
-      if (similarity != null) s = s.withSimilarity(similarity);
-      if (symmetry != null) s = s.withSymmetry(symmetry);
-      if (predictorLr != null) {
-        if (!predictorLr.equals("fixed") && !predictorLr.equals("decayed")) {
-          throw new UsageException("--predictor-lr must be fixed or decayed, got '" + predictorLr + "'");
+    switch (method) {
+      case "simsiam" -> {
+        SimSiamConfig s = base.simsiam();
+        if (projectorDims != null) s = s.withProjectorDims(projectorDims);
+        if (predictorDims != null) s = s.withPredictorDims(predictorDims);
+        if (headBn != null) s = s.withHeadBn(headBn);
+        if (stopGradient != null) s = s.withStopGradient(stopGradient);
+        if (predictor != null) s = s.withPredictor(predictor);
+        if (similarity != null) s = s.withSimilarity(similarity);
+        if (symmetry != null) s = s.withSymmetry(symmetry);
+        if (predictorLr != null) {
+          if (!predictorLr.equals("fixed") && !predictorLr.equals("decayed")) {
+            throw new UsageException("--predictor-lr must be fixed or decayed, got '" + predictorLr + "'");
+          }
+          s = s.withPredictorFixedLr(predictorLr.equals("fixed"));
         }
-        s = s.withPredictorFixedLr(predictorLr.equals("fixed"));
+        b.simsiam(s);
       }
-      b.simsiam(s);
-    } else {
-      ByolConfig y = base.byol();
-      if (projectorDims != null) y = y.withProjectorDims(projectorDims);
-      if (predictorDims != null) y = y.withPredictorDims(predictorDims);
-      if (headBn != null) y = y.withHeadBn(headBn);
-      b.byol(y);
-      if (tau != null) b.tauBase(tau);
-      if (tauSchedule != null) b.tauSchedule(tauSchedule);
+      case "byol" -> {
+        ByolConfig y = base.byol();
+        if (projectorDims != null) y = y.withProjectorDims(projectorDims);
+        if (predictorDims != null) y = y.withPredictorDims(predictorDims);
+        if (headBn != null) y = y.withHeadBn(headBn);
+        b.byol(y);
+      }
+      case "simclr" -> {
+        SimClrConfig c = base.simclr();
+        if (projectorDims != null) c = c.withProjectorDims(projectorDims);
+        if (headBn != null) c = c.withHeadBn(headBn);
+        if (temperature != null) c = c.withTemperature(temperature);
+        b.simclr(c);
+      }
+      case "mocov2" -> {
+        MoCoConfig m = base.mocov2();
+        if (projectorDims != null) m = m.withProjectorDims(projectorDims);
+        if (temperature != null) m = m.withTemperature(temperature);
+        if (queueSize != null) m = m.withQueueSize(queueSize);
+        if (shuffleBnGroups != null) m = m.withShuffleBnGroups(shuffleBnGroups);
+        b.mocov2(m);
+      }
+      default -> {
+        SwavConfig w = base.swav();
+        if (projectorDims != null) w = w.withProjectorDims(projectorDims);
+        if (temperature != null) w = w.withTemperature(temperature);
+        if (prototypes != null) w = w.withPrototypes(prototypes);
+        if (sinkhornIterations != null) w = w.withSinkhornIterations(sinkhornIterations);
+        if (epsilon != null) w = w.withEpsilon(epsilon);
+        if (smallCropScale != null && smallCropScale.size() != 2) {
+          throw new UsageException("--small-crop-scale takes MIN,MAX, got " + smallCropScale);
+        }
+        if (smallCrops != null || smallCropSize != null || smallCropScale != null) {
+          w = w.withSmallCrops(smallCrops != null ? smallCrops : w.smallCrops(),
+              smallCropSize != null ? smallCropSize : w.smallCropSize(),
+              smallCropScale != null ? smallCropScale.get(0) : w.smallCropScaleMin(),
+              smallCropScale != null ? smallCropScale.get(1) : w.smallCropScaleMax());
+        }
+        b.swav(w);
+      }
     }
+    if (tau != null) b.tauBase(tau);
+    if (tauSchedule != null) b.tauSchedule(tauSchedule);
     if (dataset != null) b.dataset(dataset);
     if (dataDir != null) b.dataDir(dataDir.toString());
     if (imageSize != null) b.imageSize(imageSize);
@@ -307,6 +401,11 @@ public final class PretrainCommand implements Callable<Integer> {
         {"--projector-dims", projectorDims}, {"--predictor-dims", predictorDims},
         {"--head-bn", headBn}, {"--stop-gradient", stopGradient}, {"--predictor", predictor},
         {"--similarity", similarity}, {"--symmetry", symmetry}, {"--tau", tau},
+        {"--tau-schedule", tauSchedule}, {"--temperature", temperature},
+        {"--queue-size", queueSize}, {"--shuffle-bn-groups", shuffleBnGroups},
+        {"--prototypes", prototypes}, {"--sinkhorn-iterations", sinkhornIterations},
+        {"--epsilon", epsilon}, {"--small-crops", smallCrops},
+        {"--small-crop-size", smallCropSize}, {"--small-crop-scale", smallCropScale},
         {"--online-probe", onlineProbe}};
     for (Object[] f : flags) {
       if (f[1] != null) {

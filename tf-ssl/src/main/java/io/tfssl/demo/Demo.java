@@ -30,7 +30,7 @@ public final class Demo {
   private Demo() {}
 
   /**
-   * @param method simsiam or byol
+   * @param method one of {@link PretrainConfig#METHODS}
    * @param epochs pretraining epochs (0: the preset's demo budget, {@link #DEFAULT_EPOCHS})
    * @param runDir the run folder (null: the first free runs/demo-METHOD[-N])
    * @param savedModels the model repository root

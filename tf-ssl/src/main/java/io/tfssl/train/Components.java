@@ -5,8 +5,11 @@ import io.tfssl.data.Datasets;
 import io.tfssl.data.ImageSource;
 import io.tfssl.data.Split;
 import io.tfssl.method.Byol;
+import io.tfssl.method.MoCoV2;
+import io.tfssl.method.SimClr;
 import io.tfssl.method.SimSiam;
 import io.tfssl.method.SslMethod;
+import io.tfssl.method.SwAV;
 import io.tfssl.nn.Encoder;
 import io.tfssl.nn.Encoders;
 import io.tfssl.optim.ConstantLr;
@@ -26,6 +29,9 @@ public final class Components {
     return switch (c.method()) {
       case "simsiam" -> new SimSiam(c.simsiam());
       case "byol" -> new Byol(c.byol());
+      case "simclr" -> new SimClr(c.simclr());
+      case "mocov2" -> new MoCoV2(c.mocov2());
+      case "swav" -> new SwAV(c.swav());
       default -> throw new IllegalArgumentException("unknown method " + c.method());
     };
   }

@@ -3,7 +3,10 @@ package io.tfssl.train;
 import io.tfssl.augment.ViewPolicy;
 import io.tfssl.data.Datasets;
 import io.tfssl.method.ByolConfig;
+import io.tfssl.method.MoCoConfig;
+import io.tfssl.method.SimClrConfig;
 import io.tfssl.method.SimSiamConfig;
+import io.tfssl.method.SwavConfig;
 import io.tfssl.nn.Encoders;
 import io.tfssl.nn.ResNet;
 import java.util.List;
@@ -13,9 +16,12 @@ import java.util.List;
  * resume (it is stored as {@code config.json} in the run folder). Start from a {@link Presets}
  * recipe or {@link #builder()} and change what you need.
  *
- * @param method {@code simsiam} or {@code byol}
- * @param simsiam SimSiam's switches (used when method is simsiam)
+ * @param method one of {@link #METHODS}
+ * @param simsiam SimSiam's switches (used when method is simsiam; null otherwise in presets)
  * @param byol BYOL's switches (used when method is byol)
+ * @param simclr SimCLR's switches (used when method is simclr)
+ * @param mocov2 MoCo v2's switches (used when method is mocov2)
+ * @param swav SwAV's switches (used when method is swav)
  * @param encoder {@code small}, {@code resnet18}, {@code resnet34}, {@code resnet50}
  * @param stem ResNet stem; null chooses from the image size ({@link Encoders#stemFor})
  * @param zeroInitResidual start every residual branch's last BN at gamma 0
@@ -37,8 +43,8 @@ import java.util.List;
  * @param decayBiasAndBn whether SGD also decays biases and BN parameters (PyTorch's SGD does)
  * @param warmupEpochs linear warmup length in epochs (BYOL: 10)
  * @param lrSchedule cosine decay or constant
- * @param tauBase BYOL's τ₀
- * @param tauSchedule cosine increase of τ to 1 (BYOL §3.2) or constant
+ * @param tauBase BYOL's τ₀, or MoCo's key-encoder momentum m
+ * @param tauSchedule cosine increase of τ to 1 (BYOL §3.2) or constant (MoCo)
  * @param view1 augmentation of the first view
  * @param view2 augmentation of the second view (and of views 3, 4 alternately)
  * @param logEvery write metrics every this many steps
@@ -53,6 +59,9 @@ public record PretrainConfig(
     String method,
     SimSiamConfig simsiam,
     ByolConfig byol,
+    SimClrConfig simclr,
+    MoCoConfig mocov2,
+    SwavConfig swav,
     String encoder,
     ResNet.Stem stem,
     boolean zeroInitResidual,
@@ -85,7 +94,7 @@ public record PretrainConfig(
     boolean onlineProbe) {
 
   /** Methods this engine trains. */
-  public static final List<String> METHODS = List.of("simsiam", "byol");
+  public static final List<String> METHODS = List.of("simsiam", "byol", "simclr", "mocov2", "swav");
   /** Datasets the engine reads. */
   public static final List<String> DATASETS = Datasets.NAMES;
 
@@ -101,12 +110,24 @@ public record PretrainConfig(
         "unknown encoder '" + encoder + "' (expected one of " + Encoders.NAMES + ")");
     require(DATASETS.contains(dataset),
         "unknown dataset '" + dataset + "' (expected one of " + DATASETS + ")");
-    require(method.equals("simsiam") ? simsiam != null : byol != null,
-        "the " + method + " settings are missing");
-    if (method.equals("simsiam")) {
-      simsiam.validate();
-    } else {
-      byol.validate();
+    Object settings = switch (method) {
+      case "simsiam" -> simsiam;
+      case "byol" -> byol;
+      case "simclr" -> simclr;
+      case "mocov2" -> mocov2;
+      default -> swav;
+    };
+    require(settings != null, "the " + method + " settings are missing");
+    switch (method) {
+      case "simsiam" -> simsiam.validate();
+      case "byol" -> byol.validate();
+      case "simclr" -> simclr.validate();
+      case "mocov2" -> {
+        mocov2.validate();
+        require(batchSize % mocov2.shuffleBnGroups() == 0, "the batch size (" + batchSize
+            + ") must be a multiple of the shuffle-BN groups (" + mocov2.shuffleBnGroups() + ")");
+      }
+      default -> swav.validate();
     }
     require(imageSize >= 0, "image size cannot be negative, got " + imageSize);
     require(batchSize > 0, "batch size must be positive, got " + batchSize);
@@ -151,6 +172,7 @@ public record PretrainConfig(
   /** Fluent changes to a config; {@link #build()} validates. */
   public static final class Builder {
     private String method; private SimSiamConfig simsiam; private ByolConfig byol;
+    private SimClrConfig simclr; private MoCoConfig mocov2; private SwavConfig swav;
     private String encoder; private ResNet.Stem stem; private boolean zeroInitResidual;
     private String dataset; private String dataDir; private int imageSize;
     private boolean skipBadImages; private int batchSize; private int epochs;
@@ -163,7 +185,8 @@ public record PretrainConfig(
     private int knnMonitor; private boolean onlineProbe;
 
     Builder(PretrainConfig c) {
-      method = c.method; simsiam = c.simsiam; byol = c.byol; encoder = c.encoder; stem = c.stem;
+      method = c.method; simsiam = c.simsiam; byol = c.byol; simclr = c.simclr;
+      mocov2 = c.mocov2; swav = c.swav; encoder = c.encoder; stem = c.stem;
       zeroInitResidual = c.zeroInitResidual; dataset = c.dataset; dataDir = c.dataDir;
       imageSize = c.imageSize; skipBadImages = c.skipBadImages;
       batchSize = c.batchSize; epochs = c.epochs; steps = c.steps; seed = c.seed;
@@ -181,6 +204,9 @@ public record PretrainConfig(
     public Builder method(String v) { method = v; return this; }
     public Builder simsiam(SimSiamConfig v) { simsiam = v; return this; }
     public Builder byol(ByolConfig v) { byol = v; return this; }
+    public Builder simclr(SimClrConfig v) { simclr = v; return this; }
+    public Builder mocov2(MoCoConfig v) { mocov2 = v; return this; }
+    public Builder swav(SwavConfig v) { swav = v; return this; }
     public Builder encoder(String v) { encoder = v; return this; }
     public Builder stem(ResNet.Stem v) { stem = v; return this; }
     public Builder zeroInitResidual(boolean v) { zeroInitResidual = v; return this; }
@@ -215,7 +241,8 @@ public record PretrainConfig(
     public Builder onlineProbe(boolean v) { onlineProbe = v; return this; }
 
     public PretrainConfig build() {
-      return new PretrainConfig(method, simsiam, byol, encoder, stem, zeroInitResidual, dataset,
+      return new PretrainConfig(method, simsiam, byol, simclr, mocov2, swav, encoder, stem,
+          zeroInitResidual, dataset,
           dataDir, imageSize, skipBadImages, batchSize, epochs, steps, seed, optimizer, baseLr, scaleLrByBatch, momentum,
           weightDecay, larsEta, decayBiasAndBn, warmupEpochs, lrSchedule, tauBase, tauSchedule,
           view1, view2, logEvery, checkpointEvery, keepCheckpoints, threads, knnMonitor,

@@ -47,7 +47,31 @@ class PretrainCommandTest {
       "--predictor-dims 16,32 | predictor's output width",
       "--data-dir /nonexistent/fmnist | /nonexistent/fmnist",
       "--batch-size x | 'x'",
-      "--no-such-flag | Unknown option"})
+      "--no-such-flag | Unknown option",
+      "--method simsiam --temperature 0.1 | --temperature applies only to SimCLR, MoCo v2 and SwAV",
+      "--method byol --temperature 0.1 | --temperature applies only to SimCLR, MoCo v2 and SwAV",
+      "--method simclr --queue-size 4096 | --queue-size applies only to MoCo v2",
+      "--method swav --shuffle-bn-groups 2 | --shuffle-bn-groups applies only to MoCo v2",
+      "--method mocov2 --prototypes 30 | --prototypes applies only to SwAV",
+      "--method simclr --sinkhorn-iterations 3 | --sinkhorn-iterations applies only to SwAV",
+      "--method byol --epsilon 0.05 | --epsilon applies only to SwAV",
+      "--method mocov2 --small-crops 2 | --small-crops applies only to SwAV",
+      "--method simclr --small-crop-size 14 | --small-crop-size applies only to SwAV",
+      "--method simclr --small-crop-scale 0.1,0.4 | --small-crop-scale applies only to SwAV",
+      "--method simclr --tau 0.99 | --tau applies only to BYOL and MoCo v2",
+      "--method swav --tau-schedule constant | --tau-schedule applies only to BYOL and MoCo v2",
+      "--method mocov2 --predictor-dims 8,8 | --predictor-dims applies only to SimSiam and BYOL",
+      "--method swav --head-bn none | --head-bn applies only to SimSiam, BYOL and SimCLR",
+      "--method mocov2 --no-stop-gradient | --stop-gradient applies only to SimSiam",
+      "--method simclr --temperature 0 | temperature must be positive",
+      "--method mocov2 --queue-size 0 | queue size must be at least 1",
+      "--method mocov2 --shuffle-bn-groups 3 | must be a multiple of the shuffle-BN groups",
+      "--method swav --sinkhorn-iterations 0 | Sinkhorn iterations must be at least 1",
+      "--method swav --epsilon -1 | epsilon must be positive",
+      "--method swav --small-crop-scale 0.5,0.2 | small crop scales need 0 < min <= max <= 1",
+      "--method swav --small-crop-scale 0.5 | --small-crop-scale takes MIN,MAX",
+      "--method simclr --preset mocov2-paper | does not apply to simclr",
+      "--method swav --preset byol-paper | does not apply to swav"})
   void badValuesExitWithCode2(String args, String expected) {
     String[] argv = (args.trim() + " --out " + dir.resolve("r")).split("\\s+");
     String[] full = new String[argv.length + 1];

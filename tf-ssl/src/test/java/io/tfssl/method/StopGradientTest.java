@@ -119,6 +119,72 @@ class StopGradientTest {
     }
   }
 
+  @Test
+  void noGradientReachesMoCosKeyEncoderOrQueue() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Placeholder<TFloat32> v1 = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+      Placeholder<TFloat32> v2 = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+      MethodGraph mg = new MoCoV2(TinyConfigs.mocov2()).build(tf, new SmallConvNet(), List.of(v1, v2), 1);
+      List<Variable<TFloat32>> keyEncoder = mg.target().orElseThrow().pairs().stream()
+          .map(TargetEma.Pair::target).toList();
+      assertEquals(mg.trainable().size(), keyEncoder.size(), "every query parameter has a key twin");
+      GraphOperation queue = g.operation(MoCoV2.QUEUE);
+      List<GraphOperation> frozen = new java.util.ArrayList<>();
+      keyEncoder.forEach(v -> frozen.add((GraphOperation) v.op()));
+      frozen.add(queue);
+      for (GraphOperation op : frozen) {
+        assertFalse(TestGraphs.reachableWithoutStopGradient(mg.loss(), op),
+            "gradient path from the loss to " + op.name());
+        assertTrue(TestGraphs.feeds(mg.loss(), op), op.name() + " should feed the loss");
+      }
+      assertTrue(mg.trainable().stream().allMatch(p -> p.variable().op().name().startsWith("online/")));
+      // The gradient builder agrees: nothing for the key encoder and the queue, something for
+      // the query encoder.
+      Output<?>[] xs = new Output<?>[frozen.size() + 1];
+      xs[0] = mg.trainable().get(0).variable().asOutput();
+      for (int i = 0; i < frozen.size(); i++) {
+        xs[i + 1] = frozen.get(i).output(0);
+      }
+      Output<?>[] grads = g.addGradients(mg.loss().asOutput(), xs);
+      assertFalse(Gradients.isAbsent(grads[0]));
+      for (int i = 1; i < grads.length; i++) {
+        assertTrue(Gradients.isAbsent(grads[i]), "gradient reached " + xs[i].op().name());
+      }
+      try (Session s = new Session(g); TFloat32 a = randomViews(5); TFloat32 b = randomViews(6)) {
+        assertTrue(TestGraphs.absSum(s, grads[0], v1, a, v2, b) > 0);
+      }
+    }
+  }
+
+  @Test
+  void swavCodesAreBehindTheStopGradient() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      List<Operand<TFloat32>> views = new java.util.ArrayList<>();
+      for (int size : new int[] {28, 28, 14, 14}) {
+        views.add(tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, size, size, 1))));
+      }
+      MethodGraph mg = new SwAV(TinyConfigs.swav()).build(tf, new SmallConvNet(), views, 1);
+      Variable<TFloat32> prototypes = mg.online().variables().get("prototypes/w");
+      assertTrue(mg.trainable().stream().anyMatch(p -> p.variable() == prototypes));
+      for (int view = 1; view <= 2; view++) {
+        Operand<TFloat32> codes = g.<TFloat32>operation(SwAV.codesOp(view)).output(0);
+        assertTrue(TestGraphs.feeds(mg.loss(), (GraphOperation) codes.op()));
+        // The codes are computed from the prototypes and the encoder, but only through the
+        // stop-gradient: no trainable variable can receive a gradient through them.
+        assertTrue(TestGraphs.feeds(codes, (GraphOperation) prototypes.op()));
+        for (var p : mg.trainable()) {
+          assertFalse(TestGraphs.reachableWithoutStopGradient(codes, (GraphOperation) p.variable().op()),
+              "gradient path through codes " + view + " to " + p.name());
+        }
+      }
+      // ...while the loss trains the prototypes through the predictions.
+      assertTrue(TestGraphs.reachableWithoutStopGradient(mg.loss(), (GraphOperation) prototypes.op()));
+      assertEquals(2, countOps(g, "StopGradient"), "one stop-gradient per large view's codes");
+    }
+  }
+
   private static long countOps(Graph g, String type) {
     long n = 0;
     for (var it = g.operations(); it.hasNext(); ) {

@@ -18,8 +18,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A run stopped after a checkpoint and resumed produces the same losses, step for step, as an
- * uninterrupted run: weights, optimizer slots, BYOL's target, the global step (hence lr, τ and
- * the augmentation seeds) and the data order all come back.
+ * uninterrupted run: weights, optimizer slots, BYOL's target, MoCo's key encoder and queue,
+ * SwAV's prototypes, the global step (hence lr, τ and the augmentation seeds) and the data order
+ * all come back.
  */
 class ResumeTest {
   @TempDir Path tmp;
@@ -40,7 +41,7 @@ class ResumeTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"simsiam", "byol"})
+  @ValueSource(strings = {"simsiam", "byol", "simclr", "mocov2", "swav"})
   void resumedRunRepeatsTheUninterruptedOne(String method) throws Exception {
     PretrainConfig config = TinyConfigs.pretrain(method, 6).toBuilder().checkpointEvery(3).build();
     Path straight = tmp.resolve("straight");
