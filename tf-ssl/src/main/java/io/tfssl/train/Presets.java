@@ -178,7 +178,9 @@ public final class Presets {
    * LARS (η = 1e-3), lr = 0.3·bs/256 (4.8 at batch 4096; the paper decays it to 0.0048, the
    * cosine here ends at 0), weight decay 1e-6, 10 warmup epochs, batch 4096, 800 epochs, head
    * 2048-128, 3000 prototypes, τ = 0.1, Sinkhorn ε = 0.05 with 3 iterations, multi-crop 2×224
-   * (crops of 14-100% of the image) + 6×96 (5-14%), SimCLR's augmentation.
+   * (crops of 14-100% of the image) + 6×96 (5-14%), SimCLR's augmentation. Differences: LARS
+   * here leaves biases and BN parameters out of weight decay and adaptation (the paper's LARC
+   * covers every parameter), and the prototypes are not frozen during the first epoch.
    */
   public static PretrainConfig swavPaper() {
     ViewPolicy large = ViewPolicy.simclr().toBuilder().cropScale(0.14f, 1f).build();
