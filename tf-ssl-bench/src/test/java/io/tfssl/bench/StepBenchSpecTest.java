@@ -60,9 +60,23 @@ class StepBenchSpecTest {
   }
 
   @Test
+  void baselinesUseThePapersProjectorAndTheirOwnViews() {
+    for (String method : List.of("simclr", "mocov2", "swav")) {
+      StepBenchSpec spec = new StepBenchSpec(method, "resnet18", 8, true, 1, 0, 0, 0);
+      PretrainConfig c = spec.config();
+      assertEquals(method, c.method());
+      assertEquals("2048-128", spec.projectorLabel());
+      assertEquals("none", spec.predictorLabel());
+      assertEquals(method.equals("mocov2") ? ViewPolicy.simsiam() : ViewPolicy.simclr(), c.view1());
+    }
+    assertEquals(3000, new StepBenchSpec("swav", "small", 8, false, 1, 0, 0, 0).config().swav()
+        .prototypes());
+  }
+
+  @Test
   void rejectsBadValues() {
     assertThrows(IllegalArgumentException.class,
-        () -> new StepBenchSpec("simclr", "small", 8, false, 1, 0, 0, 0));
+        () -> new StepBenchSpec("mocov9", "small", 8, false, 1, 0, 0, 0));
     assertThrows(IllegalArgumentException.class,
         () -> new StepBenchSpec("byol", "vit", 8, false, 1, 0, 0, 0));
     assertThrows(IllegalArgumentException.class,
