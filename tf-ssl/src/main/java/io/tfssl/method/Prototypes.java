@@ -17,9 +17,9 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>The scores of a batch are zᵀC with z l2-normalized, i.e. cosine similarities to the
  * prototypes. The prototypes are trained by the loss like any weight and projected back onto the
- * unit sphere after every optimizer step ({@link #normalize}, run after the update; App. A.1:
- * "we normalize the prototypes", done in the paper's code at the start of each iteration, which
- * is the same sequence of values). They also start normalized, so the loss always reads unit
+ * unit sphere after every optimizer step ({@link #normalize}, run after the update; the training
+ * loop of App. A.1 normalizes them at the start of each iteration, which gives the same sequence
+ * of values the loss reads). They also start normalized, so the loss always reads unit
  * prototypes.
  */
 public final class Prototypes {

@@ -15,8 +15,8 @@ import org.tensorflow.types.TFloat32;
  * transport problem: maximize Tr(Qᵀ Cᵀ Z) + ε H(Q) over the transportation polytope, i.e. every
  * prototype gets B/K samples' worth of mass (equipartition) and every sample a unit of mass. The
  * solution is Q = Diag(u) exp(CᵀZ/ε) Diag(v); Sinkhorn-Knopp finds u and v by normalizing the
- * rows and the columns in turn. As the paper does, this class works on the transpose of its K×B
- * matrix, the [B, K] {@code scores}:
+ * rows and the columns in turn. The paper's Q is K×B; this class works on its transpose, the
+ * [B, K] {@code scores}, with the same steps in the same order:
  *
  * <pre>
  *   Q ← exp(scores/ε);  Q ← Q / ΣQ
