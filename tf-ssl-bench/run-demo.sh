@@ -5,8 +5,9 @@
 #   results/demo-*.json   the reports
 # and replaces the block between the demo-results markers in the README with the same table.
 #
-# Usage: tf-ssl-bench/run-demo.sh [METHOD...]   (default: simsiam byol)
-# Environment: OUT_DIR [tf-ssl-bench/results], README [README.md of the project]
+# Usage: tf-ssl-bench/run-demo.sh [METHOD...]   (default: simsiam byol simclr mocov2 swav)
+# Environment: OUT_DIR [tf-ssl-bench/results], README [README.md of the project],
+#   DEMO_ARGS [empty; e.g. "--steps 2 --eval-limit 300" for a smoke run of this script]
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,7 +15,7 @@ root="$(dirname "$here")"
 out_dir="${OUT_DIR:-$here/results}"
 readme="${README:-$root/README.md}"
 methods=("$@")
-if [ ${#methods[@]} -eq 0 ]; then methods=(simsiam byol); fi
+if [ ${#methods[@]} -eq 0 ]; then methods=(simsiam byol simclr mocov2 swav); fi
 
 tfssl="$root/tfssl"
 jar="$root/tf-ssl-bench/target/tf-ssl-bench-0.1.0-SNAPSHOT.jar"
@@ -32,9 +33,11 @@ reports=()
 commands=()
 for method in "${methods[@]}"; do
   report="$work/demo-$method.json"
-  cmd="./tfssl demo --method $method --out $work/runs/$method --saved-models $work/saved_models --report demo-$method.json"
+  # shellcheck disable=SC2086
+  cmd="./tfssl demo --method $method ${DEMO_ARGS:+$DEMO_ARGS }--out RUN --saved-models MODELS --report demo-$method.json"
   echo "run-demo: $cmd" >&2
-  (cd "$root" && "$tfssl" demo --method "$method" --out "$work/runs/$method" \
+  # shellcheck disable=SC2086
+  (cd "$root" && "$tfssl" demo --method "$method" ${DEMO_ARGS:-} --out "$work/runs/$method" \
       --saved-models "$work/saved_models" --report "$report") >&2
   reports+=("$report")
   commands+=("$cmd    # 1-min load average after: $(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')")
