@@ -55,7 +55,7 @@ machine="$(nproc) cores (nproc), CPU ${cpu_model:-unknown}, no GPU used, load av
   echo "- machine: $machine"
   echo "- Java: $java_version; TensorFlow 2.18 (TensorFlow Java 1.1.0), oneDNN on (the launcher's default)"
   echo
-  echo "Linear: frozen features, softmax classifier, lr chosen on a held-out 10% of train; kNN: k = 200,"
+  echo "Linear: frozen features, softmax classifier, lr and epochs chosen on a held-out 10% of train; kNN: k = 200,"
   echo "T = 0.1, the training split as the bank. Test split of Fashion-MNIST (10,000 images)."
   echo
   echo "$table"

@@ -175,9 +175,10 @@ public final class EvalCommand implements Runnable {
 
   /** Linear evaluation settings shared by {@code linear} and {@code transfer}. */
   abstract static class LinearProtocol extends Protocol {
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "30",
-        description = "Epochs per classifier (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--epochs", split = ",", paramLabel = "N,N,...",
+        description = "Epoch counts tried with every learning rate; the best pair on a held-out"
+            + " 10% of train is used (default: 10,30).")
+    int[] epochs;
 
     @Option(names = "--lrs", split = ",", paramLabel = "LR,LR,...",
         description = "Learning rates tried; the best on a held-out 10% of train is used"
@@ -190,8 +191,9 @@ public final class EvalCommand implements Runnable {
 
     LinearEval.Config config() {
       LinearEval.Config d = LinearEval.Config.defaults();
-      return new LinearEval.Config(lrs != null ? lrs : d.learningRates(), epochs, d.batchSize(),
-          weightDecay, d.validationFraction(), common.seed, common.threads);
+      return new LinearEval.Config(lrs != null ? lrs : d.learningRates(),
+          epochs != null ? epochs : d.epochs(), d.batchSize(), weightDecay,
+          d.validationFraction(), common.seed, common.threads);
     }
 
     @Override
@@ -217,7 +219,9 @@ public final class EvalCommand implements Runnable {
     m.put("top1", r.top1());
     m.put("top5", r.top5());
     m.put("chosen_lr", r.chosenLearningRate());
+    m.put("chosen_epochs", r.chosenEpochs());
     m.put("learning_rates", r.learningRates());
+    m.put("epochs", r.candidateEpochs());
     m.put("validation_top1", r.validationTop1());
     m.put("train", r.trainSize());
     m.put("validation", r.validationSize());
@@ -240,7 +244,8 @@ public final class EvalCommand implements Runnable {
       description = {"Linear evaluation on frozen features (SimSiam App. D, BYOL App. C.1):"
           + " features standardized with the training statistics, a softmax classifier trained"
           + " by SGD with momentum and cosine decay, the learning rate chosen on a held-out"
-          + " 10% of the training split (never on test), then retrained on all of it;"
+          + " 10% of the training split together with the number of epochs (never on test),"
+          + " then retrained on all of it;"
           + " top-1 and top-5 on the test split."},
       footer = {"", "Example:", "  tfssl eval linear --model saved_models/s1/1 --baseline random-init"})
   static final class Linear extends LinearProtocol {

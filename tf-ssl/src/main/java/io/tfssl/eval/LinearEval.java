@@ -34,14 +34,16 @@ import org.tensorflow.types.TInt32;
  * <ol>
  *   <li>Split the training set into a train part and a stratified validation part ({@link
  *       LabelSubsets#trainValidationSplit}, {@link Config#validationFraction()}, seeded).
- *   <li>For every learning rate of {@link Config#learningRates()}: standardize with the train
- *       part's statistics ({@link Standardizer}, the BN-without-affine of SimSiam App. D), train
- *       a classifier on the train part, measure top-1 on the validation part.
- *   <li>Choose the rate with the best validation top-1 (the first in grid order on ties). The test
- *       set plays no part in this choice (SimCLR App. B.8, after Kornblith et al. 2019: tune on a
- *       validation split, then retrain on all training data).
+ *   <li>For every learning rate of {@link Config#learningRates()} and every length of {@link
+ *       Config#epochs()}: standardize with the train part's statistics ({@link Standardizer}, the
+ *       BN-without-affine of SimSiam App. D), train a classifier on the train part, measure top-1
+ *       on the validation part.
+ *   <li>Choose the (rate, epochs) pair with the best validation top-1 (the first in grid order on
+ *       ties: rates outer, epochs inner). The test set plays no part in this choice (SimCLR App.
+ *       B.8, after Kornblith et al. 2019: tune on a validation split, then retrain on all training
+ *       data).
  *   <li>Standardize with the full training set's statistics, retrain on all of it with the chosen
- *       rate, report top-1 and top-5 on the test set.
+ *       pair, report top-1 and top-5 on the test set.
  * </ol>
  *
  * <p>Training: weights and biases start at zero (the problem is convex, so the start only
@@ -67,7 +69,8 @@ public final class LinearEval {
    *
    * @param learningRates candidate base learning rates (before cosine decay), each positive and
    *     finite, at least one; tried in this order
-   * @param epochs passes over the training data per classifier, at least 1
+   * @param epochs candidate numbers of passes over the training data, each at least 1, at least
+   *     one; the cosine schedule spans the whole run of each
    * @param batchSize examples per SGD step, at least 1
    * @param weightDecay L2 coefficient on W (not on b), at least 0
    * @param validationFraction share of every class held out for choosing the rate, in (0, 1)
@@ -76,7 +79,7 @@ public final class LinearEval {
    */
   public record Config(
       double[] learningRates,
-      int epochs,
+      int[] epochs,
       int batchSize,
       double weightDecay,
       double validationFraction,
@@ -93,6 +96,12 @@ public final class LinearEval {
      */
     public static final double[] DEFAULT_LEARNING_RATES = {0.01, 0.03, 0.1, 0.3, 1.0};
 
+    /**
+     * The default epoch grid {10, 30}: a short run, which stops early the way a regularizer
+     * would, and a long one; validation decides.
+     */
+    public static final int[] DEFAULT_EPOCHS = {10, 30};
+
     /** Validates every field and copies the rate grid. */
     public Config {
       Objects.requireNonNull(learningRates, "learningRates");
@@ -105,8 +114,15 @@ public final class LinearEval {
           throw new IllegalArgumentException("learning rates must be positive and finite: " + lr);
         }
       }
-      if (epochs < 1) {
-        throw new IllegalArgumentException("epochs must be >= 1: " + epochs);
+      Objects.requireNonNull(epochs, "epochs");
+      if (epochs.length == 0) {
+        throw new IllegalArgumentException("epochs must not be empty");
+      }
+      epochs = epochs.clone();
+      for (int e : epochs) {
+        if (e < 1) {
+          throw new IllegalArgumentException("epochs must be >= 1: " + e);
+        }
       }
       if (batchSize < 1) {
         throw new IllegalArgumentException("batchSize must be >= 1: " + batchSize);
@@ -124,11 +140,17 @@ public final class LinearEval {
     }
 
     /**
-     * {@link #DEFAULT_LEARNING_RATES}, 30 epochs, batch 256, no weight decay, 10% validation,
-     * seed 0, all cores.
+     * {@link #DEFAULT_LEARNING_RATES} × {@link #DEFAULT_EPOCHS}, batch 256, no weight decay, 10%
+     * validation, seed 0, all cores.
      */
     public static Config defaults() {
-      return new Config(DEFAULT_LEARNING_RATES, 30, 256, 0.0, 0.1, 0L, 0);
+      return new Config(DEFAULT_LEARNING_RATES, DEFAULT_EPOCHS, 256, 0.0, 0.1, 0L, 0);
+    }
+
+    /** A copy of the epoch grid. */
+    @Override
+    public int[] epochs() {
+      return epochs.clone();
     }
 
     /** A copy of the rate grid. */
@@ -142,8 +164,8 @@ public final class LinearEval {
       return new Config(rates, epochs, batchSize, weightDecay, validationFraction, seed, threads);
     }
 
-    /** This config with another number of epochs. */
-    public Config withEpochs(int n) {
+    /** This config with another epoch grid. */
+    public Config withEpochs(int... n) {
       return new Config(learningRates, n, batchSize, weightDecay, validationFraction, seed, threads);
     }
 
@@ -165,10 +187,11 @@ public final class LinearEval {
    * @param top5 test top-5 accuracy: the label is among the 5 highest logits; with fewer than 5
    *     classes it is top-k with {@code k = numClasses} (so 1.0)
    * @param k the k of {@code top5}: {@code min(5, numClasses)}
-   * @param chosenLearningRate the rate with the best validation top-1
-   * @param learningRates the candidate rates, in the order tried
-   * @param validationTop1 validation top-1 of each candidate, parallel to {@code learningRates}
-   * @param epochs epochs per classifier
+   * @param chosenLearningRate the rate of the pair with the best validation top-1
+   * @param chosenEpochs the epochs of that pair
+   * @param learningRates the rate of each candidate pair, in the order tried
+   * @param candidateEpochs the epochs of each candidate pair, parallel to {@code learningRates}
+   * @param validationTop1 validation top-1 of each candidate pair, parallel to {@code learningRates}
    * @param trainSize examples in the train part used for selection
    * @param validationSize examples in the validation part
    * @param testSize examples in the test set
@@ -178,9 +201,10 @@ public final class LinearEval {
       double top5,
       int k,
       double chosenLearningRate,
+      int chosenEpochs,
       double[] learningRates,
+      int[] candidateEpochs,
       double[] validationTop1,
-      int epochs,
       int trainSize,
       int validationSize,
       int testSize) {
@@ -188,10 +212,17 @@ public final class LinearEval {
     /** Copies the arrays. */
     public Result {
       learningRates = learningRates.clone();
+      candidateEpochs = candidateEpochs.clone();
       validationTop1 = validationTop1.clone();
     }
 
-    /** A copy of the candidate rates. */
+    /** A copy of the epochs of each candidate pair. */
+    @Override
+    public int[] candidateEpochs() {
+      return candidateEpochs.clone();
+    }
+
+    /** A copy of the rate of each candidate pair. */
     @Override
     public double[] learningRates() {
       return learningRates.clone();
@@ -206,13 +237,14 @@ public final class LinearEval {
     /** One line for logs. */
     public String summary() {
       StringBuilder sb = new StringBuilder(String.format(
-          "linear eval: test top-1 %.4f, top-%d %.4f, lr %s (val top-1:", top1, k, top5,
-          chosenLearningRate));
+          "linear eval: test top-1 %.4f, top-%d %.4f, lr %s, %d epochs (val top-1:", top1, k, top5,
+          chosenLearningRate, chosenEpochs));
       for (int i = 0; i < learningRates.length; i++) {
-        sb.append(String.format(" %s=%.4f", learningRates[i], validationTop1[i]));
+        sb.append(String.format(" %s/%d=%.4f", learningRates[i], candidateEpochs[i],
+            validationTop1[i]));
       }
-      return sb.append(String.format("), %d epochs, train/val/test %d/%d/%d",
-          epochs, trainSize, validationSize, testSize)).toString();
+      return sb.append(String.format("), train/val/test %d/%d/%d",
+          trainSize, validationSize, testSize)).toString();
     }
   }
 
@@ -255,30 +287,36 @@ public final class LinearEval {
     Features trainPartStd = partStats.apply(trainPart);
     Features valStd = partStats.apply(valPart);
 
-    double[] lrs = config.learningRates();
-    double[] valTop1 = new double[lrs.length];
+    double[] rates = config.learningRates();
+    int[] lengths = config.epochs();
+    int pairs = rates.length * lengths.length;
+    double[] lrs = new double[pairs];
+    int[] epochs = new int[pairs];
+    double[] valTop1 = new double[pairs];
     int k = Math.min(5, train.numClasses());
     try (Probe probe = new Probe(train.dim(), train.numClasses(), config)) {
       int best = 0;
-      for (int i = 0; i < lrs.length; i++) {
+      for (int i = 0; i < pairs; i++) {
+        lrs[i] = rates[i / lengths.length];
+        epochs[i] = lengths[i % lengths.length];
         long t0 = System.nanoTime();
-        float loss = probe.fit(trainPartStd, lrs[i]);
+        float loss = probe.fit(trainPartStd, lrs[i], epochs[i]);
         valTop1[i] = probe.accuracy(valStd, 1)[0];
-        log.accept(String.format("linear eval: lr %s: last batch loss %.4f, val top-1 %.4f (%.1f s)",
-            lrs[i], loss, valTop1[i], (System.nanoTime() - t0) / 1e9));
+        log.accept(String.format("linear eval: lr %s, %d epochs: last batch loss %.4f,"
+            + " val top-1 %.4f (%.1f s)", lrs[i], epochs[i], loss, valTop1[i],
+            (System.nanoTime() - t0) / 1e9));
         if (valTop1[i] > valTop1[best]) {
           best = i;
         }
       }
-      double chosen = lrs[best];
       Standardizer stats = Standardizer.fit(train);
       long t0 = System.nanoTime();
-      float loss = probe.fit(stats.apply(train), chosen);
+      float loss = probe.fit(stats.apply(train), lrs[best], epochs[best]);
       double[] acc = probe.accuracy(stats.apply(test), k);
-      log.accept(String.format("linear eval: retrained on all %d with lr %s: last batch loss %.4f,"
-          + " test top-1 %.4f, top-%d %.4f (%.1f s)", train.count(), chosen, loss, acc[0], k, acc[1],
-          (System.nanoTime() - t0) / 1e9));
-      return new Result(acc[0], acc[1], k, chosen, lrs, valTop1, config.epochs(),
+      log.accept(String.format("linear eval: retrained on all %d with lr %s, %d epochs: last batch"
+          + " loss %.4f, test top-1 %.4f, top-%d %.4f (%.1f s)", train.count(), lrs[best],
+          epochs[best], loss, acc[0], k, acc[1], (System.nanoTime() - t0) / 1e9));
+      return new Result(acc[0], acc[1], k, lrs[best], epochs[best], lrs, epochs, valTop1,
           trainPart.count(), valPart.count(), test.count());
     }
   }
@@ -318,11 +356,8 @@ public final class LinearEval {
         // Read through Identity (TFJAVA_NOTES §1 Trap A).
         logits = tf.withName("logits").nn.biasAdd(
             tf.linalg.matMul(x, tf.identity(w)), tf.identity(b));
-        Operand<TFloat32> oneHot = tf.oneHot(
-            y, tf.constant(numClasses), tf.constant(1f), tf.constant(0f));
-        Operand<TFloat32> perExample = tf.math.neg(tf.reduceSum(
-            tf.math.mul(oneHot, tf.nn.logSoftmax(logits)), tf.constant(1)));
-        loss = tf.withName("loss").math.mean(perExample, tf.constant(0));
+        loss = tf.withName("loss").identity(
+            Classification.crossEntropy(tf, logits, y, numClasses));
         List<Param> params = List.of(
             new Param("w", w, ParamKind.WEIGHT), new Param("b", b, ParamKind.BIAS));
         Output<?>[] grads = Gradients.of(
@@ -340,12 +375,12 @@ public final class LinearEval {
      * Trains from zero on {@code f} (already standardized) with base rate {@code baseLr};
      * returns the loss of the last batch.
      */
-    float fit(Features f, double baseLr) {
+    float fit(Features f, double baseLr, int numEpochs) {
       session.forceInitialize();
       int n = f.count();
       int bs = config.batchSize();
       int stepsPerEpoch = (n + bs - 1) / bs;
-      long totalSteps = (long) stepsPerEpoch * config.epochs();
+      long totalSteps = (long) stepsPerEpoch * numEpochs;
       int[] order = new int[n];
       Arrays.setAll(order, i -> i);
       SplittableRandom rng = new SplittableRandom(config.seed());
@@ -355,7 +390,7 @@ public final class LinearEval {
       int[] yb = new int[bs];
       float lastLoss = Float.NaN;
       long step = 0;
-      for (int epoch = 0; epoch < config.epochs(); epoch++) {
+      for (int epoch = 0; epoch < numEpochs; epoch++) {
         for (int i = n - 1; i > 0; i--) {
           int j = rng.nextInt(i + 1);
           int t = order[i];

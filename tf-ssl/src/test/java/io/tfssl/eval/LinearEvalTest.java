@@ -24,8 +24,10 @@ class LinearEvalTest {
     assertEquals(300, r.validationSize()); // 10% of 300 per class
     assertEquals(2700, r.trainSize());
     assertEquals(1000, r.testSize());
-    assertEquals(30, r.epochs());
-    assertEquals(LinearEval.Config.DEFAULT_LEARNING_RATES.length + 1, lines.size());
+    int pairs = LinearEval.Config.DEFAULT_LEARNING_RATES.length
+        * LinearEval.Config.DEFAULT_EPOCHS.length;
+    assertEquals(pairs, r.validationTop1().length);
+    assertEquals(pairs + 1, lines.size(), "one line per candidate pair and one for the retrain");
   }
 
   @Test
@@ -63,12 +65,33 @@ class LinearEvalTest {
       }
     }
     assertEquals(a.learningRates()[best], a.chosenLearningRate(), a.summary());
+    assertEquals(5, a.chosenEpochs());
     // Replacing the test labels by noise changes the test score but neither the validation scores
     // nor the chosen rate: the test set takes no part in the selection (and runs are
     // deterministic).
     assertArrayEquals(val, b.validationTop1(), b.summary());
     assertEquals(a.chosenLearningRate(), b.chosenLearningRate());
     assertTrue(a.top1() > b.top1() + 0.2, a.summary() + " / " + b.summary());
+  }
+
+  /** Epochs are a hyperparameter chosen on validation like the rate: every pair is tried. */
+  @Test
+  void epochsAreChosenOnValidationWithTheRate() {
+    Features train = EvalTestData.oneHotPlusNoise(1200, 16, 4, 1.0, 1.0, 12);
+    Features test = EvalTestData.oneHotPlusNoise(400, 16, 4, 1.0, 1.0, 13);
+    LinearEval.Result r = LinearEval.evaluate(train, test,
+        LinearEval.Config.defaults().withLearningRates(0.01, 0.3).withEpochs(1, 4));
+    assertArrayEquals(new double[] {0.01, 0.01, 0.3, 0.3}, r.learningRates());
+    assertArrayEquals(new int[] {1, 4, 1, 4}, r.candidateEpochs());
+    double[] val = r.validationTop1();
+    int best = 0;
+    for (int i = 1; i < val.length; i++) {
+      if (val[i] > val[best]) {
+        best = i;
+      }
+    }
+    assertEquals(r.learningRates()[best], r.chosenLearningRate(), r.summary());
+    assertEquals(r.candidateEpochs()[best], r.chosenEpochs(), r.summary());
   }
 
   @Test
@@ -89,11 +112,12 @@ class LinearEvalTest {
     assertThrows(IllegalArgumentException.class, () -> d.withLearningRates(0.1, -1));
     assertThrows(IllegalArgumentException.class, () -> d.withEpochs(0));
     assertThrows(IllegalArgumentException.class,
-        () -> new LinearEval.Config(new double[] {0.1}, 1, 256, 0, 1.0, 0, 0));
+        () -> new LinearEval.Config(new double[] {0.1}, new int[] {1}, 256, 0, 1.0, 0, 0));
     assertThrows(IllegalArgumentException.class,
-        () -> new LinearEval.Config(new double[] {0.1}, 1, 0, 0, 0.1, 0, 0));
+        () -> new LinearEval.Config(new double[] {0.1}, new int[] {1}, 0, 0, 0.1, 0, 0));
     assertThrows(IllegalArgumentException.class,
-        () -> new LinearEval.Config(new double[] {0.1}, 1, 256, -1, 0.1, 0, 0));
+        () -> new LinearEval.Config(new double[] {0.1}, new int[] {1}, 256, -1, 0.1, 0, 0));
+    assertThrows(IllegalArgumentException.class, () -> d.withEpochs());
     Features a = EvalTestData.gaussian(20, 3, 2, 1);
     Features b = EvalTestData.gaussian(20, 4, 2, 1);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
