@@ -177,11 +177,11 @@ public final class EvalCommand implements Runnable {
   abstract static class LinearProtocol extends Protocol {
     @Option(names = "--epochs", split = ",", paramLabel = "N,N,...",
         description = "Epoch counts tried with every learning rate; the best pair on a held-out"
-            + " 10% of train is used (default: 10,30).")
+            + " 10%% of train is used (default: 10,30).")
     int[] epochs;
 
     @Option(names = "--lrs", split = ",", paramLabel = "LR,LR,...",
-        description = "Learning rates tried; the best on a held-out 10% of train is used"
+        description = "Learning rates tried; the best on a held-out 10%% of train is used"
             + " (default: 0.01,0.03,0.1,0.3,1).")
     double[] lrs;
 
@@ -244,7 +244,7 @@ public final class EvalCommand implements Runnable {
       description = {"Linear evaluation on frozen features (SimSiam App. D, BYOL App. C.1):"
           + " features standardized with the training statistics, a softmax classifier trained"
           + " by SGD with momentum and cosine decay, the learning rate chosen on a held-out"
-          + " 10% of the training split together with the number of epochs (never on test),"
+          + " 10%% of the training split together with the number of epochs (never on test),"
           + " then retrained on all of it;"
           + " top-1 and top-5 on the test split."},
       footer = {"", "Example:", "  tfssl eval linear --model saved_models/s1/1 --baseline random-init"})
@@ -332,17 +332,17 @@ public final class EvalCommand implements Runnable {
 
   @Command(name = "finetune", mixinStandardHelpOptions = true,
       description = {"Semi-supervised evaluation (SimCLR §6, BYOL Table 2): fine-tune the encoder"
-          + " and a linear head on a class-balanced, seeded 1% or 10% of the training labels,"
+          + " and a linear head on a class-balanced, seeded 1%% or 10%% of the training labels,"
           + " then report on the test split. With --baseline random-init the same encoder is"
           + " trained from scratch on the same labels."},
-      footer = {"", "Example:", "  tfssl eval finetune --model saved_models/s1/1 --labels 10%"})
+      footer = {"", "Example:", "  tfssl eval finetune --model saved_models/s1/1 --labels 10%%"})
   static final class Finetune extends Protocol {
     @Option(names = "--labels", required = true, paramLabel = "1%|10%",
         description = "Fraction of the training labels, as a percentage.")
     String labels;
 
     @Option(names = "--epochs", paramLabel = "N",
-        description = "Epochs over the labeled subset (default: 60 for <= 1%, else 30).")
+        description = "Epochs over the labeled subset (default: 60 for <= 1%%, else 30).")
     Integer epochs;
 
     @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (default 0.1).")

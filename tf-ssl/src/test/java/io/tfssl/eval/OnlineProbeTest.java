@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tfssl.TestGraphs;
+import io.tfssl.TestRuns;
 import io.tfssl.TinyConfigs;
 import io.tfssl.data.IdxSource;
 import io.tfssl.nn.Param;
@@ -65,8 +65,8 @@ class OnlineProbeTest {
         tmp.resolve("probed"))) {
       t.progressBar(false).train();
     }
-    List<JsonNode> a = records(tmp.resolve("plain"));
-    List<JsonNode> b = records(tmp.resolve("probed"));
+    List<JsonNode> a = TestRuns.records(tmp.resolve("plain"));
+    List<JsonNode> b = TestRuns.records(tmp.resolve("probed"));
     assertEquals(a.size(), b.size());
     for (int i = 0; i < a.size(); i++) {
       assertEquals(a.get(i).get("loss").asDouble(), b.get(i).get("loss").asDouble(),
@@ -86,7 +86,7 @@ class OnlineProbeTest {
       t.progressBar(false).train();
     }
     List<JsonNode> knn = new ArrayList<>();
-    for (JsonNode r : records(tmp.resolve("knn"))) {
+    for (JsonNode r : TestRuns.records(tmp.resolve("knn"))) {
       if (r.has("knn_top1")) {
         knn.add(r);
       }
@@ -98,14 +98,5 @@ class OnlineProbeTest {
     assertEquals(10, knn.get(0).get("knn_queries").asInt());
     double acc = knn.get(0).get("knn_top1").asDouble();
     assertTrue(acc >= 0 && acc <= 1);
-  }
-
-  private static List<JsonNode> records(Path run) throws Exception {
-    ObjectMapper json = new ObjectMapper();
-    List<JsonNode> out = new ArrayList<>();
-    for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-      out.add(json.readTree(line));
-    }
-    return out;
   }
 }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tfssl.TestGraphs;
+import io.tfssl.TestRuns;
 import io.tfssl.TinyConfigs;
 import io.tfssl.data.IdxSource;
 import io.tfssl.export.EmbeddingModel;
@@ -17,7 +17,6 @@ import io.tfssl.train.TrainResult;
 import io.tfssl.train.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Assumptions;
@@ -44,18 +43,6 @@ class ContrastiveMethodsTrainTest {
         "needs Debian's dataset-fashion-mnist");
   }
 
-  private static List<Double> losses(Path run) throws Exception {
-    ObjectMapper json = new ObjectMapper();
-    List<Double> out = new ArrayList<>();
-    for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-      var node = json.readTree(line);
-      if (node.has("loss")) {
-        out.add(node.get("loss").asDouble());
-      }
-    }
-    return out;
-  }
-
   private static double mean(List<Double> xs) {
     return xs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
   }
@@ -78,7 +65,7 @@ class ContrastiveMethodsTrainTest {
           trainingSide = TestGraphs.flat((TFloat32) e.get(0));
         }
       }
-      List<Double> losses = losses(run);
+      List<Double> losses = TestRuns.losses(run);
       assertEquals(STEPS, losses.size());
       assertTrue(losses.stream().allMatch(Double::isFinite), losses.toString());
       // MoCo's first two steps contrast with the random initial queue (easy negatives); compare

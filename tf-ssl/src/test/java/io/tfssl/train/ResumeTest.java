@@ -3,13 +3,11 @@ package io.tfssl.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tfssl.TestRuns;
 import io.tfssl.TinyConfigs;
 import io.tfssl.data.IdxSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,15 +29,6 @@ class ResumeTest {
         "needs Debian's dataset-fashion-mnist");
   }
 
-  private static List<Double> losses(Path run) throws Exception {
-    ObjectMapper json = new ObjectMapper();
-    List<Double> out = new ArrayList<>();
-    for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-      out.add(json.readTree(line).get("loss").asDouble());
-    }
-    return out;
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"simsiam", "byol", "simclr", "mocov2", "swav"})
   void resumedRunRepeatsTheUninterruptedOne(String method) throws Exception {
@@ -58,7 +47,7 @@ class ResumeTest {
       assertEquals(3, r.startStep());
       assertEquals(6, r.endStep());
     }
-    assertEquals(losses(straight), losses(interrupted));
+    assertEquals(TestRuns.losses(straight), TestRuns.losses(interrupted));
   }
 
   @ParameterizedTest
