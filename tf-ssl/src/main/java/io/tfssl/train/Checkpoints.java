@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.tensorflow.Session;
 
@@ -49,9 +50,7 @@ public final class Checkpoints {
       Path target = dir.resolve(name);
       deleteRecursively(target);
       move(tmp, target);
-      Path latestTmp = dir.resolve(".latest.tmp");
-      Files.writeString(latestTmp, name + "\n", StandardCharsets.UTF_8);
-      move(latestTmp, dir.resolve("latest"));
+      pointLatestAt(name);
       prune();
       return target.resolve(PREFIX_NAME);
     } catch (IOException e) {
@@ -80,9 +79,92 @@ public final class Checkpoints {
 
   /** Restores the newest checkpoint into {@code session}; its graph must have the same variables. */
   public Path restoreLatest(Session session) {
-    Path prefix = latest().orElseThrow(() -> new IllegalStateException("no checkpoint in " + dir));
-    session.restore(prefix.toString());
-    return prefix;
+    return restoreLatest(session, System.err::println);
+  }
+
+  /**
+   * Restores the newest checkpoint that reads back intact: TF's restore checks every tensor's
+   * CRC32C and the index, so a damaged or truncated checkpoint fails to load. Then the one
+   * before it is tried, and so on, with a warning naming what was skipped. (A training step
+   * cannot be half-applied by a restore: each restore assigns every variable.)
+   *
+   * @param warn told about every checkpoint that had to be skipped
+   * @return the prefix restored
+   * @throws IllegalStateException when there is no checkpoint, or none of them restores
+   */
+  public Path restoreLatest(Session session, Consumer<String> warn) {
+    List<Path> candidates = new ArrayList<>();
+    try {
+      latest().ifPresent(candidates::add);
+    } catch (IllegalStateException e) {
+      warn.accept("warning: " + e.getMessage());
+    }
+    for (Path p : completeCheckpoints()) {
+      if (!candidates.contains(p)) {
+        candidates.add(p);
+      }
+    }
+    if (candidates.isEmpty()) {
+      throw new IllegalStateException("no checkpoint in " + dir);
+    }
+    List<String> failures = new ArrayList<>();
+    for (Path prefix : candidates) {
+      try {
+        session.restore(prefix.toString());
+        if (!latestNames(prefix)) {
+          // Later reads (and the next resume) start from what was actually restored.
+          pointLatestAt(prefix.getParent().getFileName().toString());
+        }
+        return prefix;
+      } catch (RuntimeException e) {
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName()
+            : e.getMessage().split("\n")[0];
+        failures.add(prefix + ": " + reason);
+        warn.accept("warning: checkpoint " + prefix.getParent().getFileName()
+            + " does not restore (" + reason + "); trying the one before it");
+      }
+    }
+    throw new IllegalStateException("no checkpoint in " + dir + " restores: " + failures);
+  }
+
+  private boolean latestNames(Path prefix) {
+    try {
+      return latest().map(prefix::equals).orElse(false);
+    } catch (IllegalStateException damaged) {
+      return false;
+    }
+  }
+
+  /** Whether the run has no checkpoint with an index file (nothing to resume from). */
+  public boolean isEmpty() {
+    return completeCheckpoints().isEmpty();
+  }
+
+  /** Checkpoint prefixes with an index file, newest first. */
+  private List<Path> completeCheckpoints() {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().startsWith("step-"))
+          .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
+          .map(p -> p.resolve(PREFIX_NAME))
+          .filter(p -> Files.isRegularFile(Path.of(p + ".index")))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
+  /** Replaces {@code latest} by an atomic rename, so a reader never sees half a name. */
+  private void pointLatestAt(String name) {
+    try {
+      Path latestTmp = dir.resolve(".latest.tmp");
+      Files.writeString(latestTmp, name + "\n", StandardCharsets.UTF_8);
+      move(latestTmp, dir.resolve("latest"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + dir.resolve("latest"), e);
+    }
   }
 
   private void prune() throws IOException {

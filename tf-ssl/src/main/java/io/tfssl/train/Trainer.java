@@ -76,7 +76,7 @@ public final class Trainer implements AutoCloseable {
       this.hasTarget = step.tau() != null;
       opened = new Session(graph, SessionConfigs.training(config.threads()));
       if (resume) {
-        checkpoints.restoreLatest(opened);
+        checkpoints.restoreLatest(opened, log::println);
       } else {
         opened.initialize();
       }
@@ -121,7 +121,7 @@ public final class Trainer implements AutoCloseable {
   public static Trainer resume(Path runDir, UnaryOperator<PretrainConfig> change) {
     RunFolder run = new RunFolder(runDir);
     PretrainConfig config = change.apply(run.readConfig());
-    if (run.checkpoints(config.keepCheckpoints()).latest().isEmpty()) {
+    if (run.checkpoints(config.keepCheckpoints()).isEmpty()) {
       throw new IllegalArgumentException("no checkpoint to resume from in " + run.checkpointDir());
     }
     Trainer trainer = new Trainer(config, runDir, true);
