@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  * {@link CliExtension}.
  */
 @Command(name = "tfssl", mixinStandardHelpOptions = true, version = "tf-ssl 0.1.0",
-    description = "Self-supervised representation learning (SimSiam, BYOL) on TensorFlow Java.",
+    description = "Self-supervised representation learning (SimSiam, BYOL, SimCLR, MoCo v2,"
+        + " SwAV) on TensorFlow Java.",
     subcommands = {PretrainCommand.class, ExportCommand.class, InspectCommand.class,
         EvalCommand.class, DemoCommand.class,
         DataCommand.class, AugmentPreviewCommand.class,
