@@ -155,12 +155,7 @@ public final class FineTune {
       Output<?>[] grads = Gradients.of(g, loss, xs);
       Ops opt = tf.withSubScope("optimizer");
       Operand<TFloat32> lr = new WarmupCosine(config.learningRate(), 0, totalSteps).at(opt, step);
-      List<ParamGrad> pg = new ArrayList<>();
-      for (int i = 0; i < xs.length; i++) {
-        @SuppressWarnings("unchecked")
-        Output<TFloat32> grad = (Output<TFloat32>) grads[i];
-        pg.add(new ParamGrad(params.get(i), grad, lr));
-      }
+      List<ParamGrad> pg = ParamGrad.zip(params, grads, p -> lr);
       Op update = new SgdMomentum(0.9, 0, false).apply(opt, pg, "update");
       List<Op> after = new ArrayList<>(network.statisticsUpdates());
       after.add(update);
@@ -228,18 +223,9 @@ public final class FineTune {
             org.tensorflow.Result r = s.runner().feed(images, b.images()).fetch(logits).run()) {
           float[] out = new float[b.size() * c];
           ((TFloat32) r.get(0)).copyTo(DataBuffers.of(out, false, false));
-          int[] y = b.labels();
-          for (int i = 0; i < b.size(); i++) {
-            int rank = 0;
-            float own = out[i * c + y[i]];
-            for (int j = 0; j < c; j++) {
-              if (out[i * c + j] > own) {
-                rank++;
-              }
-            }
-            top1 += rank == 0 ? 1 : 0;
-            top5 += rank < k ? 1 : 0;
-          }
+          long[] hits = Ranking.hits(out, b.size(), c, b.labels(), 0, k);
+          top1 += hits[0];
+          top5 += hits[1];
         }
       }
     }

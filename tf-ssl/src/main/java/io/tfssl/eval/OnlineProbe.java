@@ -8,7 +8,6 @@ import io.tfssl.nn.VarStore;
 import io.tfssl.optim.ParamGrad;
 import io.tfssl.optim.SgdMomentum;
 import io.tfssl.train.Gradients;
-import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -76,12 +75,7 @@ public final class OnlineProbe {
     Output<?>[] xs = params.stream().map(q -> q.variable().asOutput()).toArray(Output[]::new);
     Output<?>[] grads = Gradients.of(graph, "online_probe_gradients", loss, xs);
     Operand<TFloat32> lr = p.constant(LEARNING_RATE);
-    List<ParamGrad> pg = new ArrayList<>();
-    for (int i = 0; i < xs.length; i++) {
-      @SuppressWarnings("unchecked")
-      Output<TFloat32> g = (Output<TFloat32>) grads[i];
-      pg.add(new ParamGrad(params.get(i), g, lr));
-    }
+    List<ParamGrad> pg = ParamGrad.zip(params, grads, q -> lr);
     Op update = new SgdMomentum(0.9, 0, false).apply(p.withSubScope("optimizer"), pg, "update");
     return new OnlineProbe(labels, loss, accuracy, update, params);
   }

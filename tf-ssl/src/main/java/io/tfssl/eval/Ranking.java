@@ -1,7 +1,8 @@
 package io.tfssl.eval;
 
 /**
- * Top-k decisions on a row of class scores, shared by {@link LinearEval} and {@link KnnEval}.
+ * Top-k decisions on a row of class scores, shared by {@link LinearEval}, {@link KnnEval} and
+ * {@link FineTune}.
  *
  * <p>Ties are broken towards the lower class index: class {@code c} ranks before class {@code c'}
  * when {@code s[c] > s[c']}, or {@code s[c] == s[c']} and {@code c < c'}. A NaN score of the true
