@@ -14,10 +14,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * The evaluation protocols run on a SavedModel: what is evaluated is what would be served.
@@ -120,11 +118,7 @@ public final class Evaluation {
   public record Baseline(Path dir, Path root) implements AutoCloseable {
     @Override
     public void close() {
-      try (Stream<Path> s = Files.walk(root)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException e) {
-        // a temporary directory left behind is harmless
-      }
+      SavedModels.deleteQuietly(root);
     }
   }
 

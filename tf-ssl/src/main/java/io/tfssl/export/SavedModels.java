@@ -1,5 +1,7 @@
 package io.tfssl.export;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -63,6 +65,23 @@ public final class SavedModels {
               Integer.parseInt(b.getFileName().toString())));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
+  /**
+   * Deletes a model directory (a temporary export, a random-init baseline) and everything in it,
+   * if it exists. Best effort: what cannot be deleted stays, which is harmless for these hidden
+   * or temporary directories (TF Serving and {@link Exporter#nextVersion} ignore non-numeric
+   * names).
+   */
+  public static void deleteQuietly(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try {
+      MoreFiles.deleteRecursively(dir, RecursiveDeleteOption.ALLOW_INSECURE);
+    } catch (IOException e) {
+      // see above: a leftover is harmless
     }
   }
 
