@@ -142,9 +142,9 @@ final class IdxFile {
                         + " imply more than " + MAX_ARRAY + " data bytes, too many to hold in memory");
             }
         }
-        byte[] data = new byte[(int) expected];
-        int read = in.readNBytes(data, 0, data.length);
-        if (read < data.length) {
+        byte[] data = readUpTo(in, (int) expected);
+        int read = data.length;
+        if (read < expected) {
             throw new DataFormatException(path, "truncated data" + what + ": header " + Arrays.toString(dims)
                     + " implies " + expected + " data bytes after the " + headerBytes
                     + "-byte header, found only " + read);
@@ -156,6 +156,28 @@ final class IdxFile {
                     + "-byte header, found " + (expected + extra) + " (" + extra + " extra)");
         }
         return new IdxFile(path, dims, data);
+    }
+
+    /**
+     * Reads {@code n} bytes, or fewer if the stream ends first, growing the buffer only as the
+     * data arrives. Allocating {@code n} bytes up front would trust the header: one corrupt
+     * count in a 100-byte file then asks for up to 2 GB before the data turns out to be
+     * missing, an OutOfMemoryError instead of an error naming the file (found by fuzzing).
+     * Doubling keeps the copying to about twice the data.
+     */
+    private static byte[] readUpTo(InputStream in, int n) throws IOException {
+        byte[] buf = new byte[Math.min(n, 1 << 20)];
+        int got = 0;
+        while (true) {
+            got += in.readNBytes(buf, got, buf.length - got);
+            if (got < buf.length) {
+                return Arrays.copyOf(buf, got);
+            }
+            if (got == n) {
+                return buf;
+            }
+            buf = Arrays.copyOf(buf, (int) Math.min(n, 2L * buf.length));
+        }
     }
 
     private static int bigEndianInt(byte[] b, int off) {

@@ -174,6 +174,25 @@ class IdxSourceTest {
         assertMentions(e, "stub-images", "header", "16", "found 9");
     }
 
+    @ParameterizedTest(name = "gzip={0}")
+    @ValueSource(booleans = {false, true})
+    void headerClaimingGigabytesFailsWithoutAllocatingThem(boolean gzip) throws IOException {
+        // found by InputFuzzTest: a corrupt count in a 100-byte file made the loader allocate
+        // the ~2 GB the header claims before finding the data missing (an OutOfMemoryError
+        // under the tests' -Xmx2g instead of an error naming the file)
+        int huge = (Integer.MAX_VALUE - 8) / (ROWS * COLS);
+        Path img = IdxWriter.write(dir.resolve("huge-images"),
+                IdxWriter.idx(0x00000803, new int[] {huge, ROWS, COLS}, pixels), gzip);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        DataFormatException e = assertThrows(DataFormatException.class, () -> IdxSource.open(img, null));
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertMentions(e, "huge-images", "truncated", String.valueOf((long) huge * ROWS * COLS),
+                String.valueOf(N * ROWS * COLS));
+        assertTrue(allocated < 16 << 20, "allocated " + allocated + " bytes for a " + Files.size(img) + "-byte file");
+    }
+
     static void assertMentions(Exception e, String... parts) {
         for (String p : parts) {
             assertTrue(e.getMessage().contains(p), () -> "message lacks '" + p + "': " + e.getMessage());
