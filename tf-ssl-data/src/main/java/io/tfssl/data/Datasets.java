@@ -84,7 +84,8 @@ public final class Datasets {
     check(name);
     int size = options.imageSize() > 0 ? options.imageSize() : DEFAULT_ENCODED_SIZE;
     return switch (name) {
-      case "fashion-mnist", "mnist" -> IdxSource.mnistLike(dir, split);
+      // both have 10 classes: declared, so that a corrupt label byte is an error, not an 11th class
+      case "fashion-mnist", "mnist" -> IdxSource.mnistLike(dir, split, 10);
       case "cifar10" -> CifarSource.cifar10(dir, split);
       case "cifar100" -> CifarSource.cifar100(dir, split);
       case "stl10" -> Stl10Source.open(dir, split == Split.TRAIN ? Stl10Split.TRAIN : Stl10Split.TEST);

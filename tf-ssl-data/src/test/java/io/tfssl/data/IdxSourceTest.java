@@ -174,6 +174,38 @@ class IdxSourceTest {
         assertMentions(e, "stub-images", "header", "16", "found 9");
     }
 
+    @Test
+    void declaredClassCountRejectsLabelsOutsideIt() throws IOException {
+        // found by InputFuzzTest: with the count inferred, one flipped label byte in MNIST
+        // loaded as an 11th (or 201st) class instead of failing
+        Path img = IdxWriter.write(dir.resolve("images.idx"), IdxWriter.images(N, ROWS, COLS, pixels), false);
+        Path lab = IdxWriter.write(dir.resolve("labels.idx"), IdxWriter.labels(labels), true);
+        DataFormatException e = assertThrows(DataFormatException.class, () -> IdxSource.open(img, lab, 10));
+        assertEquals(lab, e.file());
+        assertMentions(e, "label 200 of image 4", "0..9", "10 classes");
+
+        assertEquals(201, IdxSource.open(img, lab, 201).numClasses());
+        byte[] fewer = {3, 0, 1, 1, 2, 2, 0}; // a split without the top classes keeps the declared count
+        Path small = IdxWriter.write(dir.resolve("small-labels.idx"), IdxWriter.labels(fewer), false);
+        IdxSource s = IdxSource.open(img, small, 10);
+        assertEquals(10, s.numClasses());
+        assertEquals(3, s.label(0));
+        assertEquals(4, IdxSource.open(img, small).numClasses(), "inferred when not declared");
+        assertThrows(IllegalArgumentException.class, () -> IdxSource.open(img, small, 0));
+    }
+
+    @Test
+    void mnistByNameHasTenClasses() throws IOException {
+        IdxWriter.write(dir.resolve("train-images-idx3-ubyte"), IdxWriter.images(N, ROWS, COLS, pixels), false);
+        IdxWriter.write(dir.resolve("train-labels-idx1-ubyte"), IdxWriter.labels(labels), false);
+        assertMentions(assertThrows(DataFormatException.class,
+                        () -> Datasets.open("mnist", dir, Split.TRAIN, Datasets.Options.defaults())),
+                dir.resolve("train-labels-idx1-ubyte").toString(), "label 200");
+        IdxWriter.write(dir.resolve("train-labels-idx1-ubyte"), IdxWriter.labels(new byte[] {0, 1, 2, 3, 4, 5, 6}), false);
+        assertEquals(10, Datasets.open("fashion-mnist", dir, Split.TRAIN, Datasets.Options.defaults()).numClasses());
+        assertEquals(7, IdxSource.mnistLike(dir, Split.TRAIN).numClasses(), "mnistLike without a count infers it");
+    }
+
     @ParameterizedTest(name = "gzip={0}")
     @ValueSource(booleans = {false, true})
     void headerClaimingGigabytesFailsWithoutAllocatingThem(boolean gzip) throws IOException {
