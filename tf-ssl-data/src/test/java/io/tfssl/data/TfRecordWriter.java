@@ -41,7 +41,8 @@ final class TfRecordWriter {
         return Example.newBuilder().setFeatures(f).build();
     }
 
-    private static int masked(byte[] b, int off, int len) {
+    /** The CRC32C of {@code len} bytes at {@code off}, masked as TFRecord stores it. */
+    static int masked(byte[] b, int off, int len) {
         CRC32C c = new CRC32C();
         c.update(b, off, len);
         long crc = c.getValue();
