@@ -4,6 +4,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.nn.FusedBatchNorm;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -56,6 +57,7 @@ public final class BatchNorm {
         store.chainUpdate(net.path() + "/moving_mean", ops -> movingAverage(ops, mean, bn.batchMean()));
         store.chainUpdate(net.path() + "/moving_variance",
             ops -> movingAverage(ops, var, bn.batchVariance()));
+        store.watchStatistics(bn.batchMean(), bn.batchVariance());
       }
       y = bn.y();
     } else {
@@ -76,8 +78,13 @@ public final class BatchNorm {
 
   private static org.tensorflow.op.Op movingAverage(Ops tf, Variable<TFloat32> avg,
       Operand<TFloat32> batchValue) {
-    Operand<TFloat32> updated = tf.math.add(tf.math.mul(tf.identity(avg), tf.constant(MOMENTUM)),
+    Operand<TFloat32> old = tf.identity(avg);
+    Operand<TFloat32> updated = tf.math.add(tf.math.mul(old, tf.constant(MOMENTUM)),
         tf.math.mul(batchValue, tf.constant(1f - MOMENTUM)));
-    return tf.assign(avg, updated);
+    // A non-finite batch statistic (overflowing activations) is never averaged in: the moving
+    // statistics are saved with every checkpoint, which must stay usable. The trainer's finite
+    // check stops the run at such a step anyway; this keeps the statistics clean while it does.
+    Operand<TBool> finite = tf.all(tf.math.isFinite(updated), tf.constant(new int[] {0}));
+    return tf.assign(avg, tf.select(finite, updated, old));
   }
 }

@@ -40,6 +40,7 @@ public final class VarStore {
   private final Map<String, Operand<TFloat32>> initialValues = new HashMap<>();
   private final List<Param> params = new ArrayList<>();
   private final Map<String, Op> lastStatisticsUpdate = new LinkedHashMap<>();
+  private final List<Operand<TFloat32>> watchedStatistics = new ArrayList<>();
   private long flops;
 
   private VarStore(Ops root, String prefix, long seed, boolean trainable, boolean updatesStats,
@@ -178,6 +179,21 @@ public final class VarStore {
     Op op = update.apply(ops);
     lastStatisticsUpdate.put(key, op);
     return op;
+  }
+
+  /**
+   * Remembers batch statistics computed in training mode, which the trainer checks for NaN and
+   * Inf along with the loss: overflowing activations give an infinite variance while the
+   * normalized output, and so the loss, can stay finite.
+   */
+  void watchStatistics(Operand<TFloat32> mean, Operand<TFloat32> variance) {
+    watchedStatistics.add(mean);
+    watchedStatistics.add(variance);
+  }
+
+  /** The batch statistics of every training-mode BN built with this store. */
+  public List<Operand<TFloat32>> watchedStatistics() {
+    return List.copyOf(watchedStatistics);
   }
 
   /** The ops that update batch-norm moving statistics; run them with every training step. */

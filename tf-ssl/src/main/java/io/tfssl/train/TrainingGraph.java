@@ -121,14 +121,24 @@ public final class TrainingGraph {
     List<Param> trainable = methodGraph.trainable();
     Output<?>[] xs = trainable.stream().map(p -> p.variable().asOutput()).toArray(Output[]::new);
     Output<?>[] grads = Gradients.of(graph, loss, xs);
-    List<ParamGrad> paramGrads = new ArrayList<>();
+    List<Output<TFloat32>> checked = new ArrayList<>();
     for (int i = 0; i < xs.length; i++) {
-      Param p = trainable.get(i);
       if (Gradients.isAbsent(grads[i])) {
-        throw new IllegalStateException("no gradient reaches trainable parameter " + p.name());
+        throw new IllegalStateException("no gradient reaches trainable parameter "
+            + trainable.get(i).name());
       }
       @SuppressWarnings("unchecked")
       Output<TFloat32> g = (Output<TFloat32>) grads[i];
+      checked.add(g);
+    }
+    // No update reads a gradient before the loss and every gradient are known to be finite.
+    Ops guarded = optOps.withControlDependencies(
+        List.of(NonFiniteGuard.check(tf, loss, checked,
+            methodGraph.online().watchedStatistics())));
+    List<ParamGrad> paramGrads = new ArrayList<>();
+    for (int i = 0; i < xs.length; i++) {
+      Param p = trainable.get(i);
+      Operand<TFloat32> g = guarded.identity(checked.get(i));
       Operand<TFloat32> lr = methodGraph.fixedLrParams().contains(p.name()) ? constantLr : learningRate;
       paramGrads.add(new ParamGrad(p, g, lr));
     }
