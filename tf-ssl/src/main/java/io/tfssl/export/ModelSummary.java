@@ -1,21 +1,19 @@
 package io.tfssl.export;
 
+import io.tfssl.nn.VariableFootprint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.tensorflow.GraphOperation;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Signature;
-import org.tensorflow.ndarray.Shape;
 
 /**
  * What {@code ./tfssl inspect} shows of a SavedModel: its signatures with input and output
@@ -59,21 +57,8 @@ public record ModelSummary(Path dir, List<SignatureInfo> signatures, int variabl
       for (Signature s : bundle.signatures()) {
         sigs.add(new SignatureInfo(s.key(), tensors(s.getInputs()), tensors(s.getOutputs())));
       }
-      int count = 0;
-      long elements = 0;
-      long bytes = 0;
-      for (Iterator<GraphOperation> it = bundle.graph().operations(); it.hasNext(); ) {
-        GraphOperation op = it.next();
-        if (op.type().equals("VariableV2") || op.type().equals("VarHandleOp")) {
-          count++;
-          Shape shape = op.type().equals("VariableV2") ? op.output(0).shape()
-              : op.attributes().getAttrShape("shape");
-          long n = shape.hasUnknownDimension() ? 0 : shape.size();
-          elements += n;
-          bytes += n * 4;
-        }
-      }
-      return new ModelSummary(version, sigs, count, elements, bytes,
+      VariableFootprint vars = VariableFootprint.of(bundle.graph());
+      return new ModelSummary(version, sigs, vars.count(), vars.elements(), vars.bytes(),
           sizeOf(version.resolve("variables")), ModelMetadata.read(version));
     }
   }

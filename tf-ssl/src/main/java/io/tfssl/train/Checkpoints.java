@@ -2,11 +2,13 @@ package io.tfssl.train;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,23 +40,70 @@ public final class Checkpoints {
     return dir;
   }
 
-  /** Saves every variable of the session's graph as the checkpoint of {@code step}. */
+  /**
+   * Saves every variable of the session's graph as the checkpoint of {@code step}.
+   *
+   * @throws CheckpointWriteException when it cannot be written completely (a full disk, an
+   *     unwritable folder): the partial files are removed and {@code latest} still names the
+   *     previous complete checkpoint
+   */
   public Path save(Session session, long step) {
+    String name = String.format("step-%08d", step);
+    Path tmp = dir.resolve(".tmp-" + name);
     try {
       Files.createDirectories(dir);
-      String name = String.format("step-%08d", step);
-      Path tmp = dir.resolve(".tmp-" + name);
       deleteRecursively(tmp);
       Files.createDirectories(tmp);
       session.save(tmp.resolve(PREFIX_NAME).toString());
+      // On the disk before the rename makes them the checkpoint: after a power loss the renamed
+      // folder must not hold files whose data never left the page cache.
+      forceFiles(tmp);
       Path target = dir.resolve(name);
       deleteRecursively(target);
       move(tmp, target);
       pointLatestAt(name);
       prune();
       return target.resolve(PREFIX_NAME);
+    } catch (IOException | RuntimeException e) {
+      try {
+        deleteRecursively(tmp);
+      } catch (IOException | RuntimeException ignored) {
+        // The next save of this step clears it; the reason reported is the original one.
+      }
+      String previous;
+      try {
+        previous = latest().map(p -> "latest still names " + p.getParent().getFileName()
+            + ", which is complete").orElse("no complete checkpoint exists yet");
+      } catch (RuntimeException unreadable) {
+        previous = "latest cannot be read either";
+      }
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName()
+          : e.getMessage().split("\n")[0];
+      throw new CheckpointWriteException("could not write the checkpoint of step " + step
+          + " in " + dir + " (" + reason + "); " + previous + ". Free space or fix the folder,"
+          + " then continue with --resume.", e);
+    }
+  }
+
+  /** Bytes the checkpoint folders take now (they are replaced as the run goes on). */
+  public long bytesOnDisk() {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write checkpoint in " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
+  private static void forceFiles(Path folder) throws IOException {
+    try (Stream<Path> s = Files.list(folder)) {
+      for (Path f : s.filter(Files::isRegularFile).toList()) {
+        try (FileChannel c = FileChannel.open(f, StandardOpenOption.WRITE)) {
+          c.force(true);
+        }
+      }
     }
   }
 

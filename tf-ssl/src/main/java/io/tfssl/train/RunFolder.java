@@ -97,6 +97,47 @@ public record RunFolder(Path dir) {
     }
   }
 
+  /**
+   * Drops the records of {@code metrics.jsonl} logged after {@code step}, and a torn last line:
+   * a run killed after its last checkpoint had logged steps that the resumed run logs again.
+   * Rewritten through a temporary file and an atomic rename.
+   *
+   * @return how many lines were dropped
+   */
+  public int truncateMetricsAfter(long step) {
+    Path file = metricsFile();
+    if (!Files.isRegularFile(file)) {
+      return 0;
+    }
+    try {
+      java.util.List<String> lines = Files.readAllLines(file);
+      java.util.List<String> kept = new java.util.ArrayList<>();
+      for (String line : lines) {
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          com.fasterxml.jackson.databind.JsonNode record = JSON.readTree(line);
+          if (record.has("step") && record.get("step").asLong() <= step) {
+            kept.add(line);
+          }
+        } catch (IOException tornLine) {
+          // Killed mid-write: the partial record is dropped with the rest after the checkpoint.
+        }
+      }
+      if (kept.size() == lines.size()) {
+        return 0;
+      }
+      Path tmp = dir.resolve(".metrics.jsonl.tmp");
+      Files.write(tmp, kept);
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return lines.size() - kept.size();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rewrite " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   private void writeJson(Path file, Object value) {
     try {
       Files.createDirectories(dir);

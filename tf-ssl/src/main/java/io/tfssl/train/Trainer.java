@@ -10,6 +10,7 @@ import io.tfssl.eval.CollapseMonitor;
 import io.tfssl.eval.KnnEval;
 import io.tfssl.eval.OnlineProbe;
 import io.tfssl.nn.Encoder;
+import io.tfssl.nn.VariableFootprint;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -53,6 +54,8 @@ public final class Trainer implements AutoCloseable {
   private final boolean hasTarget;
   private boolean progressBar = System.console() != null;
   private PrintStream log = System.err;
+  private KnnMonitor knnOnDemand;
+  private int knnOnDemandSize;
 
   private Trainer(PretrainConfig config, Path runDir, boolean resume) {
     this.config = config;
@@ -74,6 +77,8 @@ public final class Trainer implements AutoCloseable {
       this.step = TrainingGraph.fromConfig(graph, config, shape, totalSteps, perEpoch,
           source.numClasses());
       this.hasTarget = step.tau() != null;
+      DiskSpace.check(checkpoints.dir(), VariableFootprint.of(graph).bytes(),
+          config.keepCheckpoints(), checkpoints.bytesOnDisk());
       opened = new Session(graph, SessionConfigs.training(config.threads()));
       if (resume) {
         checkpoints.restoreLatest(opened, log::println);
@@ -103,6 +108,8 @@ public final class Trainer implements AutoCloseable {
     }
     checkWritable(runDir);
     Trainer trainer = new Trainer(config, runDir, false);
+    // Records of an attempt killed before its first checkpoint would mix with this run's.
+    run.truncateMetricsAfter(0);
     run.writeConfig(config);
     run.writeInput(trainer.input);
     return trainer;
@@ -125,6 +132,7 @@ public final class Trainer implements AutoCloseable {
       throw new IllegalArgumentException("no checkpoint to resume from in " + run.checkpointDir());
     }
     Trainer trainer = new Trainer(config, runDir, true);
+    run.truncateMetricsAfter(trainer.globalStep());
     run.writeConfig(config);
     run.writeInput(trainer.input);
     return trainer;
@@ -180,6 +188,20 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
+  /**
+   * The kNN monitor's value for the current weights, on demand: the first {@code bankSize}
+   * training images are the bank and the first {@code bankSize / 5} test images the queries
+   * (SimSiam §4.1's monitor; the same as {@code --knn-monitor N} logs at every epoch's end).
+   * The images are read once per bank size and kept.
+   */
+  public KnnEval.Result knn(int bankSize) {
+    if (knnOnDemand == null || knnOnDemandSize != bankSize) {
+      knnOnDemand = KnnMonitor.open(config, bankSize);
+      knnOnDemandSize = bankSize;
+    }
+    return knnOnDemand.evaluate(session, step);
+  }
+
   /** Trains up to the configured number of steps, checkpointing as configured and at the end. */
   public TrainResult train() {
     return trainUntil(totalSteps);
@@ -228,11 +250,11 @@ public final class Trainer implements AutoCloseable {
               runner.fetch(step.tau());
             }
           }
-          try (Result r = runner.run()) {
+          try (Result r = run(runner, s + 1, lastCheckpoint)) {
             loss = ((TFloat32) r.get(0)).getFloat();
             if (!Double.isFinite(loss)) {
-              throw new IllegalStateException("loss is " + loss + " at step " + s
-                  + "; stopping (the last good checkpoint is kept). Lower the learning rate?");
+              // Unreachable while the graph's guard works; kept as the last line of defense.
+              throw new NonFiniteLossException(s + 1, "the loss is " + loss, lastCheckpoint);
             }
             if (probe != null) {
               windowProbeCorrect += ((TFloat32) r.get(1)).getFloat();
@@ -301,6 +323,19 @@ public final class Trainer implements AutoCloseable {
     double ips = end > start ? (end - start) * config.batchSize() / seconds : 0;
     return new TrainResult(start, Math.max(start, end), firstLoss, lastLoss, lastCollapse,
         lastCheckpoint, ips);
+  }
+
+  /** One step's session run; the graph's non-finite check becomes a {@link NonFiniteLossException}. */
+  private static Result run(Session.Runner runner, long step, Path lastCheckpoint) {
+    try {
+      return runner.run();
+    } catch (RuntimeException e) {
+      String what = NonFiniteGuard.what(e);
+      if (what != null) {
+        throw new NonFiniteLossException(step, what, lastCheckpoint);
+      }
+      throw e;
+    }
   }
 
   private void monitorKnn(KnnMonitor knn, long stepsDone, long perEpoch, MetricsLog metrics,
