@@ -3,8 +3,8 @@ package io.tfssl.data;
 import org.tensorflow.types.TUint8;
 
 /**
- * One batch of images as a uint8 tensor {@code [n, H, W, C]}, with labels and its position in
- * the stream.
+ * One batch of images as a uint8 tensor {@code [n, H, W, C]}, with labels, the source index of
+ * every image and its position in the stream.
  *
  * <p>The batch owns a native tensor, so the consumer must close it (try-with-resources) once
  * the tensor has been fed to the session: TensorFlow Java does not free tensor memory fast
@@ -16,13 +16,19 @@ public final class Batch implements AutoCloseable {
     private final int epoch;
     private final TUint8 images;
     private final int[] labels;
+    private final int[] sourceIndices;
     private boolean closed;
 
-    Batch(long index, int epoch, TUint8 images, int[] labels) {
+    Batch(long index, int epoch, TUint8 images, int[] labels, int[] sourceIndices) {
+        if (sourceIndices.length != labels.length) {
+            throw new IllegalArgumentException(sourceIndices.length + " source indices for "
+                    + labels.length + " images");
+        }
         this.index = index;
         this.epoch = epoch;
         this.images = images;
         this.labels = labels;
+        this.sourceIndices = sourceIndices;
     }
 
     /**
@@ -73,6 +79,19 @@ public final class Batch implements AutoCloseable {
      */
     public int[] labels() {
         return labels.clone();
+    }
+
+    /**
+     * Which image of the source each row is: {@code sourceIndices()[i]} is the index
+     * {@code 0 .. source.size() - 1} of image {@code i}, the same whatever the shuffle and
+     * whether the stream was resumed (the epoch order is a pure function of the seed). Methods
+     * that keep state per image (SimSiam's moving-average target η_x, §5) key it by this index.
+     * Within one batch the indices are distinct (a batch never crosses an epoch).
+     *
+     * @return a fresh copy of the indices, one per image
+     */
+    public int[] sourceIndices() {
+        return sourceIndices.clone();
     }
 
     /** Closes the images tensor; further calls do nothing. */

@@ -102,7 +102,7 @@ final class BatchAssembler implements AutoCloseable {
         }
         Shape shape = Shape.of(n, source.height(), source.width(), source.channels());
         TUint8 images = TUint8.tensorOf(shape, DataBuffers.of(scratch, true, false).narrow((long) n * imageBytes));
-        return new Batch(k, epoch, images, labels);
+        return new Batch(k, epoch, images, labels, indices);
     }
 
     /** Reads one image into the scratch array at {@code offset} and returns its label. */

@@ -82,6 +82,28 @@ class DatasetTest {
     }
 
     @Test
+    void sourceIndicesNameEachImageAndSurviveResume() {
+        // IndexSource's label i is image i, so the indices must equal the labels, batch by batch,
+        // in a shuffled stream and in a stream resumed in the middle of an epoch.
+        Dataset ds = Dataset.from(new IndexSource(23)).shuffle(5).batch(4, true).repeat().prefetch(2);
+        List<int[]> straight = new ArrayList<>();
+        try (BatchIterator it = ds.iterator(0)) {
+            for (int k = 0; k < 12; k++) {
+                try (Batch b = it.next()) {
+                    assertArrayEquals(b.labels(), b.sourceIndices(), "batch " + k);
+                    assertEquals(b.sourceIndices().length,
+                            Arrays.stream(b.sourceIndices()).distinct().count(), "distinct in a batch");
+                    straight.add(b.sourceIndices());
+                }
+            }
+        }
+        try (BatchIterator it = ds.iterator(7); Batch b = it.next()) {
+            assertArrayEquals(straight.get(7), b.sourceIndices(), "resumed at batch 7");
+        }
+        assertFalse(Arrays.equals(range(4), straight.get(0)), "the stream is shuffled");
+    }
+
+    @Test
     void dropRemainderVersusKeep() {
         Dataset base = Dataset.from(new IndexSource(10));
         Dataset drop = base.batch(4, true);
