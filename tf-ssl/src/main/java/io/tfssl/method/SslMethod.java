@@ -52,4 +52,22 @@ public interface SslMethod {
 
   /** Builds the training graph of one step on {@code views} (each [N, H, W, C], normalized). */
   MethodGraph build(Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed);
+
+  /**
+   * Whether the method keeps state per image and so needs to know which dataset images the
+   * batch holds (SimSiam's moving-average target, §5): the trainer then builds with
+   * {@link #build(Ops, Encoder, List, long, ImageIndex)} and feeds the indices every step.
+   */
+  default boolean needsImageIndex() {
+    return false;
+  }
+
+  /**
+   * As {@link #build(Ops, Encoder, List, long)}, with the batch's {@link ImageIndex}. Methods
+   * without per-image state ignore it.
+   */
+  default MethodGraph build(Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed,
+      ImageIndex index) {
+    return build(tf, encoder, views, seed);
+  }
 }

@@ -75,7 +75,7 @@ public final class Trainer implements AutoCloseable {
     Session opened = null;
     try {
       this.step = TrainingGraph.fromConfig(graph, config, shape, totalSteps, perEpoch,
-          source.numClasses());
+          source.numClasses(), source.size());
       this.hasTarget = step.tau() != null;
       DiskSpace.check(checkpoints.dir(), VariableFootprint.of(graph).bytes(),
           config.keepCheckpoints(), checkpoints.bytesOnDisk());
@@ -237,11 +237,16 @@ public final class Trainer implements AutoCloseable {
         double loss;
         Map<String, Object> record = null;
         try (Batch batch = batches.next();
-            TInt32 labels = probe == null ? null : TInt32.vectorOf(batch.labels())) {
+            TInt32 labels = probe == null ? null : TInt32.vectorOf(batch.labels());
+            TInt32 indices = step.imageIndex().isEmpty() ? null
+                : TInt32.vectorOf(batch.sourceIndices())) {
           Session.Runner runner = session.runner().feed(step.images(), batch.images())
               .addTarget(step.trainStep()).fetch(step.loss());
           if (probe != null) {
             runner.feed(probe.labels(), labels).fetch(probe.accuracy());
+          }
+          if (indices != null) {
+            runner.feed(step.imageIndex().orElseThrow().indices(), indices);
           }
           int fetched = probe == null ? 1 : 2;
           if (logNow) {

@@ -6,6 +6,7 @@ import io.tfssl.augment.Normalization;
 import io.tfssl.augment.ViewPolicy;
 import io.tfssl.eval.CollapseMonitor;
 import io.tfssl.eval.OnlineProbe;
+import io.tfssl.method.ImageIndex;
 import io.tfssl.method.MethodGraph;
 import io.tfssl.method.SslMethod;
 import io.tfssl.method.ViewSpec;
@@ -59,6 +60,7 @@ public final class TrainingGraph {
   private final Placeholder<TUint8> evalImages;
   private final Operand<TFloat32> evalEmbedding;
   private final OnlineProbe probe;
+  private final ImageIndex imageIndex;
 
   /**
    * @param graph an empty graph that this object fills
@@ -82,6 +84,19 @@ public final class TrainingGraph {
       int viewSize, Normalization normalization, List<ViewPolicy> policies, long seed,
       Optimizer optimizer, LearningRateSchedule lrSchedule, double fixedLr,
       TauSchedule tauSchedule, int probeClasses) {
+    this(graph, method, encoder, imageShape, viewSize, normalization, policies, seed, optimizer,
+        lrSchedule, fixedLr, tauSchedule, probeClasses, 0);
+  }
+
+  /**
+   * As above, for a training set of {@code imageCount} images (0: unknown), which a method with
+   * per-image state needs ({@link SslMethod#needsImageIndex()}); it then gets an
+   * {@link #imageIndex()} placeholder to feed with the batch's source indices.
+   */
+  public TrainingGraph(Graph graph, SslMethod method, Encoder encoder, long[] imageShape,
+      int viewSize, Normalization normalization, List<ViewPolicy> policies, long seed,
+      Optimizer optimizer, LearningRateSchedule lrSchedule, double fixedLr,
+      TauSchedule tauSchedule, int probeClasses, int imageCount) {
     this.graph = graph;
     Ops tf = Ops.create(graph);
     globalStep = tf.withName("global_step").variable(tf.constant(0L));
@@ -110,7 +125,17 @@ public final class TrainingGraph {
           viewOps.constant(new long[] {-1, size, size, imageShape[2]})));
     }
 
-    methodGraph = method.build(tf, encoder, views, seed);
+    if (method.needsImageIndex()) {
+      if (imageCount <= 0) {
+        throw new IllegalArgumentException(method.name() + " with per-image state needs the"
+            + " number of training images");
+      }
+      imageIndex = ImageIndex.create(tf, imageCount);
+      methodGraph = method.build(tf, encoder, views, seed, imageIndex);
+    } else {
+      imageIndex = null;
+      methodGraph = method.build(tf, encoder, views, seed);
+    }
     loss = methodGraph.loss();
 
     Ops optOps = tf.withSubScope("optimizer");
@@ -197,6 +222,12 @@ public final class TrainingGraph {
   /** As above, with the online probe over {@code numClasses} when the config asks for it. */
   public static TrainingGraph fromConfig(Graph graph, PretrainConfig config, long[] imageShape,
       long totalSteps, long stepsPerEpoch, int numClasses) {
+    return fromConfig(graph, config, imageShape, totalSteps, stepsPerEpoch, numClasses, 0);
+  }
+
+  /** As above, over a training set of {@code imageCount} images (for per-image state). */
+  public static TrainingGraph fromConfig(Graph graph, PretrainConfig config, long[] imageShape,
+      long totalSteps, long stepsPerEpoch, int numClasses, int imageCount) {
     int viewSize = Components.viewSize(config, imageShape);
     if (config.onlineProbe() && numClasses < 2) {
       throw new IllegalArgumentException("--online-probe needs a labeled dataset; "
@@ -207,7 +238,7 @@ public final class TrainingGraph {
         Components.normalization(config), List.of(config.view1(), config.view2()), config.seed(),
         Components.optimizer(config), Components.lrSchedule(config, totalSteps, stepsPerEpoch),
         config.peakLr(), Components.tauSchedule(config, totalSteps),
-        config.onlineProbe() ? numClasses : 0);
+        config.onlineProbe() ? numClasses : 0, imageCount);
   }
 
   public Graph graph() {
@@ -265,6 +296,14 @@ public final class TrainingGraph {
    */
   public Operand<TFloat32> evalEmbedding() {
     return evalEmbedding;
+  }
+
+  /**
+   * The batch's image indices to feed with every step, for a method with per-image state
+   * (SimSiam's moving-average target); empty otherwise.
+   */
+  public java.util.Optional<ImageIndex> imageIndex() {
+    return java.util.Optional.ofNullable(imageIndex);
   }
 
   /** The online linear probe, if this graph has one. */
