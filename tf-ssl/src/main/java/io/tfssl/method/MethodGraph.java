@@ -55,7 +55,7 @@ public record MethodGraph(
     afterUpdate = List.copyOf(afterUpdate);
   }
 
-  /** A method graph with nothing to run after the update (SimSiam, BYOL). */
+  /** A method graph with nothing to run after the update (BYOL, plain SimSiam). */
   public MethodGraph(Operand<TFloat32> loss, List<Param> trainable, Set<String> fixedLrParams,
       List<Op> stateUpdates, Operand<TFloat32> projection, Optional<TargetEma> target,
       long trainedFlops, long frozenFlops, VarStore online, Operand<TFloat32> representation) {

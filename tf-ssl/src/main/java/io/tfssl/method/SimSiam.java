@@ -9,10 +9,14 @@ import io.tfssl.nn.Param;
 import io.tfssl.nn.VarStore;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
@@ -21,9 +25,18 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>One encoder f and projector g shared by both views, a predictor h on one side, and a
  * stop-gradient on the other: L = ½D(p1, sg(z2)) + ½D(p2, sg(z1)) (Eq. 3-4). Every switch of
- * the paper's ablations is a field of {@link SimSiamConfig}.
+ * the paper's ablations is a field of {@link SimSiamConfig}, including the two proof-of-concept
+ * variants of the §5 hypothesis: the target from a snapshot refreshed every k steps
+ * ({@link Alternation}) and the per-image moving-average target without predictor
+ * ({@link MovingAverageTarget}).
  */
 public final class SimSiam implements SslMethod {
+  /**
+   * The target that the other views are trained towards, before the stop-gradient: op
+   * {@code loss/target1} for view 1, {@code loss/target2} for view 2 (z_b in plain SimSiam).
+   */
+  public static final String TARGET = "loss/target";
+
   private final SimSiamConfig config;
 
   public SimSiam(SimSiamConfig config) {
@@ -44,8 +57,24 @@ public final class SimSiam implements SslMethod {
     return config.symmetry() == Symmetry.ASYMMETRIC_2X ? 4 : 2;
   }
 
+  /** The moving-average target keeps η_x per image, so it needs the batch's image indices. */
+  @Override
+  public boolean needsImageIndex() {
+    return config.predictor() == PredictorMode.MOVING_AVERAGE;
+  }
+
   @Override
   public MethodGraph build(Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed) {
+    if (needsImageIndex()) {
+      throw new IllegalArgumentException("--predictor moving-average keeps a target per image:"
+          + " build it with the batch's ImageIndex (the Trainer does)");
+    }
+    return build(tf, encoder, views, seed, null);
+  }
+
+  @Override
+  public MethodGraph build(Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed,
+      ImageIndex index) {
     HeadBn bn = config.headBn();
     VarStore online = VarStore.trainable(tf, "online", seed);
     Net net = Net.of(online, Mode.TRAIN);
@@ -66,21 +95,52 @@ public final class SimSiam implements SslMethod {
       p.add(switch (config.predictor()) {
         case MLP -> predictor.apply(net.child("predictor"), zi);
         case FIXED -> predictor.apply(Net.of(fixedPredictor, Mode.TRAIN), zi);
-        case NONE -> zi;
+        // §5: the moving average of the targets stands in for h, so there is none.
+        case NONE, MOVING_AVERAGE -> zi;
       });
     }
 
-    Ops lossOps = tf.withSubScope("loss");
-    Operand<TFloat32> loss = switch (config.symmetry()) {
-      case SYMMETRIC -> lossOps.math.add(
-          half(lossOps, d(lossOps, p.get(0), z.get(1))),
-          half(lossOps, d(lossOps, p.get(1), z.get(0))));
-      case ASYMMETRIC -> d(lossOps, p.get(0), z.get(1));
+    // The loss terms D(p_a, target of view b): one pair per term, weighted equally.
+    List<int[]> terms = switch (config.symmetry()) {
+      case SYMMETRIC -> List.of(new int[] {0, 1}, new int[] {1, 0});
+      case ASYMMETRIC -> List.<int[]>of(new int[] {0, 1});
       // Two pairs per image, each used asymmetrically (Table 5, "asym. 2×"): the mean of the two.
-      case ASYMMETRIC_2X -> lossOps.math.add(
-          half(lossOps, d(lossOps, p.get(0), z.get(1))),
-          half(lossOps, d(lossOps, p.get(2), z.get(3))));
+      case ASYMMETRIC_2X -> List.of(new int[] {0, 1}, new int[] {2, 3});
     };
+
+    // The target of view b: z_b (plain SimSiam), the snapshot's output (§5 multi-step
+    // alternation), or the moving average η_x updated with z_b (§5 predictor experiment).
+    Alternation alternation = config.alternationSteps() > 0
+        ? Alternation.create(tf, online, config.alternationSteps()) : null;
+    MovingAverageTarget average = config.predictor() == PredictorMode.MOVING_AVERAGE
+        ? MovingAverageTarget.create(tf, requireIndex(index), projector.outputDim(),
+            config.predictorMomentum())
+        : null;
+    Ops lossOps = tf.withSubScope("loss");
+    Map<Integer, Operand<TFloat32>> targets = new LinkedHashMap<>();
+    for (int[] term : terms) {
+      targets.computeIfAbsent(term[1], v -> lossOps.withName("target" + (v + 1)).identity(
+          alternation != null ? alternation.target(lossOps, encoder, projector, views.get(v))
+          : average != null ? average.target(lossOps, z.get(v))
+          : z.get(v)));
+    }
+    Operand<TFloat32> loss = null;
+    for (int[] term : terms) {
+      Operand<TFloat32> dTerm = d(lossOps, p.get(term[0]), targets.get(term[1]));
+      if (terms.size() > 1) {
+        dTerm = half(lossOps, dTerm);
+      }
+      loss = loss == null ? dTerm : lossOps.math.add(loss, dTerm);
+    }
+
+    List<Function<Ops, Op>> afterUpdate = new ArrayList<>();
+    if (alternation != null) {
+      afterUpdate.add(alternation::refresh);
+    }
+    if (average != null) {
+      List<Operand<TFloat32>> used = List.copyOf(targets.values());
+      afterUpdate.add(after -> average.update(after, used));
+    }
 
     Set<String> fixedLr = new HashSet<>();
     if (config.predictorFixedLr()) {
@@ -90,9 +150,19 @@ public final class SimSiam implements SslMethod {
         }
       }
     }
+    long frozenFlops = fixedPredictor.flops()
+        + (alternation != null ? alternation.snapshot().flops() : 0);
     return new MethodGraph(lossOps.withName("total").identity(loss), online.params(), fixedLr,
-        online.statisticsUpdates(), z.get(0), Optional.empty(), online.flops(),
-        fixedPredictor.flops(), online, h.get(0));
+        online.statisticsUpdates(), z.get(0), Optional.empty(), online.flops(), frozenFlops,
+        online, h.get(0), afterUpdate);
+  }
+
+  private static ImageIndex requireIndex(ImageIndex index) {
+    if (index == null) {
+      throw new IllegalArgumentException("--predictor moving-average needs the batch's image"
+          + " indices (ImageIndex)");
+    }
+    return index;
   }
 
   /** Projector g: BN on every layer, the output BN without affine (§4.3, "BN ... without ReLU"). */

@@ -123,9 +123,8 @@ public final class Presets {
    * the rate from 0.05 through 0.15 to 0.3.
    */
   public static PretrainConfig fmnistSmallSimSiam() {
-    SimSiamConfig heads = new SimSiamConfig(List.of(512, 512), List.of(128, 512),
-        HeadBn.HIDDEN_OUTPUT, true, io.tfssl.method.PredictorMode.MLP,
-        io.tfssl.method.Similarity.COSINE, io.tfssl.method.Symmetry.SYMMETRIC, true);
+    SimSiamConfig heads = SimSiamConfig.paper().withProjectorDims(List.of(512, 512))
+        .withPredictorDims(List.of(128, 512));
     return common().method("simsiam").simsiam(heads).byol(null).encoder("small")
         .batchSize(256).epochs(10).optimizer(OptimizerKind.SGD).baseLr(0.3).weightDecay(5e-4)
         .decayBiasAndBn(true).warmupEpochs(0).view1(grayscaleView(false))
