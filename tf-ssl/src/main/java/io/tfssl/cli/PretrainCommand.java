@@ -32,6 +32,8 @@ import picocli.CommandLine.Option;
     footer = {"", "Examples:",
         "  tfssl pretrain --method simsiam --preset fmnist-small --epochs 1 --out runs/s1",
         "  tfssl pretrain --method simsiam --no-stop-gradient --steps 300 --out runs/collapse",
+        "  tfssl pretrain --method simsiam --alternation-steps 10 --out runs/alternation-10",
+        "  tfssl pretrain --method simsiam --predictor moving-average --out runs/eta-average",
         "  tfssl pretrain --method byol --tau 1 --out runs/fixed-target",
         "  tfssl pretrain --method mocov2 --queue-size 8192 --out runs/moco",
         "  tfssl pretrain --method swav --small-crops 0 --out runs/swav-2crops",
@@ -151,9 +153,23 @@ public final class PretrainCommand implements Callable<Integer> {
       description = "SimSiam: stop-gradient on the target branch (default on).")
   Boolean stopGradient;
 
-  @Option(names = "--predictor", paramLabel = "mlp|none|fixed", converter = PredictorConverter.class,
-      description = "SimSiam: predictor MLP, none (identity) or fixed at random init.")
+  @Option(names = "--predictor", paramLabel = "mlp|none|fixed|moving-average",
+      converter = PredictorConverter.class,
+      description = "SimSiam: predictor MLP, none (identity), fixed at random init, or"
+          + " moving-average: no predictor, the target of each image is a moving average"
+          + " eta_x <- m*eta_x + (1-m)*F(T'(x)) over its visits (paper section 5).")
   PredictorMode predictor;
+
+  @Option(names = "--predictor-momentum", paramLabel = "M",
+      description = "SimSiam with --predictor moving-average: the momentum m of eta_x, in [0, 1)"
+          + " (default 0.8, the paper's; 0 = SimSiam without predictor).")
+  Double predictorMomentum;
+
+  @Option(names = "--alternation-steps", paramLabel = "K",
+      description = "SimSiam: train against a snapshot of the encoder and projector refreshed"
+          + " every K steps (paper section 5, multi-step alternation; 1 = SimSiam through the"
+          + " snapshot, one epoch = images / batch size steps). Default 0: off.")
+  Integer alternationSteps;
 
   @Option(names = "--predictor-lr", paramLabel = "fixed|decayed",
       description = "SimSiam: keep the predictor's lr fixed or decay it with the rest.")
@@ -286,7 +302,9 @@ public final class PretrainCommand implements Callable<Integer> {
     PretrainConfig.Builder b = base.toBuilder();
     rejectUnless(method.equals("simsiam"), "SimSiam", opt("--stop-gradient", stopGradient),
         opt("--predictor", predictor), opt("--predictor-lr", predictorLr),
-        opt("--similarity", similarity), opt("--symmetry", symmetry));
+        opt("--similarity", similarity), opt("--symmetry", symmetry),
+        opt("--predictor-momentum", predictorMomentum),
+        opt("--alternation-steps", alternationSteps));
     rejectUnless(method.equals("byol") || method.equals("mocov2"), "BYOL and MoCo v2",
         opt("--tau", tau), opt("--tau-schedule", tauSchedule));
     rejectUnless(method.equals("simsiam") || method.equals("byol"), "SimSiam and BYOL",
@@ -319,6 +337,14 @@ public final class PretrainCommand implements Callable<Integer> {
           }
           s = s.withPredictorFixedLr(predictorLr.equals("fixed"));
         }
+        if (predictorMomentum != null) {
+          if (s.predictor() != PredictorMode.MOVING_AVERAGE) {
+            throw new UsageException("--predictor-momentum applies only to --predictor"
+                + " moving-average");
+          }
+          s = s.withPredictorMomentum(predictorMomentum);
+        }
+        if (alternationSteps != null) s = s.withAlternationSteps(alternationSteps);
         b.simsiam(s);
       }
       case "byol" -> {
@@ -400,6 +426,7 @@ public final class PretrainCommand implements Callable<Integer> {
         {"--optimizer", optimizer}, {"--lr", lr}, {"--weight-decay", weightDecay},
         {"--projector-dims", projectorDims}, {"--predictor-dims", predictorDims},
         {"--head-bn", headBn}, {"--stop-gradient", stopGradient}, {"--predictor", predictor},
+        {"--predictor-momentum", predictorMomentum}, {"--alternation-steps", alternationSteps},
         {"--similarity", similarity}, {"--symmetry", symmetry}, {"--tau", tau},
         {"--tau-schedule", tauSchedule}, {"--temperature", temperature},
         {"--queue-size", queueSize}, {"--shuffle-bn-groups", shuffleBnGroups},

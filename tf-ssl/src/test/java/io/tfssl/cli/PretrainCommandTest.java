@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tfssl.method.PredictorMode;
+import io.tfssl.method.SimSiamConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -71,7 +73,16 @@ class PretrainCommandTest {
       "--method swav --small-crop-scale 0.5,0.2 | small crop scales need 0 < min <= max <= 1",
       "--method swav --small-crop-scale 0.5 | --small-crop-scale takes MIN,MAX",
       "--method simclr --preset mocov2-paper | does not apply to simclr",
-      "--method swav --preset byol-paper | does not apply to swav"})
+      "--method swav --preset byol-paper | does not apply to swav",
+      "--method byol --alternation-steps 10 | --alternation-steps applies only to SimSiam",
+      "--method simsiam --alternation-steps -1 | --alternation-steps cannot be negative",
+      "--method mocov2 --predictor-momentum 0.8 | --predictor-momentum applies only to SimSiam",
+      "--predictor-momentum 0.5 | --predictor-momentum applies only to --predictor moving-average",
+      "--predictor moving-average --predictor-momentum 1 | --predictor-momentum must be in [0, 1)",
+      "--predictor moving-average --no-stop-gradient | cannot be combined with --predictor moving-average",
+      "--alternation-steps 4 --no-stop-gradient | cannot be combined with --alternation-steps",
+      "--alternation-steps 4 --predictor moving-average | separate experiments of §5",
+      "--predictor mean | 'mean' is not one of mlp, none, fixed, moving-average"})
   void badValuesExitWithCode2(String args, String expected) {
     String[] argv = (args.trim() + " --out " + dir.resolve("r")).split("\\s+");
     String[] full = new String[argv.length + 1];
@@ -81,6 +92,24 @@ class PretrainCommandTest {
     assertEquals(2, r.code(), "exit code for: " + args + "\n" + r.err());
     assertTrue(r.err().contains(expected), "message for " + args + " was: " + r.err());
     assertFalse(r.err().contains("\tat "), "stack trace printed: " + r.err());
+  }
+
+  @Test
+  void sectionFiveFlagsReachTheConfig() {
+    CommandLine cli = TfSsl.commandLine();
+    cli.parseArgs("pretrain", "--predictor", "moving-average", "--predictor-momentum", "0.6",
+        "--out", dir.resolve("a").toString());
+    SimSiamConfig s = ((PretrainCommand) cli.getSubcommands().get("pretrain").getCommand())
+        .config().simsiam();
+    assertEquals(PredictorMode.MOVING_AVERAGE, s.predictor());
+    assertEquals(0.6, s.predictorMomentum());
+    assertEquals(0, s.alternationSteps());
+
+    cli = TfSsl.commandLine();
+    cli.parseArgs("pretrain", "--alternation-steps", "10", "--out", dir.resolve("b").toString());
+    s = ((PretrainCommand) cli.getSubcommands().get("pretrain").getCommand()).config().simsiam();
+    assertEquals(10, s.alternationSteps());
+    assertEquals(PredictorMode.MLP, s.predictor());
   }
 
   @Test
