@@ -45,6 +45,8 @@ public final class AugmentPreviewCommand implements Callable<Integer> {
     if (rows <= 0) {
       throw new UsageException("--rows must be positive, got " + rows);
     }
+    CliChecks.nonNegative("--scale", scale);
+    CliChecks.writableFile("--out", out);
     ViewPolicy[] views = switch (policy) {
       case "fmnist-small" -> new ViewPolicy[] {Presets.grayscaleView(false), Presets.grayscaleView(true)};
       case "byol" -> new ViewPolicy[] {ViewPolicy.byolView1(), ViewPolicy.byolView2()};

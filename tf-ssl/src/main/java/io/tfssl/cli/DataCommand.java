@@ -38,6 +38,8 @@ public final class DataCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
+      CliChecks.nonNegative("--limit", limit);
+      CliChecks.writableFile("--report", report);
       ImageSource source = data.open();
       try {
         DataInspection r = DataInspection.of(source, limit);

@@ -26,6 +26,7 @@ final class DataOptions {
 
   ImageSource open() {
     Datasets.check(dataset);
+    CliChecks.nonNegative("--image-size", imageSize);
     Split s = switch (split) {
       case "train" -> Split.TRAIN;
       case "test" -> Split.TEST;

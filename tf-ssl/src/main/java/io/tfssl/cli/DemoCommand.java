@@ -68,6 +68,13 @@ public final class DemoCommand implements Callable<Integer> {
     if (epochs != null && epochs <= 0) {
       throw new UsageException("--epochs must be positive, got " + epochs);
     }
+    CliChecks.positive("--steps", steps);
+    CliChecks.nonNegative("--eval-limit", evalLimit);
+    CliChecks.nonNegative("--threads", threads);
+    CliChecks.name("--name", name);
+    CliChecks.writableDirectory("--out", out);
+    CliChecks.writableDirectory("--saved-models", savedModels);
+    CliChecks.writableFile("--report", report);
     Demo.Config d = Demo.Config.defaults(method);
     Demo.Config config = new Demo.Config(method, epochs != null ? epochs : d.epochs(), out,
         savedModels, name != null ? name : d.modelName(), threads, steps != null ? steps : 0,

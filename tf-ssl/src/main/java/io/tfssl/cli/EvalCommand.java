@@ -72,6 +72,15 @@ public final class EvalCommand implements Runnable {
         description = "Cores TF may use (0 = all).")
     int threads;
 
+    /** Every flag's range, before the model or the data are touched. */
+    void validate() {
+      CliChecks.nonNegative("--image-size", imageSize);
+      CliChecks.nonNegative("--limit", limit);
+      CliChecks.nonNegative("--threads", threads);
+      CliChecks.writableFile("--report", report);
+      withBaseline();
+    }
+
     boolean withBaseline() {
       if (baseline == null) {
         return false;
@@ -117,8 +126,14 @@ public final class EvalCommand implements Runnable {
       return Map.of();
     }
 
+    /** Checks the common flags and the protocol's own. */
+    void validate() {
+      common.validate();
+    }
+
     @Override
     public Integer call() throws IOException {
+      validate();
       EvalData data = data();
       boolean baseline = common.withBaseline();
       Path version = SavedModels.resolve(common.model);
@@ -188,6 +203,22 @@ public final class EvalCommand implements Runnable {
     @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "0",
         description = "L2 weight decay of the classifier (default: ${DEFAULT-VALUE}).")
     double weightDecay;
+
+    @Override
+    void validate() {
+      super.validate();
+      if (epochs != null) {
+        for (int e : epochs) {
+          CliChecks.positive("--epochs", e);
+        }
+      }
+      if (lrs != null) {
+        for (double lr : lrs) {
+          CliChecks.positive("--lrs", lr);
+        }
+      }
+      CliChecks.nonNegative("--weight-decay", weightDecay);
+    }
 
     LinearEval.Config config() {
       LinearEval.Config d = LinearEval.Config.defaults();
@@ -311,6 +342,13 @@ public final class EvalCommand implements Runnable {
       return common.data(m == null ? null : m.dataset());
     }
 
+    @Override
+    void validate() {
+      super.validate();
+      CliChecks.positive("--k", k);
+      CliChecks.positive("--temperature", temperature);
+    }
+
     KnnEval.Config config() {
       return KnnEval.Config.defaults().withK(k).withTemperature(temperature);
     }
@@ -364,6 +402,15 @@ public final class EvalCommand implements Runnable {
             + " exported by tf-ssl (./tfssl export)");
       }
       return common.data(m.dataset());
+    }
+
+    @Override
+    void validate() {
+      super.validate();
+      CliChecks.positive("--epochs", epochs);
+      CliChecks.positive("--lr", lr);
+      CliChecks.positive("--batch-size", batchSize);
+      config();
     }
 
     FineTune.Config config() {

@@ -38,6 +38,8 @@ public final class ExportCommand implements Callable<Integer> {
     if (version != null && version < 1) {
       throw new UsageException("--version must be >= 1, got " + version);
     }
+    CliChecks.name("--name", name);
+    CliChecks.writableDirectory("--saved-models", root);
     String modelName = name != null ? name : run.toAbsolutePath().normalize().getFileName().toString();
     ExportedModel m = Exporter.exportRun(run, root, modelName,
         version == null ? OptionalInt.empty() : OptionalInt.of(version));

@@ -261,6 +261,10 @@ public final class PretrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Trainer trainer;
+    if (!resume) {
+      // Before the preset is even built: a run that cannot be written must not start.
+      CliChecks.writableDirectory("--out", out);
+    }
     if (resume) {
       rejectConfigFlagsOnResume();
       trainer = Trainer.resume(out, c -> {
@@ -321,6 +325,16 @@ public final class PretrainCommand implements Callable<Integer> {
         opt("--small-crop-scale", smallCropScale));
     OptimizerKind opt = optimizer != null ? optimizer : base.optimizer();
     rejectUnless(opt == OptimizerKind.LARS, "the LARS optimizer", opt("--lars-eta", larsEta));
+    // LARS always leaves biases and BN parameters out of the decay (BYOL App. C).
+    rejectUnless(opt == OptimizerKind.SGD, "the SGD optimizer",
+        opt("--decay-bias-bn", decayBiasAndBn));
+    String enc = encoder != null ? encoder : base.encoder();
+    rejectUnless(enc.startsWith("resnet"), "the ResNet encoders", opt("--stem", stem),
+        opt("--zero-init-residual", zeroInitResidual));
+    String data = dataset != null ? dataset : base.dataset();
+    rejectUnless(data.equals("folder") || data.equals("tfrecord"),
+        "the folder and tfrecord datasets (the only ones with encoded images to skip)",
+        opt("--skip-bad-images", skipBadImages));
     switch (method) {
       case "simsiam" -> {
         SimSiamConfig s = base.simsiam();
