@@ -1,12 +1,16 @@
 package io.tfssl.bench;
 
+import io.tfssl.bench.repro.AllCommand;
+import io.tfssl.bench.repro.TableCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code tfssl bench}: the benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmarks of the training engine.",
-    subcommands = {StepBenchCommand.class, LoaderBenchCommand.class, CommandLine.HelpCommand.class})
+    description = "Reproduction tables of the SimSiam and BYOL papers, and benchmarks of the"
+        + " training engine.",
+    subcommands = {TableCommand.class, AllCommand.class, StepBenchCommand.class,
+        LoaderBenchCommand.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,156 @@
+package io.tfssl.bench.repro;
+
+import io.tfssl.cli.UsageException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tfssl bench table NAME...}: re-runs the papers' tables at a scale one machine runs. */
+@Command(name = "table", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Re-runs tables of the SimSiam and BYOL papers on Fashion-MNIST with the small encoder"
+            + " (or at the papers' scale with --preset/--dataset/--epochs) and writes"
+            + " RESULTS/<table>.md, .json and .png.",
+        "Tables: stop-gradient, predictor, head-bn, similarity-symmetry, batch-size,"
+            + " byol-bootstrap, em-hypothesis, methods, or all. Throughput: 'bench throughput'."},
+    footer = {"", "Examples:",
+        "  tfssl bench table stop-gradient",
+        "  tfssl bench table predictor head-bn --seeds 5",
+        "  tfssl bench table all --quick",
+        "  tfssl bench table stop-gradient --preset simsiam-cifar --dataset cifar10"
+            + " --data-dir /data/cifar10 --epochs 800 --batch-size 512 --knn-bank 50000"})
+public final class TableCommand implements Callable<Integer> {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "TABLE", description = "Tables to run, or 'all'.")
+  List<String> tables;
+
+  @Option(names = "--quick", description = "Smoke scale: 2 steps per row, one seed, results in"
+      + " tf-ssl-bench/target/quick-results (meaningless numbers; checks that everything runs).")
+  boolean quick;
+
+  @Option(names = "--seeds", paramLabel = "N",
+      description = "Seeds per row where differences are small (default 3).")
+  Integer seeds;
+
+  @Option(names = "--steps", paramLabel = "N", description = "Steps per run (default 150).")
+  Long steps;
+
+  @Option(names = "--batch-size", paramLabel = "B", description = "Images per step (default 128).")
+  Integer batchSize;
+
+  @Option(names = "--knn-bank", paramLabel = "N",
+      description = "Training images in the kNN bank; queries: N/5 test images (default 2000).")
+  Integer knnBank;
+
+  @Option(names = "--preset", paramLabel = "NAME", defaultValue = "fmnist-small",
+      description = "Recipe the rows change: fmnist-small, or a method's paper preset"
+          + " (simsiam-paper, simsiam-cifar, byol-paper, ...; rows of other methods keep"
+          + " fmnist-small). Default: ${DEFAULT-VALUE}.")
+  String preset;
+
+  @Option(names = "--dataset", paramLabel = "NAME", description = "Dataset instead of the preset's.")
+  String dataset;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder with the dataset's files.")
+  Path dataDir;
+
+  @Option(names = "--epochs", paramLabel = "E",
+      description = "Train E epochs per run instead of --steps (the papers' scale).")
+  Integer epochs;
+
+  @Option(names = "--threads", paramLabel = "T", defaultValue = "0",
+      description = "Cores TF may use (0 = all).")
+  int threads;
+
+  @Option(names = "--results", paramLabel = "DIR",
+      description = "Where the tables go (default tf-ssl-bench/results; with --quick"
+          + " tf-ssl-bench/target/quick-results).")
+  Path results;
+
+  @Option(names = "--work", paramLabel = "DIR", defaultValue = "runs/bench",
+      description = "Run folders of the tables' runs (rewritten; default: ${DEFAULT-VALUE}).")
+  Path work;
+
+  /** The tables named on the command line, in the registry's order for 'all'. */
+  List<ReproTable> selected() {
+    List<ReproTable> out = new ArrayList<>();
+    for (String name : tables) {
+      if (name.equals("all")) {
+        out.addAll(ReproTables.all());
+      } else {
+        out.add(ReproTables.named(name).orElseThrow(() -> new UsageException("unknown table '"
+            + name + "' (expected one of " + ReproTables.names() + " or all)")));
+      }
+    }
+    return out;
+  }
+
+  Scale scale() {
+    Scale s = quick ? Scale.quick() : Scale.cpu();
+    if (seeds != null) {
+      require(seeds >= 1, "--seeds must be at least 1, got " + seeds);
+      s = s.withSeeds(seeds);
+    }
+    if (steps != null) {
+      require(steps >= 1, "--steps must be positive, got " + steps);
+      s = s.withSteps(steps);
+    }
+    if (batchSize != null) {
+      require(batchSize >= 2, "--batch-size must be at least 2, got " + batchSize);
+      s = s.withBatchSize(batchSize);
+    }
+    if (knnBank != null) {
+      require(knnBank >= 10, "--knn-bank must be at least 10, got " + knnBank);
+      s = new Scale(s.name(), s.steps(), s.batchSize(), s.seeds(), knnBank, s.curvePoints());
+    }
+    return s;
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new UsageException(message);
+    }
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    List<ReproTable> chosen = selected();
+    Scale scale = scale();
+    require(epochs == null || epochs >= 1, "--epochs must be positive, got " + epochs);
+    require(threads >= 0, "--threads cannot be negative, got " + threads);
+    Path out = results != null ? results
+        : Path.of(quick ? "tf-ssl-bench/target/quick-results" : "tf-ssl-bench/results");
+    String command = "./tfssl " + String.join(" ", spec.commandLine().getParseResult()
+        .originalArgs());
+    TableRunner runner = new TableRunner(scale, preset, dataset, dataDir,
+        epochs == null ? 0 : epochs, threads, work, System.err);
+    for (ReproTable table : chosen) {
+      Instant start = Instant.now();
+      double before = loadAverage();
+      List<RunResult> runs = runner.run(table);
+      Path md = TableReport.write(table, runs, new TableReport.Context(command, start,
+          Instant.now(), scale, preset, before, loadAverage()), out);
+      System.out.println("wrote " + md);
+    }
+    return 0;
+  }
+
+  /** The 1-minute load average: how much else ran on the cores during the table. */
+  static double loadAverage() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+}

@@ -1,0 +1,226 @@
+package io.tfssl.bench.repro;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.tfssl.bench.Machine;
+import io.tfssl.eval.CollapseMonitor;
+import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.tensorflow.TensorFlow;
+
+/**
+ * Writes what a table run measured: {@code <table>.md} (the table with the command, dates,
+ * machine and versions), {@code <table>.json} (every run, curves included) and
+ * {@code <table>.png} (kNN accuracy per row with the seeds' spread; for tables with curves, the
+ * loss, collapse std and kNN accuracy over training, as SimSiam's Fig. 2).
+ */
+public final class TableReport {
+  private TableReport() {}
+
+  /** Mean, sample standard deviation and count of the finite values. */
+  record Stat(double mean, double std, int n, int of) {
+    static Stat of(List<Double> values) {
+      DescriptiveStatistics d = new DescriptiveStatistics();
+      values.stream().filter(Double::isFinite).forEach(d::addValue);
+      return new Stat(d.getN() == 0 ? Double.NaN : d.getMean(),
+          d.getN() < 2 ? Double.NaN : d.getStandardDeviation(), (int) d.getN(), values.size());
+    }
+
+    String percent() {
+      if (n == 0) {
+        return "n/a";
+      }
+      String m = String.format(Locale.ROOT, "%.2f", 100 * mean);
+      return n < 2 ? m : m + String.format(Locale.ROOT, " ± %.2f", 100 * std);
+    }
+  }
+
+  /** Everything about the run of one table. */
+  public record Context(String command, Instant started, Instant finished, Scale scale,
+      String preset, double loadBefore, double loadAfter) {}
+
+  /** Writes the three files into {@code dir}; returns the Markdown path. */
+  public static Path write(ReproTable table, List<RunResult> runs, Context ctx, Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Path md = dir.resolve(table.name() + ".md");
+      Files.writeString(md, markdown(table, runs, ctx));
+      ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+      Map<String, Object> raw = new LinkedHashMap<>();
+      raw.put("table", table.name());
+      raw.put("title", table.title());
+      raw.put("source", table.source());
+      raw.put("command", ctx.command());
+      raw.put("started", ctx.started().toString());
+      raw.put("finished", ctx.finished().toString());
+      raw.put("scale", ctx.scale());
+      raw.put("preset", ctx.preset());
+      raw.put("machine", machine(ctx));
+      raw.put("runs", runs);
+      json.writeValue(dir.resolve(table.name() + ".json").toFile(), raw);
+      plot(table, runs, dir.resolve(table.name() + ".png"));
+      return md;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the results of " + table.name() + " in " + dir, e);
+    }
+  }
+
+  static Map<String, Object> machine(Context ctx) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cores", Machine.cores());
+    m.put("cpu", Machine.cpuModel());
+    m.put("gpu", Files.isDirectory(Path.of("/proc/driver/nvidia/gpus")) ? "NVIDIA (see nvidia-smi)"
+        : "none");
+    m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    m.put("tensorflow", TensorFlow.version() + " (TensorFlow Java 1.1.0)");
+    m.put("TF_ENABLE_ONEDNN_OPTS", String.valueOf(Machine.oneDnnOpts()));
+    m.put("load_average_before", ctx.loadBefore());
+    m.put("load_average_after", ctx.loadAfter());
+    return m;
+  }
+
+  /** The rows in order, each with its runs. */
+  static Map<String, List<RunResult>> byRow(List<RunResult> runs) {
+    Map<String, List<RunResult>> rows = new LinkedHashMap<>();
+    for (RunResult r : runs) {
+      rows.computeIfAbsent(r.row(), k -> new ArrayList<>()).add(r);
+    }
+    return rows;
+  }
+
+  static String markdown(ReproTable table, List<RunResult> runs, Context ctx) {
+    StringBuilder b = new StringBuilder();
+    b.append("# ").append(table.title()).append(" (`").append(table.name()).append("`)\n\n");
+    b.append("Written by `./tfssl bench table` from the runs it measured; do not edit by hand.\n\n");
+    b.append("- reproduces: ").append(table.source()).append('\n');
+    b.append("- command: `").append(ctx.command()).append("`\n");
+    b.append("- date: ").append(ctx.started()).append(" to ").append(ctx.finished()).append('\n');
+    Map<String, Object> m = machine(ctx);
+    b.append(String.format(Locale.ROOT, "- machine: %s cores, %s, GPU: %s, 1-min load average"
+        + " %.2f before, %.2f after%n", m.get("cores"), m.get("cpu"), m.get("gpu"),
+        ctx.loadBefore(), ctx.loadAfter()));
+    b.append("- versions: ").append(m.get("java")).append(", TensorFlow ").append(m.get("tensorflow"))
+        .append(", TF_ENABLE_ONEDNN_OPTS=").append(m.get("TF_ENABLE_ONEDNN_OPTS")).append('\n');
+    Scale s = ctx.scale();
+    b.append(String.format(Locale.ROOT, "- scale `%s`: recipe `%s` of each row's method, %d steps"
+            + " of batch %d per run (unless the row changes them), %d seed(s) per row; kNN"
+            + " (k 200, t 0.1) with the first %d training images as the bank and the first %d test"
+            + " images as queries%n", s.name(), ctx.preset(), s.steps(), s.batchSize(),
+        table.seeds(s), s.knnBank(), Math.max(2, s.knnBank() / 5)));
+    b.append("- the paper column is the paper's ImageNet linear top-1, for orientation only: this"
+        + " scale reproduces the direction and the collapse outcome, not the values\n\n");
+    boolean linear = runs.stream().anyMatch(r -> !Double.isNaN(r.linearTop1()));
+    b.append("| row | paper (ImageNet) | kNN top-1 %").append(linear ? " | linear top-1 %" : "")
+        .append(" | collapse std·√d (end) | loss (end) | outcome | seeds | time per run |\n");
+    b.append("|---|---|---:|").append(linear ? "---:|" : "").append("---:|---:|---|---:|---:|\n");
+    for (Map.Entry<String, List<RunResult>> e : byRow(runs).entrySet()) {
+      List<RunResult> rs = e.getValue();
+      Stat knn = Stat.of(rs.stream().map(RunResult::knnTop1).toList());
+      Stat lin = Stat.of(rs.stream().map(RunResult::linearTop1).toList());
+      Stat std = Stat.of(rs.stream().map(RunResult::collapseStd).toList());
+      Stat loss = Stat.of(rs.stream().map(RunResult::finalLoss).toList());
+      Stat secs = Stat.of(rs.stream().map(RunResult::seconds).toList());
+      long diverged = rs.stream().filter(RunResult::diverged).count();
+      String outcome = diverged > 0 ? "diverged in " + diverged + "/" + rs.size() + " (step "
+          + rs.stream().filter(RunResult::diverged).map(r -> String.valueOf(r.divergedAtStep()))
+              .reduce((x, y) -> x + ", " + y).orElse("") + ")"
+          : rs.stream().allMatch(r -> r.steps() == 0) ? "untrained"
+          : std.n() > 0 && CollapseMonitor.collapsed(std.mean()) ? "collapsed" : "no collapse";
+      b.append("| ").append(e.getKey()).append(" | ").append(paperOf(table, e.getKey(), s))
+          .append(" | ").append(knn.percent());
+      if (linear) {
+        b.append(" | ").append(lin.percent());
+      }
+      b.append(String.format(Locale.ROOT, " | %s | %s | %s | %d | %.0f s |%n",
+          plain(std), plain(loss), outcome, rs.size(), secs.mean()));
+    }
+    b.append("\nEach value is the mean ± sample std over the seeds (a single number: one seed)."
+        + " Raw runs with their curves: `").append(table.name()).append(".json`; plot: `")
+        .append(table.name()).append(".png`.\n\n");
+    b.append("At the papers' scale (GPU): `").append(table.paperScale()).append("`\n");
+    return b.toString();
+  }
+
+  private static String paperOf(ReproTable table, String row, Scale s) {
+    return table.variants().apply(s).stream().filter(v -> v.label().equals(row))
+        .map(v -> v.paper().isEmpty() ? "" : v.paper()).findFirst().orElse("");
+  }
+
+  private static String plain(Stat s) {
+    if (s.n() == 0) {
+      return "n/a";
+    }
+    String m = String.format(Locale.ROOT, "%.3f", s.mean());
+    return s.n() < 2 ? m : m + String.format(Locale.ROOT, " ± %.3f", s.std());
+  }
+
+  /** A bar chart of kNN top-1 per row (error bars: the seeds' std); curves where asked. */
+  static void plot(ReproTable table, List<RunResult> runs, Path png) throws IOException {
+    Map<String, List<RunResult>> rows = byRow(runs);
+    CategoryChart bars = new CategoryChartBuilder().width(900).height(420)
+        .title(table.title()).xAxisTitle("").yAxisTitle("kNN top-1 (%)").build();
+    List<String> labels = new ArrayList<>();
+    List<Double> means = new ArrayList<>();
+    List<Double> errors = new ArrayList<>();
+    for (Map.Entry<String, List<RunResult>> e : rows.entrySet()) {
+      Stat k = Stat.of(e.getValue().stream().map(RunResult::knnTop1).toList());
+      labels.add(e.getKey());
+      means.add(k.n() == 0 ? 0.0 : 100 * k.mean());
+      errors.add(k.n() < 2 ? 0.0 : 100 * k.std());
+    }
+    bars.addSeries("kNN top-1", labels, means, errors);
+    bars.getStyler().setLegendVisible(false);
+    bars.getStyler().setXAxisLabelRotation(20);
+    List<Chart<?, ?>> charts = new ArrayList<>();
+    charts.add(bars);
+    if (table.curves()) {
+      charts.add(curve(rows, "training loss", 1, false));
+      charts.add(curve(rows, "collapse std·√d of l2-normalized z", 2, false));
+      charts.add(curve(rows, "kNN top-1 (%)", 1, true));
+    }
+    if (charts.size() == 1) {
+      BitmapEncoder.saveBitmap(bars, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+    } else {
+      BitmapEncoder.saveBitmap(charts, charts.size(), 1, png.toString(),
+          BitmapEncoder.BitmapFormat.PNG);
+    }
+  }
+
+  private static XYChart curve(Map<String, List<RunResult>> rows, String title, int column,
+      boolean knn) {
+    XYChart c = new XYChartBuilder().width(900).height(300).title(title).xAxisTitle("step")
+        .build();
+    Color[] colors = {new Color(31, 119, 180), new Color(214, 39, 40), new Color(44, 160, 44),
+        new Color(148, 103, 189)};
+    int i = 0;
+    for (Map.Entry<String, List<RunResult>> e : rows.entrySet()) {
+      RunResult first = e.getValue().get(0);
+      List<double[]> pts = knn ? first.knnCurve() : first.curve();
+      if (pts.isEmpty()) {
+        continue;
+      }
+      double[] x = pts.stream().mapToDouble(p -> p[0]).toArray();
+      double[] y = pts.stream().mapToDouble(p -> knn ? 100 * p[1] : p[column]).toArray();
+      var series = c.addSeries(e.getKey() + " (seed " + first.seed() + ")", x, y);
+      series.setMarker(SeriesMarkers.NONE).setLineColor(colors[i++ % colors.length]);
+    }
+    return c;
+  }
+}

@@ -1,0 +1,175 @@
+package io.tfssl.bench.repro;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tfssl.eval.EvalData;
+import io.tfssl.eval.Evaluation;
+import io.tfssl.eval.KnnEval;
+import io.tfssl.eval.LinearEval;
+import io.tfssl.export.ExportedModel;
+import io.tfssl.export.Exporter;
+import io.tfssl.export.SavedModels;
+import io.tfssl.train.NonFiniteLossException;
+import io.tfssl.train.PretrainConfig;
+import io.tfssl.train.Presets;
+import io.tfssl.train.TrainResult;
+import io.tfssl.train.Trainer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Trains every row of a {@link ReproTable} with each seed through the public {@link Trainer}
+ * API and measures it: the kNN monitor (SimSiam §4.1) at a few points of the run and at its
+ * end, the loss and the collapse monitor from the run's metrics, and, where the table asks,
+ * linear evaluation of an export (the full protocol of {@link LinearEval}).
+ *
+ * @param scale how long each run is
+ * @param preset the recipe the rows change ({@code fmnist-small}, or a paper preset)
+ * @param dataset overrides the preset's dataset (null: keep it)
+ * @param dataDir overrides the data folder (null: the dataset's default)
+ * @param epochs when positive, train this many epochs instead of the scale's steps
+ * @param threads TF threads (0: all cores)
+ * @param work folder for the run folders and exports (rewritten)
+ */
+public record TableRunner(Scale scale, String preset, String dataset, Path dataDir, int epochs,
+    int threads, Path work, PrintStream log) {
+
+  /** Runs every row and seed of {@code table}. */
+  public List<RunResult> run(ReproTable table) {
+    List<RunResult> out = new ArrayList<>();
+    List<Variant> rows = table.variants().apply(scale);
+    int seeds = table.seeds(scale);
+    int i = 0;
+    for (Variant row : rows) {
+      for (int seed = 0; seed < seeds; seed++) {
+        i++;
+        log.printf("[%s %d/%d] %s, seed %d%n", table.name(), i, rows.size() * seeds,
+            row.label(), seed);
+        RunResult r = runOne(table, row, seed);
+        log.printf("[%s %d/%d] %s, seed %d: kNN %.2f%%%s, collapse std %.3f, %.0f s%n",
+            table.name(), i, rows.size() * seeds, row.label(), seed, 100 * r.knnTop1(),
+            Double.isNaN(r.linearTop1()) ? "" : String.format(", linear %.2f%%", 100 * r.linearTop1()),
+            r.collapseStd(), r.seconds());
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /** The config of {@code row} with {@code seed} at this runner's scale. */
+  public PretrainConfig config(ReproTable table, Variant row, long seed) {
+    String method = row.method() != null ? row.method() : table.method();
+    String recipe = preset.equals("fmnist-small") || preset.startsWith(method + "-") ? preset
+        : "fmnist-small";
+    PretrainConfig.Builder b = Presets.get(recipe, method).toBuilder()
+        .batchSize(scale.batchSize()).seed(seed).threads(threads).knnMonitor(0)
+        .onlineProbe(false).keepCheckpoints(1).checkpointEvery(Integer.MAX_VALUE);
+    if (epochs > 0) {
+      b.epochs(epochs).steps(0);
+    } else {
+      b.steps(scale.steps());
+    }
+    if (dataset != null) {
+      b.dataset(dataset);
+    }
+    if (dataDir != null) {
+      b.dataDir(dataDir.toString());
+    }
+    PretrainConfig base = b.build();
+    PretrainConfig changed = row.change().apply(base);
+    long steps = changed.steps() > 0 ? changed.steps() : 1000;
+    return changed.toBuilder().logEvery((int) Math.max(1, Math.min(20, steps / 30))).build();
+  }
+
+  private RunResult runOne(ReproTable table, Variant row, long seed) {
+    PretrainConfig config = config(table, row, seed);
+    Path runDir = work.resolve(table.name()).resolve(slug(row.label()) + "-seed" + seed);
+    SavedModels.deleteQuietly(runDir);
+    long t0 = System.nanoTime();
+    List<double[]> knnCurve = new ArrayList<>();
+    double linear = Double.NaN;
+    long diverged = 0;
+    long steps = 0;
+    try (Trainer t = Trainer.create(config, runDir)) {
+      t.progressBar(false).log(log);
+      long total = row.trained() ? t.totalSteps() : 0;
+      int points = row.trained() ? scale.curvePoints() : 1;
+      try {
+        for (int p = 1; p <= points; p++) {
+          long end = Math.max(1, total * p / points);
+          if (row.trained()) {
+            TrainResult r = t.trainUntil(end);
+            steps = r.endStep();
+          }
+          KnnEval.Result k = t.knn(scale.knnBank());
+          knnCurve.add(new double[] {steps, k.top1()});
+        }
+      } catch (NonFiniteLossException e) {
+        // The paper's "unstable" rows: report where it diverged instead of a number.
+        diverged = e.step();
+        log.println("  " + e.getMessage());
+      }
+      if (table.linear() && diverged == 0) {
+        linear = linearTop1(t, runDir, config, row);
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    List<double[]> curve = readCurve(runDir);
+    double finalLoss = curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1)[1];
+    double collapse = curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1)[2];
+    double knn = diverged > 0 || knnCurve.isEmpty() ? Double.NaN
+        : knnCurve.get(knnCurve.size() - 1)[1];
+    return new RunResult(row.label(), seed, steps, knn, linear, finalLoss, collapse, diverged,
+        seconds, curve, knnCurve);
+  }
+
+  /** Linear evaluation of an export of the run (or of the untrained encoder). */
+  private double linearTop1(Trainer t, Path runDir, PretrainConfig config, Variant row) {
+    Path models = runDir.resolve("saved_models");
+    ExportedModel m = row.trained()
+        ? Exporter.exportRun(runDir, models, "model", OptionalInt.of(1))
+        : Exporter.exportRandomInit(config, t.input(), models, "model", OptionalInt.of(1));
+    EvalData data = new EvalData(config.dataset(),
+        config.dataDir() == null ? null : Path.of(config.dataDir()), null,
+        scale.name().equals("quick") ? 100 : 10 * scale.knnBank());
+    Evaluation.FeatureSet f = Evaluation.features(m.dir(), data, s -> { });
+    LinearEval.Config c = LinearEval.Config.defaults().withSeed(0);
+    if (scale.name().equals("quick")) {
+      c = c.withEpochs(1).withLearningRates(0.1);
+    }
+    return LinearEval.evaluate(f.train(), f.test(), c).top1();
+  }
+
+  /** (step, loss, collapse std) of every logged training record. */
+  static List<double[]> readCurve(Path runDir) {
+    Path metrics = runDir.resolve("metrics.jsonl");
+    List<double[]> out = new ArrayList<>();
+    if (!Files.isRegularFile(metrics)) {
+      return out;
+    }
+    ObjectMapper json = new ObjectMapper();
+    try {
+      for (String line : Files.readAllLines(metrics)) {
+        JsonNode r = json.readTree(line);
+        if (r.has("loss") && r.has("collapse_std")) {
+          out.add(new double[] {r.get("step").asDouble(), r.get("loss").asDouble(),
+              r.get("collapse_std").asDouble()});
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + metrics, e);
+    }
+    return out;
+  }
+
+  static String slug(String label) {
+    String s = label.toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    return s.isEmpty() ? "row" : s;
+  }
+}
