@@ -1,5 +1,7 @@
 package io.tfssl.cli;
 
+import io.tfssl.compute.Device;
+import io.tfssl.compute.Precision;
 import io.tfssl.method.ByolConfig;
 import io.tfssl.method.MoCoConfig;
 import io.tfssl.method.PredictorMode;
@@ -37,6 +39,8 @@ import picocli.CommandLine.Option;
         "  tfssl pretrain --method byol --tau 1 --out runs/fixed-target",
         "  tfssl pretrain --method mocov2 --queue-size 8192 --out runs/moco",
         "  tfssl pretrain --method swav --small-crops 0 --out runs/swav-2crops",
+        "  tfssl pretrain --method byol --preset byol-paper --device gpu --precision fp16 --out runs/b",
+        "  tfssl pretrain --method simsiam --precision bf16 --out runs/s-bf16",
         "  tfssl pretrain --out runs/s1 --resume --epochs 20"})
 public final class PretrainCommand implements Callable<Integer> {
 
@@ -244,6 +248,20 @@ public final class PretrainCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "T", description = "Cores TF may use, both thread pools (0 = all cores).")
   Integer threads;
 
+  // ---- device and precision ----
+  @Option(names = "--device", paramLabel = "auto|cpu|gpu", converter = DeviceConverter.class,
+      description = "Where to train: auto (default: the GPU when TensorFlow sees one, else the "
+          + "CPU), cpu, or gpu (an error when TensorFlow sees no GPU; needs the -Pgpu build with "
+          + "CUDA 12 and cuDNN 9). The devices TF sees are printed at start-up. May change on "
+          + "--resume.")
+  Device device;
+
+  @Option(names = "--precision", paramLabel = "fp32|fp16|bf16", converter = PrecisionConverter.class,
+      description = "Arithmetic of the step (default fp32): fp16 on a GPU (TF auto mixed "
+          + "precision with a dynamic loss scale), bf16 on the CPU (TF's oneDNN bfloat16 rewrite; "
+          + "fast only on CPUs with AVX512-BF16 or AMX). Weights stay float32.")
+  Precision precision;
+
   @Option(names = "--knn-monitor", paramLabel = "N",
       description = "Every epoch, kNN top-1 of a bank of the first N training images against the"
           + " first N/5 test images, in metrics.jsonl (0 = off; SimSiam §4.1 monitor).")
@@ -277,6 +295,9 @@ public final class PretrainCommand implements Callable<Integer> {
         }
         if (knnMonitor != null) {
           b.knnMonitor(knnMonitor);
+        }
+        if (device != null) {
+          b.device(device);
         }
         return b.build();
       });
@@ -430,6 +451,8 @@ public final class PretrainCommand implements Callable<Integer> {
     if (threads != null) b.threads(threads);
     if (knnMonitor != null) b.knnMonitor(knnMonitor);
     if (onlineProbe != null) b.onlineProbe(onlineProbe);
+    if (device != null) b.device(device);
+    if (precision != null) b.precision(precision);
     return b.build();
   }
 
@@ -447,7 +470,7 @@ public final class PretrainCommand implements Callable<Integer> {
         {"--prototypes", prototypes}, {"--sinkhorn-iterations", sinkhornIterations},
         {"--epsilon", epsilon}, {"--small-crops", smallCrops},
         {"--small-crop-size", smallCropSize}, {"--small-crop-scale", smallCropScale},
-        {"--online-probe", onlineProbe}};
+        {"--online-probe", onlineProbe}, {"--precision", precision}};
     for (Object[] f : flags) {
       if (f[1] != null) {
         given.add((String) f[0]);
@@ -498,6 +521,14 @@ public final class PretrainCommand implements Callable<Integer> {
 
   static final class SimilarityConverter extends EnumConverter<Similarity> {
     SimilarityConverter() { super(Similarity.class); }
+  }
+
+  static final class DeviceConverter extends EnumConverter<Device> {
+    DeviceConverter() { super(Device.class); }
+  }
+
+  static final class PrecisionConverter extends EnumConverter<Precision> {
+    PrecisionConverter() { super(Precision.class); }
   }
 
   static final class SymmetryConverter extends EnumConverter<Symmetry> {

@@ -37,8 +37,9 @@ final class NonFiniteGuard {
     Ops g = tf.withSubScope("non_finite_guard");
     Op lossCheck = g.withName("loss_is_finite").assertThat(g.math.isFinite(loss),
         List.of(g.constant(TAG + ": " + LOSS + "; value"), loss));
-    Op gradCheck = allFinite(g.withControlDependencies(List.of(lossCheck)), "gradients_are_finite",
-        gradients, TAG + ": " + GRADIENT);
+    Op gradCheck = gradients.isEmpty() ? lossCheck : allFinite(
+        g.withControlDependencies(List.of(lossCheck)), "gradients_are_finite", gradients,
+        TAG + ": " + GRADIENT);
     if (statistics.isEmpty()) {
       return gradCheck;
     }

@@ -1,6 +1,8 @@
 package io.tfssl.train;
 
 import io.tfssl.augment.ViewPolicy;
+import io.tfssl.compute.Device;
+import io.tfssl.compute.Precision;
 import io.tfssl.data.Datasets;
 import io.tfssl.method.ByolConfig;
 import io.tfssl.method.MoCoConfig;
@@ -54,6 +56,9 @@ import java.util.List;
  * @param knnMonitor kNN monitor at every epoch's end: the bank is the first N training images
  *     and the queries the first N/5 test images (0: off)
  * @param onlineProbe train a linear probe on the stop-gradient representation and log its accuracy
+ * @param device where to train ({@link io.tfssl.compute.ComputeSetup}); null (a config.json from
+ *     before this field) means {@link Device#AUTO}
+ * @param precision the step's arithmetic; null (an older config.json) means {@link Precision#FP32}
  */
 public record PretrainConfig(
     String method,
@@ -91,7 +96,9 @@ public record PretrainConfig(
     int keepCheckpoints,
     int threads,
     int knnMonitor,
-    boolean onlineProbe) {
+    boolean onlineProbe,
+    Device device,
+    Precision precision) {
 
   /** Methods this engine trains. */
   public static final List<String> METHODS = List.of("simsiam", "byol", "simclr", "mocov2", "swav");
@@ -105,6 +112,8 @@ public record PretrainConfig(
   public enum ScheduleKind { COSINE, CONSTANT }
 
   public PretrainConfig {
+    device = device == null ? Device.AUTO : device;
+    precision = precision == null ? Precision.FP32 : precision;
     require(METHODS.contains(method), "unknown method '" + method + "' (expected one of " + METHODS + ")");
     require(Encoders.NAMES.contains(encoder),
         "unknown encoder '" + encoder + "' (expected one of " + Encoders.NAMES + ")");
@@ -183,6 +192,7 @@ public record PretrainConfig(
     private ViewPolicy view1; private ViewPolicy view2; private int logEvery;
     private int checkpointEvery; private int keepCheckpoints; private int threads;
     private int knnMonitor; private boolean onlineProbe;
+    private Device device; private Precision precision;
 
     Builder(PretrainConfig c) {
       method = c.method; simsiam = c.simsiam; byol = c.byol; simclr = c.simclr;
@@ -197,6 +207,7 @@ public record PretrainConfig(
       logEvery = c.logEvery; checkpointEvery = c.checkpointEvery;
       keepCheckpoints = c.keepCheckpoints; threads = c.threads;
       knnMonitor = c.knnMonitor; onlineProbe = c.onlineProbe;
+      device = c.device; precision = c.precision;
     }
 
     Builder() {}
@@ -239,6 +250,8 @@ public record PretrainConfig(
     public Builder threads(int v) { threads = v; return this; }
     public Builder knnMonitor(int v) { knnMonitor = v; return this; }
     public Builder onlineProbe(boolean v) { onlineProbe = v; return this; }
+    public Builder device(Device v) { device = v; return this; }
+    public Builder precision(Precision v) { precision = v; return this; }
 
     public PretrainConfig build() {
       return new PretrainConfig(method, simsiam, byol, simclr, mocov2, swav, encoder, stem,
@@ -246,7 +259,7 @@ public record PretrainConfig(
           dataDir, imageSize, skipBadImages, batchSize, epochs, steps, seed, optimizer, baseLr, scaleLrByBatch, momentum,
           weightDecay, larsEta, decayBiasAndBn, warmupEpochs, lrSchedule, tauBase, tauSchedule,
           view1, view2, logEvery, checkpointEvery, keepCheckpoints, threads, knnMonitor,
-          onlineProbe);
+          onlineProbe, device, precision);
     }
   }
 }

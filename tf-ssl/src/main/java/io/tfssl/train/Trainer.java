@@ -1,5 +1,7 @@
 package io.tfssl.train;
 
+import io.tfssl.compute.ComputeSetup;
+import io.tfssl.compute.Placement;
 import io.tfssl.data.Sources;
 import io.tfssl.data.BatchIterator;
 import io.tfssl.data.Batch;
@@ -52,6 +54,7 @@ public final class Trainer implements AutoCloseable {
   private final long flopsPerImage;
   private final Checkpoints checkpoints;
   private final boolean hasTarget;
+  private final ComputeSetup compute;
   private boolean progressBar = System.console() != null;
   private PrintStream log = System.err;
   private KnnMonitor knnOnDemand;
@@ -59,6 +62,11 @@ public final class Trainer implements AutoCloseable {
 
   private Trainer(PretrainConfig config, Path runDir, boolean resume) {
     this.config = config;
+    // First, before any data is read: the devices TF sees, and a clear error when the run asks
+    // for one it cannot have (--device gpu without a GPU, fp16 on the CPU, ...).
+    this.compute = ComputeSetup.resolve(config.device(), config.precision(),
+        SessionConfigs.training(config.threads()));
+    log.println(compute.describe());
     this.run = new RunFolder(runDir);
     ImageSource source = Components.pretrainingSource(config);
     this.input = RunInput.of(config, source);
@@ -79,7 +87,7 @@ public final class Trainer implements AutoCloseable {
       this.hasTarget = step.tau() != null;
       DiskSpace.check(checkpoints.dir(), VariableFootprint.of(graph).bytes(),
           config.keepCheckpoints(), checkpoints.bytesOnDisk());
-      opened = new Session(graph, SessionConfigs.training(config.threads()));
+      opened = new Session(graph, compute.sessionConfig());
       if (resume) {
         checkpoints.restoreLatest(opened, log::println);
       } else {
@@ -249,13 +257,22 @@ public final class Trainer implements AutoCloseable {
             runner.feed(step.imageIndex().orElseThrow().indices(), indices);
           }
           int fetched = probe == null ? 1 : 2;
+          // The first step returns the graphs TF ran: where the convolutions went, and whether
+          // the mixed-precision rewrite happened (Placement).
+          boolean first = s == start;
+          if (first) {
+            runner.setOptions(Placement.RUN_OPTIONS);
+          }
           if (logNow) {
             runner.fetch(step.learningRate()).fetch(step.collapseStd());
             if (hasTarget) {
               runner.fetch(step.tau());
             }
           }
-          try (Result r = run(runner, s + 1, lastCheckpoint)) {
+          try (Result r = run(runner, first, s + 1, lastCheckpoint)) {
+            if (first) {
+              checkPlacement(r);
+            }
             loss = ((TFloat32) r.get(0)).getFloat();
             if (!Double.isFinite(loss)) {
               // Unreachable while the graph's guard works; kept as the last line of defense.
@@ -330,10 +347,14 @@ public final class Trainer implements AutoCloseable {
         lastCheckpoint, ips);
   }
 
-  /** One step's session run; the graph's non-finite check becomes a {@link NonFiniteLossException}. */
-  private static Result run(Session.Runner runner, long step, Path lastCheckpoint) {
+  /**
+   * One step's session run (with the run metadata on the first step); the graph's non-finite
+   * check becomes a {@link NonFiniteLossException}.
+   */
+  private static Result run(Session.Runner runner, boolean withMetadata, long step,
+      Path lastCheckpoint) {
     try {
-      return runner.run();
+      return withMetadata ? runner.runAndFetchMetadata() : runner.run();
     } catch (RuntimeException e) {
       String what = NonFiniteGuard.what(e);
       if (what != null) {
@@ -341,6 +362,18 @@ public final class Trainer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  private void checkPlacement(Result r) {
+    Placement placement = Placement.of(r.getMetadata().orElseThrow(
+        () -> new IllegalStateException("TensorFlow returned no run metadata")), compute.precision());
+    log.println(placement.describe());
+    placement.check(compute);
+  }
+
+  /** The devices and precision this run trains with. */
+  public ComputeSetup compute() {
+    return compute;
   }
 
   private void monitorKnn(KnnMonitor knn, long stepsDone, long perEpoch, MetricsLog metrics,

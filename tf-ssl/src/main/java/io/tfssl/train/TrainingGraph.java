@@ -4,6 +4,7 @@ import io.tfssl.augment.Augmenter;
 import io.tfssl.augment.EvalTransform;
 import io.tfssl.augment.Normalization;
 import io.tfssl.augment.ViewPolicy;
+import io.tfssl.compute.Precision;
 import io.tfssl.eval.CollapseMonitor;
 import io.tfssl.eval.OnlineProbe;
 import io.tfssl.method.ImageIndex;
@@ -40,6 +41,7 @@ import org.tensorflow.types.TUint8;
  * uint8 batch ─► view_i = augment(policy_i, batch, seed = (run seed, step·V + i))
  *            ─► method: online / target networks, loss
  *            ─► gradients over the explicit trainable list ─► optimizer update (lr from the step)
+ *               (fp16: of the loss times a dynamic {@link LossScale}, unscaled before the update)
  *            ─► after it: target EMA (τ from the step), the method's after-update ops (MoCo's
  *               enqueue, SwAV's prototype normalization), BN statistics ─► global_step += 1
  * </pre>
@@ -85,18 +87,21 @@ public final class TrainingGraph {
       Optimizer optimizer, LearningRateSchedule lrSchedule, double fixedLr,
       TauSchedule tauSchedule, int probeClasses) {
     this(graph, method, encoder, imageShape, viewSize, normalization, policies, seed, optimizer,
-        lrSchedule, fixedLr, tauSchedule, probeClasses, 0);
+        lrSchedule, fixedLr, tauSchedule, probeClasses, 0, Precision.FP32);
   }
 
   /**
    * As above, for a training set of {@code imageCount} images (0: unknown), which a method with
    * per-image state needs ({@link SslMethod#needsImageIndex()}); it then gets an
-   * {@link #imageIndex()} placeholder to feed with the batch's source indices.
+   * {@link #imageIndex()} placeholder to feed with the batch's source indices. The step runs in
+   * {@code precision}: the reduced precisions themselves come from the session's graph rewriter
+   * ({@link io.tfssl.compute.ComputeSetup}); the graph changes only for fp16, which gets a
+   * dynamic {@link LossScale}.
    */
   public TrainingGraph(Graph graph, SslMethod method, Encoder encoder, long[] imageShape,
       int viewSize, Normalization normalization, List<ViewPolicy> policies, long seed,
       Optimizer optimizer, LearningRateSchedule lrSchedule, double fixedLr,
-      TauSchedule tauSchedule, int probeClasses, int imageCount) {
+      TauSchedule tauSchedule, int probeClasses, int imageCount, Precision precision) {
     this.graph = graph;
     Ops tf = Ops.create(graph);
     globalStep = tf.withName("global_step").variable(tf.constant(0L));
@@ -145,8 +150,11 @@ public final class TrainingGraph {
     // every variable, BN moving statistics included, and fail (TFJAVA_NOTES §2).
     List<Param> trainable = methodGraph.trainable();
     Output<?>[] xs = trainable.stream().map(p -> p.variable().asOutput()).toArray(Output[]::new);
-    Output<?>[] grads = Gradients.of(graph, loss, xs);
-    List<Output<TFloat32>> checked = new ArrayList<>();
+    LossScale lossScale = precision == Precision.FP16
+        ? LossScale.dynamic(tf.withSubScope("loss_scale")) : null;
+    Output<?>[] grads = Gradients.of(graph,
+        lossScale == null ? loss : lossScale.scaled(optOps, loss), xs);
+    List<Operand<TFloat32>> gs = new ArrayList<>();
     for (int i = 0; i < xs.length; i++) {
       if (Gradients.isAbsent(grads[i])) {
         throw new IllegalStateException("no gradient reaches trainable parameter "
@@ -154,17 +162,25 @@ public final class TrainingGraph {
       }
       @SuppressWarnings("unchecked")
       Output<TFloat32> g = (Output<TFloat32>) grads[i];
-      checked.add(g);
+      gs.add(g);
     }
-    // No update reads a gradient before the loss and every gradient are known to be finite.
+    Operand<TFloat32> stepLr = learningRate;
+    if (lossScale != null) {
+      gs = lossScale.unscale(optOps, gs);
+      stepLr = lossScale.gate(optOps, learningRate);
+      constantLr = lossScale.gate(optOps, constantLr);
+    }
+    // No update reads a gradient before the loss (and, without a loss scale, every gradient)
+    // is known to be finite. Under fp16's dynamic loss scale an overflowing gradient is
+    // expected now and then: the scale skips that step and shrinks, so only the loss is checked.
     Ops guarded = optOps.withControlDependencies(
-        List.of(NonFiniteGuard.check(tf, loss, checked,
+        List.of(NonFiniteGuard.check(tf, loss, lossScale == null ? gs : List.of(),
             methodGraph.online().watchedStatistics())));
     List<ParamGrad> paramGrads = new ArrayList<>();
     for (int i = 0; i < xs.length; i++) {
       Param p = trainable.get(i);
-      Operand<TFloat32> g = guarded.identity(checked.get(i));
-      Operand<TFloat32> lr = methodGraph.fixedLrParams().contains(p.name()) ? constantLr : learningRate;
+      Operand<TFloat32> g = guarded.identity(gs.get(i));
+      Operand<TFloat32> lr = methodGraph.fixedLrParams().contains(p.name()) ? constantLr : stepLr;
       paramGrads.add(new ParamGrad(p, g, lr));
     }
     Op update = optimizer.apply(optOps, paramGrads, "update");
@@ -185,6 +201,10 @@ public final class TrainingGraph {
       afterUpdate.add(methodGraph.target().get().update(after, tau));
     } else {
       tau = null;
+    }
+    if (lossScale != null) {
+      afterUpdate.add(lossScale.update(
+          tf.withSubScope("loss_scale").withControlDependencies(List.of(update))));
     }
     if (!methodGraph.afterUpdate().isEmpty()) {
       // The method's own post-update state changes (MoCo's enqueue, SwAV's prototype
@@ -238,7 +258,7 @@ public final class TrainingGraph {
         Components.normalization(config), List.of(config.view1(), config.view2()), config.seed(),
         Components.optimizer(config), Components.lrSchedule(config, totalSteps, stepsPerEpoch),
         config.peakLr(), Components.tauSchedule(config, totalSteps),
-        config.onlineProbe() ? numClasses : 0, imageCount);
+        config.onlineProbe() ? numClasses : 0, imageCount, config.precision());
   }
 
   public Graph graph() {
