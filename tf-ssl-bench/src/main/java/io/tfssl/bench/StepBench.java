@@ -1,6 +1,8 @@
 package io.tfssl.bench;
 
 import io.tfssl.augment.ViewPolicy;
+import io.tfssl.compute.ComputeSetup;
+import io.tfssl.compute.Placement;
 import io.tfssl.nn.Encoder;
 import io.tfssl.train.Components;
 import io.tfssl.train.PretrainConfig;
@@ -27,6 +29,11 @@ import org.tensorflow.types.TUint8;
  * end, so the JVM does no data work inside the timed region. Each step is timed with
  * {@link System#nanoTime()} around {@code Session.Runner.run()} alone; {@code warmup} steps run
  * first and are not counted, and the median of the timed steps is the result.
+ *
+ * <p>The session is the trainer's ({@link ComputeSetup}: device, precision), and the first
+ * warm-up step returns the graphs TF ran, so the result says where the convolutions ran and how
+ * many conv/matmul ops computed in 16 bits ({@link Placement}); a request TF did not honour
+ * fails as it does in training.
  */
 public final class StepBench {
   private StepBench() {}
@@ -49,29 +56,41 @@ public final class StepBench {
     long encoderFlops = Components.encoder(config, h).forwardFlops(h, w, c);
     long total = spec.totalSteps();
     List<ViewPolicy> views = List.of(config.view1(), config.view2());
+    ComputeSetup compute = ComputeSetup.resolve(config.device(), config.precision(),
+        io.tfssl.train.SessionConfigs.training(spec.threads()));
+    System.err.println(compute.describe());
 
     try (Graph graph = new Graph()) {
       Encoder encoder = Components.encoder(config, h);
       // The public constructor rather than fromConfig: Components.normalization only knows the
       // 1-channel datasets, the ResNet input here has 3 channels. One "epoch" = the whole run.
       TrainingGraph step = new TrainingGraph(graph, Components.method(config), encoder, shape,
-          spec.normalization(config), views, config.seed(), Components.optimizer(config),
+          h, spec.normalization(config), views, config.seed(), Components.optimizer(config),
           Components.lrSchedule(config, total, total), config.peakLr(),
-          Components.tauSchedule(config, total));
+          Components.tauSchedule(config, total), 0, config.precision());
       long stepFlops = step.methodGraph().stepFlops();
 
       DescriptiveStatistics ms = new DescriptiveStatistics();
       double lastLoss = Double.NaN;
       StepProfile stepProfile = null;
-      try (Session session = new Session(graph, io.tfssl.train.SessionConfigs.training(spec.threads()));
+      Placement placement = null;
+      try (Session session = new Session(graph, compute.sessionConfig());
           TUint8 images = syntheticBatch(spec.batchSize(), shape, spec.seed())) {
         session.initialize();
         for (long s = 0; s < total; s++) {
           Session.Runner runner = session.runner().feed(step.images(), images)
               .addTarget(step.trainStep()).fetch(step.loss());
+          boolean first = s == 0;
+          if (first) {
+            runner.setOptions(Placement.RUN_OPTIONS);
+          }
           long t0 = System.nanoTime();
-          try (Result r = runner.run()) {
+          try (Result r = first ? runner.runAndFetchMetadata() : runner.run()) {
             long t1 = System.nanoTime();
+            if (first) {
+              placement = Placement.of(r.getMetadata().orElseThrow(), compute.precision());
+              placement.check(compute);
+            }
             if (s >= spec.warmup()) {
               ms.addValue((t1 - t0) / 1e6);
             }
@@ -84,7 +103,8 @@ public final class StepBench {
       }
       return new StepBenchResult(spec, ms.getPercentile(50), ms.getMin(), ms.getMax(), stepFlops,
           encoderFlops, Machine.peakRssMb().orElse(Double.NaN), lastLoss, TensorFlow.version(),
-          Machine.cpuModel(), Machine.cores(), Machine.oneDnnOpts(), stepProfile);
+          Machine.cpuModel(), Machine.cores(), Machine.oneDnnOpts(), stepProfile,
+          compute.trainingDevice(), placement);
     }
   }
 

@@ -3,6 +3,9 @@ package io.tfssl.bench;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tfssl.cli.UsageException;
+import io.tfssl.compute.Device;
+import io.tfssl.compute.Precision;
+import io.tfssl.nn.Encoders;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -25,7 +28,10 @@ import picocli.CommandLine.Option;
     footer = {"", "Examples:",
         "  tfssl bench step --method simsiam --encoder small --batch-size 256",
         "  tfssl bench step --method byol --encoder resnet18 --batch-size 64 --augment",
-        "  tfssl bench step --method simsiam --encoder small --batch-size 8 --steps 2 --json"})
+        "  tfssl bench step --method simsiam --encoder small --batch-size 8 --steps 2 --json",
+        "  tfssl bench step --method simsiam --encoder resnet18 --batch-size 64 --precision bf16",
+        "  tfssl bench step --method byol --encoder resnet50 --image-size 224 --batch-size 256 "
+            + "--device gpu --precision fp16"})
 public final class StepBenchCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec commandSpec;
@@ -64,6 +70,24 @@ public final class StepBenchCommand implements Callable<Integer> {
       description = "Seed of the random bytes, the initialization and the augmentation.")
   long seed;
 
+  @Option(names = "--image-size", paramLabel = "PX", defaultValue = "0",
+      description = "ResNets: side of the synthetic input (default 32, CIFAR stem; above 64 the "
+          + "ImageNet stem and normalization, e.g. 224).")
+  int imageSize;
+
+  @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
+      converter = DeviceConverter.class,
+      description = "Where to run, as for pretrain (default: ${DEFAULT-VALUE}; gpu fails when "
+          + "TensorFlow sees no GPU).")
+  Device device;
+
+  @Option(names = "--precision", paramLabel = "fp32|fp16|bf16", defaultValue = "fp32",
+      converter = PrecisionConverter.class,
+      description = "Arithmetic of the step, as for pretrain (default: ${DEFAULT-VALUE}; fp16 "
+          + "on a GPU, bf16 on the CPU). The JSON line counts the conv/matmul ops TF ran in 16 "
+          + "bits.")
+  Precision precision;
+
   @Option(names = "--json", description = "Print exactly one JSON line instead of a report.")
   boolean json;
 
@@ -77,7 +101,8 @@ public final class StepBenchCommand implements Callable<Integer> {
     StepBenchSpec spec;
     try {
       spec = new StepBenchSpec(method, encoder, batchSize, augment,
-          steps != null ? steps : StepBenchSpec.defaultSteps(encoder), warmup, threads, seed);
+          steps != null ? steps : StepBenchSpec.defaultSteps(encoder), warmup, threads, seed,
+          imageSize, device, precision);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -100,12 +125,36 @@ public final class StepBenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  static final class DeviceConverter implements CommandLine.ITypeConverter<Device> {
+    @Override
+    public Device convert(String value) {
+      try {
+        return Device.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  static final class PrecisionConverter implements CommandLine.ITypeConverter<Precision> {
+    @Override
+    public Precision convert(String value) {
+      try {
+        return Precision.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
   /** The human-readable report. */
   static String report(StepBenchResult r) {
     StepBenchSpec s = r.spec();
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "bench step: %s, encoder %s (%s input%s), batch %d, %s%n",
-        s.method(), s.encoder(), s.inputLabel(), s.isSmall() ? "" : ", CIFAR stem", s.batchSize(),
+        s.method(), s.encoder(), s.inputLabel(), s.isSmall() ? ""
+            : ", " + Encoders.stemFor((int) s.imageShape()[0]).name().toLowerCase(Locale.ROOT)
+                + " stem", s.batchSize(),
         s.augment() ? "augmented views" : "identity-crop views, view 2 mirrored (network only)"));
     b.append(String.format(Locale.ROOT, "  heads        projector %s, predictor %s%n",
         s.projectorLabel(), s.predictorLabel()));
@@ -120,6 +169,8 @@ public final class StepBenchCommand implements Callable<Integer> {
     b.append(String.format(Locale.ROOT, "  peak RSS     %s%n",
         Double.isNaN(r.peakRssMb()) ? "unknown" : String.format(Locale.ROOT, "%.0f MB", r.peakRssMb())));
     b.append(String.format(Locale.ROOT, "  final loss   %.4f%n", r.finalLoss()));
+    b.append(String.format(Locale.ROOT, "  device       %s, precision %s%s%n", r.device(),
+        s.precision().cli(), r.placement() == null ? "" : "; " + r.placement().describe()));
     b.append(String.format(Locale.ROOT, "  TF %s on %s, %d cores, TF_ENABLE_ONEDNN_OPTS %s%n",
         r.tfVersion(), r.cpuModel(), r.cores(),
         r.oneDnnOpts() == null ? "unset (TF's default for this CPU)" : "=" + r.oneDnnOpts()));

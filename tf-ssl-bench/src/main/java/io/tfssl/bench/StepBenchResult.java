@@ -1,5 +1,6 @@
 package io.tfssl.bench;
 
+import io.tfssl.compute.Placement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,10 +22,14 @@ import java.util.Map;
  * @param cores cores available to the JVM
  * @param oneDnnOpts the {@code TF_ENABLE_ONEDNN_OPTS} environment variable, or null when unset
  * @param profile where one traced step spent its time, or null when not asked for
+ * @param device the device the step was to run on ({@code CPU:0}, {@code GPU:0})
+ * @param placement where the first step's convolutions ran and how many conv/matmul ops
+ *     computed in 16 bits
  */
 public record StepBenchResult(StepBenchSpec spec, double msMedian, double msMin, double msMax,
     long stepFlopsPerImage, long encoderFlopsPerImage, double peakRssMb, double finalLoss,
-    String tfVersion, String cpuModel, int cores, String oneDnnOpts, StepProfile profile) {
+    String tfVersion, String cpuModel, int cores, String oneDnnOpts, StepProfile profile,
+    String device, Placement placement) {
 
   /** Images per second at the median step time. */
   public double imagesPerSecond() {
@@ -60,6 +65,12 @@ public record StepBenchResult(StepBenchSpec spec, double msMedian, double msMin,
     m.put("cpu_model", cpuModel);
     m.put("cores", cores);
     m.put("tf_enable_onednn_opts", oneDnnOpts);
+    m.put("device", device);
+    m.put("precision", spec.precision().cli());
+    m.put("conv_ops_by_device", placement == null ? Map.of() : placement.convByDevice());
+    m.put("matrix_ops", placement == null ? null : placement.matrixOps());
+    m.put("low_precision_matrix_ops",
+        placement == null ? null : placement.lowPrecisionMatrixOps());
     return m;
   }
 

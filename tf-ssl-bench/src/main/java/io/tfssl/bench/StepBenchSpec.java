@@ -2,11 +2,12 @@ package io.tfssl.bench;
 
 import io.tfssl.augment.Normalization;
 import io.tfssl.augment.ViewPolicy;
+import io.tfssl.compute.Device;
+import io.tfssl.compute.Precision;
 import io.tfssl.method.ByolConfig;
 import io.tfssl.method.SimClrConfig;
 import io.tfssl.method.SwavConfig;
 import io.tfssl.nn.Encoders;
-import io.tfssl.nn.ResNet;
 import io.tfssl.train.Components;
 import io.tfssl.train.PretrainConfig;
 import io.tfssl.train.Presets;
@@ -19,7 +20,8 @@ import java.util.List;
  * <ul>
  *   <li>{@code small}: 28×28×1 (Fashion-MNIST) input, Fashion-MNIST normalization;
  *   <li>{@code resnet18} (and the other ResNets): 32×32×3 (CIFAR) input, the CIFAR stem and
- *       CIFAR-10 normalization.
+ *       CIFAR-10 normalization; or {@code imageSize}×{@code imageSize}×3 with the stem
+ *       {@link Encoders#stemFor} picks (ImageNet's above 64 pixels) and ImageNet normalization.
  * </ul>
  *
  * <p>Heads: SimSiam projector 2048-2048 (the CIFAR 2-layer variant) and predictor 512-2048; BYOL
@@ -38,9 +40,20 @@ import java.util.List;
  * @param warmup untimed steps first (&ge; 0)
  * @param threads TensorFlow intra-op threads; 0 lets TF choose (every core)
  * @param seed seeds the synthetic bytes, the initialization and the augmentation
+ * @param imageSize ResNets only: side of the input, 0 for 32 (CIFAR)
+ * @param device where to run ({@link io.tfssl.compute.ComputeSetup})
+ * @param precision the step's arithmetic
  */
 public record StepBenchSpec(String method, String encoder, int batchSize, boolean augment,
-    int steps, int warmup, int threads, long seed) {
+    int steps, int warmup, int threads, long seed, int imageSize, Device device,
+    Precision precision) {
+
+  /** 32×32 ResNet input (or 28×28×1 for small), device auto, fp32. */
+  public StepBenchSpec(String method, String encoder, int batchSize, boolean augment, int steps,
+      int warmup, int threads, long seed) {
+    this(method, encoder, batchSize, augment, steps, warmup, threads, seed, 0, Device.AUTO,
+        Precision.FP32);
+  }
 
   /** SimSiam's projector widths (CIFAR variant, Chen and He 2021 §A). */
   public static final List<Integer> SIMSIAM_PROJECTOR = List.of(2048, 2048);
@@ -62,6 +75,11 @@ public record StepBenchSpec(String method, String encoder, int batchSize, boolea
     require(steps > 0, "--steps must be positive, got " + steps);
     require(warmup >= 0, "--warmup cannot be negative, got " + warmup);
     require(threads >= 0, "--threads cannot be negative, got " + threads);
+    require(imageSize >= 0, "--image-size cannot be negative, got " + imageSize);
+    require(imageSize == 0 || !"small".equals(encoder),
+        "--image-size applies only to the ResNets (small takes 28x28x1)");
+    device = device == null ? Device.AUTO : device;
+    precision = precision == null ? Precision.FP32 : precision;
   }
 
   private static void require(boolean ok, String message) {
@@ -84,7 +102,12 @@ public record StepBenchSpec(String method, String encoder, int batchSize, boolea
 
   /** The uint8 input, [H, W, C]. */
   public long[] imageShape() {
-    return isSmall() ? new long[] {28, 28, 1} : new long[] {32, 32, 3};
+    return isSmall() ? new long[] {28, 28, 1} : new long[] {side(), side(), 3};
+  }
+
+  /** The ResNet input side: {@code imageSize}, or 32. */
+  private int side() {
+    return imageSize > 0 ? imageSize : 32;
   }
 
   /** "28x28x1" and the like. */
@@ -106,7 +129,9 @@ public record StepBenchSpec(String method, String encoder, int batchSize, boolea
     PretrainConfig base = Presets.get("fmnist-small", method);
     PretrainConfig.Builder b = base.toBuilder()
         .encoder(encoder)
-        .stem(isSmall() ? null : ResNet.Stem.CIFAR)
+        .stem(isSmall() ? null : Encoders.stemFor(side()))
+        .device(device)
+        .precision(precision)
         .batchSize(batchSize)
         .threads(threads)
         .seed(seed)
@@ -149,9 +174,12 @@ public record StepBenchSpec(String method, String encoder, int batchSize, boolea
     return List.of(ViewPolicy.none(), ViewPolicy.none().toBuilder().flipProb(1f).build());
   }
 
-  /** Fashion-MNIST statistics for 1-channel input, CIFAR-10's for 3 channels. */
+  /** Fashion-MNIST statistics for 1-channel input, CIFAR-10's at 32 pixels, else ImageNet's. */
   public Normalization normalization(PretrainConfig config) {
-    return isSmall() ? Components.normalization(config) : Normalization.cifar10();
+    if (isSmall()) {
+      return Components.normalization(config);
+    }
+    return side() == 32 ? Normalization.cifar10() : Normalization.imagenet();
   }
 
   /** "2048-2048" for the projector and "512-2048" for the predictor, or BYOL's, ... */

@@ -100,11 +100,27 @@ public record ComputeSetup(Device requested, Precision precision, List<TfDevice>
     String mode = switch (precision) {
       case FP32 -> "fp32";
       case FP16 -> "fp16 (TF auto mixed precision, dynamic loss scale)";
-      case BF16 -> "bf16 (TF oneDNN auto mixed precision)";
+      case BF16 -> "bf16 (TF oneDNN auto mixed precision"
+          + (cpuHasAvx512() ? ")" : "; this CPU has no AVX-512, so TF computes bfloat16 with its "
+              + "slow Eigen kernels: expect bf16 to be slower than fp32 here)");
     };
     return String.format(Locale.ROOT, "TensorFlow %s, %s, sees %s; training on %s (--device %s),"
         + " precision %s", TensorFlow.version(), NativeBuild.describe(), labels(devices),
         trainingDevice(), requested.cli(), mode);
+  }
+
+  /**
+   * oneDNN computes bfloat16 only with AVX-512 (fast with AVX512-BF16 or AMX); without it TF logs
+   * "oneDNN supports DT_BFLOAT16 only on platforms with AVX-512" and uses Eigen's kernels.
+   */
+  static boolean cpuHasAvx512() {
+    try {
+      return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("flags"))
+          .findFirst().map(l -> l.contains(" avx512f")).orElse(false);
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   private static String labels(List<TfDevice> devices) {
