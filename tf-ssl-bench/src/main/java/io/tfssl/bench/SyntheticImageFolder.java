@@ -18,6 +18,16 @@ import javax.imageio.ImageIO;
 public final class SyntheticImageFolder {
   private SyntheticImageFolder() {}
 
+  /** {@code SyntheticImageFolder ROOT IMAGES CLASSES SIZE}: for scripts (gpu-check.sh). */
+  public static void main(String[] args) {
+    if (args.length != 4) {
+      System.err.println("usage: SyntheticImageFolder ROOT IMAGES CLASSES SIZE");
+      System.exit(2);
+    }
+    write(Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+        Integer.parseInt(args[3]), 0);
+  }
+
   public static Path write(Path root, int images, int classes, int size, long seed) {
     Random r = new Random(seed);
     try {
