@@ -81,7 +81,8 @@ public record Placement(Map<String, Integer> convByDevice, Map<String, Integer> 
 
   /**
    * Throws when the step did not run as {@code setup} asked: no op rewritten to the requested
-   * 16-bit type (the step then ran in float32), or no convolution on the GPU of a GPU run.
+   * 16-bit type (the step then ran in float32), or, in a GPU run, a convolution anywhere but on
+   * the GPU.
    */
   public void check(ComputeSetup setup) {
     if (lowType != null && matrixOps > 0 && lowPrecisionMatrixOps == 0) {
@@ -92,7 +93,7 @@ public record Placement(Map<String, Integer> convByDevice, Map<String, Integer> 
               : "On the CPU the bfloat16 rewriter needs TF_ENABLE_ONEDNN_OPTS=1."));
     }
     String target = setup.trainingDevice();
-    if (setup.onGpu() && !convByDevice.isEmpty() && convOn(target) == 0) {
+    if (setup.onGpu() && convByDevice.keySet().stream().anyMatch(d -> !d.equals(target))) {
       throw new IllegalStateException("training was to run on " + target + ", but TensorFlow "
           + "placed the convolutions on " + counts(convByDevice));
     }
