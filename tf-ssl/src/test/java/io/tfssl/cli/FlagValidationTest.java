@@ -132,6 +132,9 @@ class FlagValidationTest {
         {"--knn-monitor -1", "--knn-monitor cannot be negative"},
         {"--dataset folder --data-dir TMP/folder --online-probe", "--online-probe needs a labeled"},
         {"--progress=maybe", "'maybe'"},
+        {"--precision fp64", "'fp64' is not one of fp32, fp16, bf16"},
+        {"--device tpu", "'tpu' is not one of auto, cpu, gpu"},
+        {"--device cpu --precision fp16", "--precision fp16 needs a GPU"},
         {"--resume --batch-size 32", "it cannot change --batch-size"},
         {"--no-such-flag", "Unknown option"}}) {
       all.add(c(pre + p[0], p[1]));
