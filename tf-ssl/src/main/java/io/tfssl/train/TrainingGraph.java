@@ -90,6 +90,15 @@ public final class TrainingGraph {
         lrSchedule, fixedLr, tauSchedule, probeClasses, 0, Precision.FP32);
   }
 
+  /** As below, for a method without per-image state, in {@code precision}. */
+  public TrainingGraph(Graph graph, SslMethod method, Encoder encoder, long[] imageShape,
+      int viewSize, Normalization normalization, List<ViewPolicy> policies, long seed,
+      Optimizer optimizer, LearningRateSchedule lrSchedule, double fixedLr,
+      TauSchedule tauSchedule, int probeClasses, Precision precision) {
+    this(graph, method, encoder, imageShape, viewSize, normalization, policies, seed, optimizer,
+        lrSchedule, fixedLr, tauSchedule, probeClasses, 0, precision);
+  }
+
   /**
    * As above, for a training set of {@code imageCount} images (0: unknown), which a method with
    * per-image state needs ({@link SslMethod#needsImageIndex()}); it then gets an

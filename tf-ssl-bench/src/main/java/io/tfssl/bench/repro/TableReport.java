@@ -124,6 +124,8 @@ public final class TableReport {
             + " (k 200, t 0.1) with the first %d training images as the bank and the first %d test"
             + " images as queries%n", s.name(), ctx.preset(), s.steps(), s.batchSize(),
         table.seeds(s), s.knnBank(), Math.max(2, s.knnBank() / 5)));
+    b.append("- warm-up: the recipe's, capped at a tenth of the run (a recipe's warm-up is in"
+        + " epochs and would otherwise fill a run shorter than an epoch)\n");
     b.append("- the paper column is the paper's ImageNet linear top-1, for orientation only: this"
         + " scale reproduces the direction and the collapse outcome, not the values\n\n");
     boolean linear = runs.stream().anyMatch(r -> !Double.isNaN(r.linearTop1()));

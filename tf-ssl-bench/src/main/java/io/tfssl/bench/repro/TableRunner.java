@@ -81,10 +81,23 @@ public record TableRunner(Scale scale, String preset, String dataset, Path dataD
     if (dataDir != null) {
       b.dataDir(dataDir.toString());
     }
-    PretrainConfig base = b.build();
+    PretrainConfig asIs = b.build();
+    // A recipe's warm-up is in epochs (BYOL: 10 of 1000, 1%); a run of a fraction of an epoch
+    // would spend all of it warming up, so warm-up is capped at a tenth of the run.
+    double runEpochs = epochs > 0 ? epochs
+        : (double) scale.steps() * scale.batchSize() / Math.max(1, imagesPerEpoch(asIs));
+    PretrainConfig base = asIs.toBuilder()
+        .warmupEpochs(Math.min(asIs.warmupEpochs(), 0.1 * runEpochs)).build();
     PretrainConfig changed = row.change().apply(base);
     long steps = changed.steps() > 0 ? changed.steps() : 1000;
     return changed.toBuilder().logEvery((int) Math.max(1, Math.min(20, steps / 30))).build();
+  }
+
+  /** Training images of the recipe's dataset (Fashion-MNIST: 60,000). */
+  private static long imagesPerEpoch(PretrainConfig c) {
+    return c.dataset().equals("fashion-mnist") || c.dataset().equals("mnist") ? 60_000
+        : c.dataset().startsWith("cifar") ? 50_000 : c.dataset().equals("stl10") ? 105_000
+        : 1_281_167;
   }
 
   private RunResult runOne(ReproTable table, Variant row, long seed) {
