@@ -15,9 +15,18 @@ public final class Machine {
    * or empty where that file does not exist.
    */
   public static OptionalDouble peakRssMb() {
+    return statusField("VmHWM:");
+  }
+
+  /** Resident set size of this process now, in MiB ({@code VmRSS}), or empty off Linux. */
+  public static OptionalDouble rssMb() {
+    return statusField("VmRSS:");
+  }
+
+  private static OptionalDouble statusField(String field) {
     for (String line : lines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmHWM:")) {
-        String[] parts = line.substring("VmHWM:".length()).trim().split("\\s+");
+      if (line.startsWith(field)) {
+        String[] parts = line.substring(field.length()).trim().split("\\s+");
         try {
           return OptionalDouble.of(Long.parseLong(parts[0]) / 1024.0); // kB
         } catch (NumberFormatException e) {
@@ -48,6 +57,16 @@ public final class Machine {
    */
   public static String oneDnnOpts() {
     return System.getenv("TF_ENABLE_ONEDNN_OPTS");
+  }
+
+  /** The 1-minute load average ({@code /proc/loadavg}): how much else ran on the cores. */
+  public static double loadAverage() {
+    List<String> l = lines(Path.of("/proc/loadavg"));
+    try {
+      return Double.parseDouble(l.get(0).split("\\s+")[0]);
+    } catch (RuntimeException e) {
+      return Double.NaN;
+    }
   }
 
   /** Cores available to the JVM. */

@@ -1,8 +1,8 @@
 package io.tfssl.bench.repro;
 
+import io.tfssl.bench.Machine;
 import io.tfssl.cli.UsageException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -136,21 +136,12 @@ public final class TableCommand implements Callable<Integer> {
         epochs == null ? 0 : epochs, threads, work, System.err);
     for (ReproTable table : chosen) {
       Instant start = Instant.now();
-      double before = loadAverage();
+      double before = Machine.loadAverage();
       List<RunResult> runs = runner.run(table);
       Path md = TableReport.write(table, runs, new TableReport.Context(command, start,
-          Instant.now(), scale, preset, before, loadAverage()), out);
+          Instant.now(), scale, preset, before, Machine.loadAverage()), out);
       System.out.println("wrote " + md);
     }
     return 0;
-  }
-
-  /** The 1-minute load average: how much else ran on the cores during the table. */
-  static double loadAverage() {
-    try {
-      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split("\\s+")[0]);
-    } catch (IOException | RuntimeException e) {
-      return Double.NaN;
-    }
   }
 }
