@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Reproduction tables of the SimSiam and BYOL papers, and benchmarks of the"
         + " training engine.",
-    subcommands = {TableCommand.class, AllCommand.class, LongRunCommand.class,
+    subcommands = {TableCommand.class, AllCommand.class, ThroughputCommand.class,
+        LongRunCommand.class,
         StepBenchCommand.class,
         LoaderBenchCommand.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
