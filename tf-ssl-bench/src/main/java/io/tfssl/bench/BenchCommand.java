@@ -1,6 +1,7 @@
 package io.tfssl.bench;
 
 import io.tfssl.bench.repro.AllCommand;
+import io.tfssl.bench.repro.IndexCommand;
 import io.tfssl.bench.repro.TableCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Reproduction tables of the SimSiam and BYOL papers, and benchmarks of the"
         + " training engine.",
-    subcommands = {TableCommand.class, AllCommand.class, ThroughputCommand.class,
+    subcommands = {TableCommand.class, AllCommand.class, IndexCommand.class,
+        ThroughputCommand.class,
         LongRunCommand.class,
         StepBenchCommand.class,
         LoaderBenchCommand.class, CommandLine.HelpCommand.class})

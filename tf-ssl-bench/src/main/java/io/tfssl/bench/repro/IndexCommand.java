@@ -1,0 +1,71 @@
+package io.tfssl.bench.repro;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tfssl bench index}: regenerates the table list of {@code tf-ssl-bench/README.md} (between
+ * its {@code <!-- tables:start -->} and {@code <!-- tables:end -->} markers) from the results
+ * files, so the command and measured duration of every table come from the run that made it.
+ */
+@Command(name = "index", mixinStandardHelpOptions = true,
+    description = {"Rewrites the list of tables in tf-ssl-bench/README.md from RESULTS/<table>.json:"
+        + " each table's command, runs, and how long it took where it was measured."})
+public final class IndexCommand implements Callable<Integer> {
+  static final String START = "<!-- tables:start -->";
+  static final String END = "<!-- tables:end -->";
+
+  @Option(names = "--results", paramLabel = "DIR", defaultValue = "tf-ssl-bench/results",
+      description = "Results folder (default: ${DEFAULT-VALUE}).")
+  Path results;
+
+  @Option(names = "--readme", paramLabel = "FILE", defaultValue = "tf-ssl-bench/README.md",
+      description = "README to update (default: ${DEFAULT-VALUE}).")
+  Path readme;
+
+  @Override
+  public Integer call() throws IOException {
+    String text = Files.readString(readme);
+    int a = text.indexOf(START);
+    int b = text.indexOf(END);
+    if (a < 0 || b < a) {
+      throw new io.tfssl.cli.UsageException(readme + " has no " + START + " ... " + END + " block");
+    }
+    String block = START + "\n" + render(results) + END;
+    Files.writeString(readme, text.substring(0, a) + block + text.substring(b + END.length()));
+    System.out.println("updated " + readme);
+    return 0;
+  }
+
+  static String render(Path results) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    StringBuilder s = new StringBuilder();
+    s.append("| table | reproduces | runs | measured time (2 cores) | command | results |\n");
+    s.append("|---|---|---:|---:|---|---|\n");
+    for (ReproTable t : ReproTables.all()) {
+      Path f = results.resolve(t.name() + ".json");
+      if (!Files.isRegularFile(f)) {
+        s.append(String.format(Locale.ROOT, "| %s | %s | | not run yet | `./tfssl bench table %s` |"
+            + " |%n", t.name(), t.source(), t.name()));
+        continue;
+      }
+      JsonNode r = json.readTree(f.toFile());
+      Duration d = Duration.between(Instant.parse(r.get("started").asText()),
+          Instant.parse(r.get("finished").asText()));
+      s.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f min | `%s` | [md](results/%s.md),"
+              + " [png](results/%s.png), [json](results/%s.json) |%n", t.name(), t.source(),
+          r.get("runs").size(), d.toSeconds() / 60.0, r.get("command").asText(), t.name(),
+          t.name(), t.name()));
+    }
+    return s.toString();
+  }
+}
