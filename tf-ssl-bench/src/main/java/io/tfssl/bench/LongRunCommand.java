@@ -74,6 +74,8 @@ public final class LongRunCommand implements Callable<Integer> {
       throw new io.tfssl.cli.UsageException("--steps, --every must be positive, --batch-size at"
           + " least 2, --warmup-samples and --threads not negative");
     }
+    io.tfssl.cli.CliChecks.writableDirectory("--results", results);
+    io.tfssl.cli.CliChecks.writableDirectory("--work", work);
     String command = "./tfssl " + String.join(" ", spec.commandLine().getParseResult()
         .originalArgs());
     PretrainConfig config = Presets.get("fmnist-small", "simsiam").toBuilder()

@@ -76,6 +76,7 @@ public final class ThroughputCommand implements Callable<Integer> {
       throw new io.tfssl.cli.UsageException("--small-steps and --resnet-steps must be positive,"
           + " --warmup not negative");
     }
+    io.tfssl.cli.CliChecks.writableDirectory("--results", results);
     String command = "./tfssl " + String.join(" ", spec.commandLine().getParseResult()
         .originalArgs());
     Instant start = Instant.now();

@@ -9,25 +9,25 @@ import java.util.regex.Pattern;
  * Checks of flag values made before a command does any work, each failing with a
  * {@link UsageException} (exit code 2) whose message starts with the flag.
  */
-final class CliChecks {
+public final class CliChecks {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
   private CliChecks() {}
 
-  static void positive(String flag, Number value) {
+  public static void positive(String flag, Number value) {
     if (value != null && !(value.doubleValue() > 0)) {
       throw new UsageException(flag + " must be positive, got " + value);
     }
   }
 
-  static void nonNegative(String flag, Number value) {
+  public static void nonNegative(String flag, Number value) {
     if (value != null && !(value.doubleValue() >= 0)) {
       throw new UsageException(flag + " cannot be negative, got " + value);
     }
   }
 
   /** A model name is one folder name under the model repository (no '/', no '..'). */
-  static void name(String flag, String value) {
+  public static void name(String flag, String value) {
     if (value != null && !NAME.matcher(value).matches()) {
       throw new UsageException(flag + " must be a single folder name of letters, digits, '.',"
           + " '_' or '-', got '" + value + "'");
@@ -35,7 +35,7 @@ final class CliChecks {
   }
 
   /** A folder the command will write into: it must be, or become, a directory. */
-  static void writableDirectory(String flag, Path dir) {
+  public static void writableDirectory(String flag, Path dir) {
     if (dir == null) {
       return;
     }
@@ -49,7 +49,7 @@ final class CliChecks {
   }
 
   /** A file the command will write: its folder must be, or become, a writable directory. */
-  static void writableFile(String flag, Path file) {
+  public static void writableFile(String flag, Path file) {
     if (file == null) {
       return;
     }

@@ -34,6 +34,9 @@ public final class IndexCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (!Files.isRegularFile(readme)) {
+      throw new io.tfssl.cli.UsageException("--readme: " + readme + " is not a file");
+    }
     String text = Files.readString(readme);
     int a = text.indexOf(START);
     int b = text.indexOf(END);

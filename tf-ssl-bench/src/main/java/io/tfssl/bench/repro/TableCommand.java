@@ -1,7 +1,10 @@
 package io.tfssl.bench.repro;
 
 import io.tfssl.bench.Machine;
+import io.tfssl.cli.CliChecks;
 import io.tfssl.cli.UsageException;
+import io.tfssl.data.Datasets;
+import io.tfssl.train.Presets;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -128,8 +131,15 @@ public final class TableCommand implements Callable<Integer> {
     Scale scale = scale();
     require(epochs == null || epochs >= 1, "--epochs must be positive, got " + epochs);
     require(threads >= 0, "--threads cannot be negative, got " + threads);
+    require(Presets.NAMES.contains(preset), "unknown preset '" + preset + "' (expected one of "
+        + Presets.NAMES + ")");
+    if (dataset != null) {
+      Datasets.check(dataset);
+    }
     Path out = results != null ? results
         : Path.of(quick ? "tf-ssl-bench/target/quick-results" : "tf-ssl-bench/results");
+    CliChecks.writableDirectory("--results", out);
+    CliChecks.writableDirectory("--work", work);
     String command = "./tfssl " + String.join(" ", spec.commandLine().getParseResult()
         .originalArgs());
     TableRunner runner = new TableRunner(scale, preset, dataset, dataDir,
