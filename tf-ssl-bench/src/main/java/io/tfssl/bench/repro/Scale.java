@@ -11,8 +11,8 @@ package io.tfssl.bench.repro;
  * @param batchSize images per step (the batch-size table varies it at an equal image budget)
  * @param seeds seeds per row in tables whose differences are small
  * @param knnBank training images in the kNN bank (queries: a fifth as many test images)
- * @param curvePoints kNN evaluations spread over a run, for the curves (the last one is the
- *     row's value)
+ * @param curvePoints kNN evaluations spread over a run in tables that plot curves (the last
+ *     one is the row's value; other tables evaluate once, at the end)
  */
 public record Scale(String name, long steps, int batchSize, int seeds, int knnBank,
     int curvePoints) {

@@ -112,7 +112,8 @@ public record TableRunner(Scale scale, String preset, String dataset, Path dataD
     try (Trainer t = Trainer.create(config, runDir)) {
       t.progressBar(false).log(log);
       long total = row.trained() ? t.totalSteps() : 0;
-      int points = row.trained() ? scale.curvePoints() : 1;
+      // Curves only where the table plots them: each point costs a kNN pass and a checkpoint.
+      int points = row.trained() && table.curves() ? scale.curvePoints() : 1;
       try {
         for (int p = 1; p <= points; p++) {
           long end = Math.max(1, total * p / points);
