@@ -44,6 +44,8 @@ final class BatchAssembler implements AutoCloseable {
     private final byte[] scratch;
     private final int threads;
     private final ThreadPoolExecutor pool;
+    private final int shardIndex;
+    private final int shardCount;
 
     BatchAssembler(ImageSource source, int batchSize, int batchesPerEpoch, boolean shuffled, long seed) {
         this(source, batchSize, batchesPerEpoch, shuffled, seed, 1);
@@ -51,6 +53,17 @@ final class BatchAssembler implements AutoCloseable {
 
     /** As above, reading the images of a batch on {@code threads} threads (the caller's included). */
     BatchAssembler(ImageSource source, int batchSize, int batchesPerEpoch, boolean shuffled, long seed, int threads) {
+        this(source, batchSize, batchesPerEpoch, shuffled, seed, threads, 0, 1);
+    }
+
+    /**
+     * As above, building only slice {@code shardIndex} of {@code shardCount} of every global batch
+     * of {@code batchSize * shardCount} images (see {@link Dataset#shard}).
+     */
+    BatchAssembler(ImageSource source, int batchSize, int batchesPerEpoch, boolean shuffled, long seed, int threads,
+                   int shardIndex, int shardCount) {
+        this.shardIndex = shardIndex;
+        this.shardCount = shardCount;
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
@@ -85,7 +98,7 @@ final class BatchAssembler implements AutoCloseable {
     /** Builds global batch {@code k}; the caller owns (and must close) the result. */
     Batch assemble(long k) {
         int epoch = Math.toIntExact(k / batchesPerEpoch);
-        int first = (int) (k % batchesPerEpoch) * batchSize;
+        int first = ((int) (k % batchesPerEpoch) * shardCount + shardIndex) * batchSize;
         int n = Math.min(batchSize, source.size() - first);
         int imageBytes = source.imageBytes();
         int[] indices = new int[n];

@@ -39,9 +39,19 @@ public final class Dataset {
     private final int prefetchDepth;
     /** Threads that read the images of one batch; 0 means "choose from the source" (see {@link #parallelism()}). */
     private final int parallelism;
+    /** This reader's slice of every global batch ({@link #shard}); 0 of 1 when not sharded. */
+    private final int shardIndex;
+    private final int shardCount;
 
     private Dataset(ImageSource source, boolean shuffled, long seed, int batchSize, boolean dropRemainder,
                     boolean repeated, int prefetchDepth, int parallelism) {
+        this(source, shuffled, seed, batchSize, dropRemainder, repeated, prefetchDepth, parallelism, 0, 1);
+    }
+
+    private Dataset(ImageSource source, boolean shuffled, long seed, int batchSize, boolean dropRemainder,
+                    boolean repeated, int prefetchDepth, int parallelism, int shardIndex, int shardCount) {
+        this.shardIndex = shardIndex;
+        this.shardCount = shardCount;
         this.source = source;
         this.shuffled = shuffled;
         this.seed = seed;
@@ -86,7 +96,7 @@ public final class Dataset {
      * @return the shuffled pipeline
      */
     public Dataset shuffle(long seed) {
-        return new Dataset(source, true, seed, batchSize, dropRemainder, repeated, prefetchDepth, parallelism);
+        return new Dataset(source, true, seed, batchSize, dropRemainder, repeated, prefetchDepth, parallelism, shardIndex, shardCount);
     }
 
     /**
@@ -113,7 +123,34 @@ public final class Dataset {
             throw new IllegalArgumentException("batch size " + n + " with " + source.imageBytes()
                     + "-byte images of " + source.name() + " exceeds 2 GB per batch");
         }
-        return new Dataset(source, shuffled, seed, n, dropRemainder, repeated, prefetchDepth, parallelism);
+        return new Dataset(source, shuffled, seed, n, dropRemainder, repeated, prefetchDepth, parallelism, shardIndex, shardCount);
+    }
+
+    /**
+     * Makes this pipeline one of {@code count} readers that together read each global batch:
+     * global batch {@code k} holds {@code n * count} images (in the shuffled order shared by all
+     * readers, since they use the same shuffle seed), and this reader's batch {@code k} is its
+     * {@code index}-th slice of {@code n}. The readers' batches are disjoint and, concatenated in
+     * reader order, are exactly the batch of an unsharded pipeline with batch size
+     * {@code n * count}. This is how data-parallel workers split the data (as PyTorch's
+     * {@code DistributedSampler} does): no reader reads another's images, and the global batch
+     * does not depend on how many readers there are.
+     *
+     * <p>Needs {@code batch(n, true)}: an epoch has {@code size / (n * count)} batches, so every
+     * reader has the same number of full batches.
+     *
+     * @param index this reader, {@code 0 <= index < count}
+     * @param count the number of readers, {@code >= 1}
+     * @return the sharded pipeline
+     * @throws IllegalArgumentException if the index or count is out of range
+     */
+    public Dataset shard(int index, int count) {
+        if (count < 1 || index < 0 || index >= count) {
+            throw new IllegalArgumentException("shard index must be in [0, " + count + "), got " + index
+                    + " (count " + count + ")");
+        }
+        return new Dataset(source, shuffled, seed, batchSize, dropRemainder, repeated, prefetchDepth, parallelism,
+                index, count);
     }
 
     /**
@@ -123,7 +160,7 @@ public final class Dataset {
      * @return the repeating pipeline
      */
     public Dataset repeat() {
-        return new Dataset(source, shuffled, seed, batchSize, dropRemainder, true, prefetchDepth, parallelism);
+        return new Dataset(source, shuffled, seed, batchSize, dropRemainder, true, prefetchDepth, parallelism, shardIndex, shardCount);
     }
 
     /**
@@ -139,7 +176,7 @@ public final class Dataset {
         if (depth < 0) {
             throw new IllegalArgumentException("prefetch depth must be >= 0, got " + depth);
         }
-        return new Dataset(source, shuffled, seed, batchSize, dropRemainder, repeated, depth, parallelism);
+        return new Dataset(source, shuffled, seed, batchSize, dropRemainder, repeated, depth, parallelism, shardIndex, shardCount);
     }
 
     /**
@@ -165,7 +202,7 @@ public final class Dataset {
         if (threads < 1) {
             throw new IllegalArgumentException("parallelism must be >= 1 thread, got " + threads);
         }
-        return new Dataset(source, shuffled, seed, batchSize, dropRemainder, repeated, prefetchDepth, threads);
+        return new Dataset(source, shuffled, seed, batchSize, dropRemainder, repeated, prefetchDepth, threads, shardIndex, shardCount);
     }
 
     /**
@@ -202,7 +239,22 @@ public final class Dataset {
     public int batchesPerEpoch() {
         requireBatched();
         int size = source.size();
+        if (shardCount > 1) {
+            requireShardable();
+            return size / (batchSize * shardCount);
+        }
         return dropRemainder ? size / batchSize : (size + batchSize - 1) / batchSize;
+    }
+
+    private void requireShardable() {
+        if (!dropRemainder) {
+            throw new IllegalStateException("a sharded Dataset needs batch(n, true): every reader must get full"
+                    + " batches");
+        }
+        if ((long) batchSize * shardCount > source.size()) {
+            throw new IllegalArgumentException("a global batch of " + shardCount + " x " + batchSize
+                    + " images exceeds the " + source.size() + " images of " + source.name());
+        }
     }
 
     /**
@@ -237,7 +289,8 @@ public final class Dataset {
                     + perEpoch + " batches of " + source.name() + "; call repeat() for endless epochs");
         }
         long end = repeated ? Long.MAX_VALUE : perEpoch;
-        BatchAssembler assembler = new BatchAssembler(source, batchSize, perEpoch, shuffled, seed, parallelism());
+        BatchAssembler assembler = new BatchAssembler(source, batchSize, perEpoch, shuffled, seed, parallelism(),
+                shardIndex, shardCount);
         BatchIterator it = prefetchDepth > 0
                 ? new PrefetchBatchIterator(assembler, source.name(), startBatch, end, prefetchDepth)
                 : new DirectBatchIterator(assembler, source.name(), startBatch, end);
@@ -256,6 +309,7 @@ public final class Dataset {
         return "Dataset[" + source.name() + (shuffled ? ", shuffle(" + seed + ")" : "")
                 + (batchSize > 0 ? ", batch(" + batchSize + ", " + dropRemainder + ")" : "")
                 + (repeated ? ", repeat()" : "") + (prefetchDepth > 0 ? ", prefetch(" + prefetchDepth + ")" : "")
-                + (parallelism > 0 ? ", parallelism(" + parallelism + ")" : "") + "]";
+                + (parallelism > 0 ? ", parallelism(" + parallelism + ")" : "")
+                + (shardCount > 1 ? ", shard(" + shardIndex + ", " + shardCount + ")" : "") + "]";
     }
 }
