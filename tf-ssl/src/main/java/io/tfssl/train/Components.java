@@ -78,7 +78,13 @@ public final class Components {
 
   public static LearningRateSchedule lrSchedule(PretrainConfig c, long totalSteps,
       long stepsPerEpoch) {
-    double peak = c.peakLr();
+    return lrSchedule(c, totalSteps, stepsPerEpoch, 1);
+  }
+
+  /** As above, for {@code replicas} data-parallel workers (the lr follows the global batch). */
+  public static LearningRateSchedule lrSchedule(PretrainConfig c, long totalSteps,
+      long stepsPerEpoch, int replicas) {
+    double peak = c.peakLr(replicas);
     return switch (c.lrSchedule()) {
       case COSINE -> new WarmupCosine(peak,
           Math.min(Math.round(c.warmupEpochs() * stepsPerEpoch), totalSteps - 1), totalSteps);

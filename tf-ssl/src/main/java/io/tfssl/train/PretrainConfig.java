@@ -165,7 +165,15 @@ public record PretrainConfig(
 
   /** The learning rate actually used at the peak of the schedule. */
   public double peakLr() {
-    return scaleLrByBatch ? baseLr * batchSize / 256.0 : baseLr;
+    return peakLr(1);
+  }
+
+  /**
+   * The peak learning rate when {@code replicas} data-parallel workers each train on a batch of
+   * {@code batchSize}: scaled by the global batch (Goyal et al. 2017).
+   */
+  public double peakLr(int replicas) {
+    return scaleLrByBatch ? baseLr * batchSize * replicas / 256.0 : baseLr;
   }
 
   /** A builder starting from this config. */

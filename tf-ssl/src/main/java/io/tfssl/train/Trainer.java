@@ -55,13 +55,15 @@ public final class Trainer implements AutoCloseable {
   private final Checkpoints checkpoints;
   private final boolean hasTarget;
   private final ComputeSetup compute;
+  private final Replication replication;
   private boolean progressBar = System.console() != null;
   private PrintStream log = System.err;
   private KnnMonitor knnOnDemand;
   private int knnOnDemandSize;
 
-  private Trainer(PretrainConfig config, Path runDir, boolean resume) {
+  private Trainer(PretrainConfig config, Path runDir, boolean resume, Replication replication) {
     this.config = config;
+    this.replication = replication;
     // First, before any data is read: the devices TF sees, and a clear error when the run asks
     // for one it cannot have (--device gpu without a GPU, fp16 on the CPU, ...).
     this.compute = ComputeSetup.resolve(config.device(), config.precision(),
@@ -70,8 +72,8 @@ public final class Trainer implements AutoCloseable {
     this.run = new RunFolder(runDir);
     ImageSource source = Components.pretrainingSource(config);
     this.input = RunInput.of(config, source);
-    this.dataset = Dataset.from(source).shuffle(config.seed()).batch(config.batchSize(), true)
-        .repeat().prefetch(2);
+    this.dataset = replication.shard(Dataset.from(source).shuffle(config.seed())
+        .batch(config.batchSize(), true).repeat().prefetch(2));
     long perEpoch = dataset.batchesPerEpoch();
     this.totalSteps = config.steps() > 0 ? config.steps() : (long) config.epochs() * perEpoch;
     long[] shape = {source.height(), source.width(), source.channels()};
@@ -83,16 +85,19 @@ public final class Trainer implements AutoCloseable {
     Session opened = null;
     try {
       this.step = TrainingGraph.fromConfig(graph, config, shape, totalSteps, perEpoch,
-          source.numClasses(), source.size());
+          source.numClasses(), source.size(), replication);
       this.hasTarget = step.tau() != null;
-      DiskSpace.check(checkpoints.dir(), VariableFootprint.of(graph).bytes(),
-          config.keepCheckpoints(), checkpoints.bytesOnDisk());
-      opened = new Session(graph, compute.sessionConfig());
-      if (resume) {
+      if (replication.isChief()) {
+        DiskSpace.check(checkpoints.dir(), VariableFootprint.of(graph).bytes(),
+            config.keepCheckpoints(), checkpoints.bytesOnDisk());
+      }
+      opened = replication.openSession(graph, compute.sessionConfig());
+      if (resume && replication.isChief()) {
         checkpoints.restoreLatest(opened, log::println);
       } else {
         opened.initialize();
       }
+      replication.startFromChief(opened);
     } catch (RuntimeException e) {
       if (opened != null) {
         opened.close();
@@ -109,13 +114,18 @@ public final class Trainer implements AutoCloseable {
    * finished run is never overwritten by accident: resume it instead.
    */
   public static Trainer create(PretrainConfig config, Path runDir) {
+    return create(config, runDir, Replication.LOCAL);
+  }
+
+  /** As above, as one replica of data-parallel training (only the chief writes checkpoints). */
+  public static Trainer create(PretrainConfig config, Path runDir, Replication replication) {
     RunFolder run = new RunFolder(runDir);
     if (Files.exists(run.checkpointDir().resolve("latest"))) {
       throw new IllegalArgumentException(runDir + " already holds a run; resume it (--resume) or"
           + " choose another output folder");
     }
     checkWritable(runDir);
-    Trainer trainer = new Trainer(config, runDir, false);
+    Trainer trainer = new Trainer(config, runDir, false, replication);
     // Records of an attempt killed before its first checkpoint would mix with this run's.
     run.truncateMetricsAfter(0);
     run.writeConfig(config);
@@ -134,12 +144,21 @@ public final class Trainer implements AutoCloseable {
    * encoder) makes the restore fail.
    */
   public static Trainer resume(Path runDir, UnaryOperator<PretrainConfig> change) {
+    return resume(runDir, change, Replication.LOCAL);
+  }
+
+  /**
+   * As above, as one replica of data-parallel training: the chief restores its checkpoint and
+   * the other replicas start from the chief's state.
+   */
+  public static Trainer resume(Path runDir, UnaryOperator<PretrainConfig> change,
+      Replication replication) {
     RunFolder run = new RunFolder(runDir);
     PretrainConfig config = change.apply(run.readConfig());
-    if (run.checkpoints(config.keepCheckpoints()).isEmpty()) {
+    if (replication.isChief() && run.checkpoints(config.keepCheckpoints()).isEmpty()) {
       throw new IllegalArgumentException("no checkpoint to resume from in " + run.checkpointDir());
     }
-    Trainer trainer = new Trainer(config, runDir, true);
+    Trainer trainer = new Trainer(config, runDir, true, replication);
     run.truncateMetricsAfter(trainer.globalStep());
     run.writeConfig(config);
     run.writeInput(trainer.input);
@@ -230,7 +249,7 @@ public final class Trainer implements AutoCloseable {
     long windowSteps = 0;
     double windowProbeCorrect = 0;
     OnlineProbe probe = step.probe().orElse(null);
-    KnnMonitor knn = config.knnMonitor() > 0 && start < end
+    KnnMonitor knn = config.knnMonitor() > 0 && start < end && replication.isChief()
         ? KnnMonitor.open(config, config.knnMonitor()) : null;
     try (BatchIterator batches = dataset.iterator(start);
         MetricsLog metrics = new MetricsLog(run.metricsFile());
@@ -311,7 +330,7 @@ public final class Trainer implements AutoCloseable {
         windowSteps++;
         if (record != null) {
           long now = System.nanoTime();
-          double imagesPerSecond = windowSteps * config.batchSize() / ((now - windowStart) / 1e9);
+          double imagesPerSecond = windowSteps * globalBatch() / ((now - windowStart) / 1e9);
           windowStart = now;
           record.put("images_per_sec", imagesPerSecond);
           if (probe != null) {
@@ -335,23 +354,24 @@ public final class Trainer implements AutoCloseable {
           monitorKnn(knn, s + 1, perEpoch, metrics, board, progress);
         }
         progress.stepped(s + 1);
-        if ((s + 1) % config.checkpointEvery() == 0 || s + 1 == end) {
+        if (((s + 1) % config.checkpointEvery() == 0 || s + 1 == end) && replication.isChief()) {
           lastCheckpoint = checkpoints.save(session, s + 1);
         }
       }
     }
     reportBadImages();
     double seconds = (System.nanoTime() - t0) / 1e9;
-    double ips = end > start ? (end - start) * config.batchSize() / seconds : 0;
+    double ips = end > start ? (end - start) * globalBatch() / seconds : 0;
     return new TrainResult(start, Math.max(start, end), firstLoss, lastLoss, lastCollapse,
         lastCheckpoint, ips);
   }
 
   /**
    * One step's session run (with the run metadata on the first step); the graph's non-finite
-   * check becomes a {@link NonFiniteLossException}.
+   * check becomes a {@link NonFiniteLossException}, and another failure is explained by the
+   * replication (a peer worker that stopped, say).
    */
-  private static Result run(Session.Runner runner, boolean withMetadata, long step,
+  private Result run(Session.Runner runner, boolean withMetadata, long step,
       Path lastCheckpoint) {
     try {
       return withMetadata ? runner.runAndFetchMetadata() : runner.run();
@@ -360,8 +380,13 @@ public final class Trainer implements AutoCloseable {
       if (what != null) {
         throw new NonFiniteLossException(step, what, lastCheckpoint);
       }
-      throw e;
+      throw replication.explain(e);
     }
+  }
+
+  /** Images per step over all replicas. */
+  private double globalBatch() {
+    return (double) config.batchSize() * replication.replicas();
   }
 
   private void checkPlacement(Result r) {

@@ -111,7 +111,23 @@ public final class TrainingGraph {
       int viewSize, Normalization normalization, List<ViewPolicy> policies, long seed,
       Optimizer optimizer, LearningRateSchedule lrSchedule, double fixedLr,
       TauSchedule tauSchedule, int probeClasses, int imageCount, Precision precision) {
+    this(graph, method, encoder, imageShape, viewSize, normalization, policies, seed, optimizer,
+        lrSchedule, fixedLr, tauSchedule, probeClasses, imageCount, precision, Replication.LOCAL);
+  }
+
+  /**
+   * As above, as one replica of synchronous data-parallel training: the replica's own
+   * augmentation seed, gradients averaged over the replicas before the update, and state
+   * updated from the local batch kept equal on all of them ({@link Replication}).
+   */
+  public TrainingGraph(Graph graph, SslMethod method, Encoder encoder, long[] imageShape,
+      int viewSize, Normalization normalization, List<ViewPolicy> policies, long seed,
+      Optimizer optimizer, LearningRateSchedule lrSchedule, double fixedLr,
+      TauSchedule tauSchedule, int probeClasses, int imageCount, Precision precision,
+      Replication replication) {
     this.graph = graph;
+    replication.prepare(graph);
+    long augmentationSeed = replication.augmentationSeed(seed);
     Ops tf = Ops.create(graph);
     globalStep = tf.withName("global_step").variable(tf.constant(0L));
     Operand<TInt64> step = tf.withName("step").identity(globalStep);
@@ -128,7 +144,8 @@ public final class TrainingGraph {
       // Per-step, per-view stateless seed: (run seed, step·V + i).
       Operand<TInt64> counter = viewOps.math.add(viewOps.math.mul(step, viewOps.constant((long) numViews)),
           viewOps.constant((long) i));
-      Operand<TInt64> viewSeed = viewOps.stack(List.of(viewOps.constant(seed), counter));
+      Operand<TInt64> viewSeed = viewOps.stack(List.of(viewOps.constant(augmentationSeed),
+          counter));
       ViewSpec spec = specs.get(i);
       int size = spec.size();
       Operand<TFloat32> view = Augmenter.view(viewOps, images, viewSeed, spec.policy(), size,
@@ -173,6 +190,9 @@ public final class TrainingGraph {
       Output<TFloat32> g = (Output<TFloat32>) grads[i];
       gs.add(g);
     }
+    // The replicas' mean, before the unscaling and the finite check: every replica then makes
+    // the same decisions (an fp16 loss scale skips a step on all of them, or on none).
+    gs = replication.reduceGradients(optOps, gs);
     Operand<TFloat32> stepLr = learningRate;
     if (lossScale != null) {
       gs = lossScale.unscale(optOps, gs);
@@ -196,6 +216,8 @@ public final class TrainingGraph {
 
     List<Op> afterUpdate = new ArrayList<>(methodGraph.stateUpdates());
     afterUpdate.add(update);
+    afterUpdate.addAll(replication.synchronizeState(
+        tf.withSubScope("replicas").withControlDependencies(methodGraph.stateUpdates())));
     if (probeClasses > 0) {
       probe = OnlineProbe.build(graph, tf, methodGraph.representation(), probeClasses, seed);
       afterUpdate.add(probe.update());
@@ -257,6 +279,17 @@ public final class TrainingGraph {
   /** As above, over a training set of {@code imageCount} images (for per-image state). */
   public static TrainingGraph fromConfig(Graph graph, PretrainConfig config, long[] imageShape,
       long totalSteps, long stepsPerEpoch, int numClasses, int imageCount) {
+    return fromConfig(graph, config, imageShape, totalSteps, stepsPerEpoch, numClasses,
+        imageCount, Replication.LOCAL);
+  }
+
+  /**
+   * As above, as one replica of data-parallel training: the learning rate follows the global
+   * batch ({@code batchSize} × replicas).
+   */
+  public static TrainingGraph fromConfig(Graph graph, PretrainConfig config, long[] imageShape,
+      long totalSteps, long stepsPerEpoch, int numClasses, int imageCount,
+      Replication replication) {
     int viewSize = Components.viewSize(config, imageShape);
     if (config.onlineProbe() && numClasses < 2) {
       throw new IllegalArgumentException("--online-probe needs a labeled dataset; "
@@ -265,9 +298,10 @@ public final class TrainingGraph {
     return new TrainingGraph(graph, Components.method(config),
         Components.encoder(config, viewSize), imageShape, viewSize,
         Components.normalization(config), List.of(config.view1(), config.view2()), config.seed(),
-        Components.optimizer(config), Components.lrSchedule(config, totalSteps, stepsPerEpoch),
-        config.peakLr(), Components.tauSchedule(config, totalSteps),
-        config.onlineProbe() ? numClasses : 0, imageCount, config.precision());
+        Components.optimizer(config),
+        Components.lrSchedule(config, totalSteps, stepsPerEpoch, replication.replicas()),
+        config.peakLr(replication.replicas()), Components.tauSchedule(config, totalSteps),
+        config.onlineProbe() ? numClasses : 0, imageCount, config.precision(), replication);
   }
 
   public Graph graph() {

@@ -1,0 +1,93 @@
+package io.tfssl.train;
+
+import io.tfssl.data.Dataset;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * How one training process takes part in synchronous data-parallel training. {@link #LOCAL} is
+ * a single process; {@code io.tfssl.distributed.DataParallel} is one worker of a cluster. The
+ * trainer and the training graph call these hooks at the few points where replication changes
+ * something, and nowhere else:
+ *
+ * <ul>
+ *   <li>graph: the seed of the augmentations, the gradients applied (all-reduced), state that
+ *       must stay equal on every replica (batch-norm moving statistics), batch-norm statistics;
+ *   <li>trainer: the session, the replica's shard of the data, the state every replica starts
+ *       from, who writes checkpoints, and the message of a failure.
+ * </ul>
+ */
+public interface Replication {
+  /** One process, nothing shared. */
+  Replication LOCAL = new Replication() {};
+
+  /** How many replicas train together (each on its own batch of {@code batchSize} images). */
+  default int replicas() {
+    return 1;
+  }
+
+  /** This replica's index, 0 to {@link #replicas()} − 1. */
+  default int index() {
+    return 0;
+  }
+
+  /** The chief (replica 0) writes checkpoints and runs the monitors; the others only train. */
+  default boolean isChief() {
+    return index() == 0;
+  }
+
+  /**
+   * The seed of this replica's augmentations. The network's initial weights and the data order
+   * always use the run seed, so that all replicas build the same network and split the same
+   * shuffled order.
+   */
+  default long augmentationSeed(long runSeed) {
+    return runSeed;
+  }
+
+  /** Called on the empty graph before anything is built (to install synchronized batch norm). */
+  default void prepare(Graph graph) {}
+
+  /**
+   * The gradients every replica applies, from this replica's own (same order): their mean over
+   * all replicas.
+   */
+  default List<Operand<TFloat32>> reduceGradients(Ops tf, List<Operand<TFloat32>> local) {
+    return local;
+  }
+
+  /**
+   * Ops that keep state updated from the local batch equal on every replica (for example
+   * batch-norm moving statistics); {@code tf} runs them after the step's own state updates.
+   */
+  default List<Op> synchronizeState(Ops tf) {
+    return List.of();
+  }
+
+  /** Opens the session that runs the training graph. */
+  default Session openSession(Graph graph, ConfigProto config) {
+    return new Session(graph, config);
+  }
+
+  /** This replica's part of the data. */
+  default Dataset shard(Dataset dataset) {
+    return dataset;
+  }
+
+  /**
+   * After the chief initialized or restored its variables and the others initialized theirs:
+   * makes every replica hold the chief's values (weights, optimizer slots, global step).
+   */
+  default void startFromChief(Session session) {}
+
+  /** A clearer exception for a failed step (for example: a peer worker stopped). */
+  default RuntimeException explain(RuntimeException failure) {
+    return failure;
+  }
+}
