@@ -14,6 +14,9 @@ import org.tensorflow.types.TFloat32;
  * averages (momentum 0.9, PyTorch's 0.1); inference mode normalizes with the moving averages, as
  * an exported encoder does. {@code affine=false} drops gamma and beta: SimSiam's projector ends
  * in such a BN (Chen and He 2021, §4.3 and its builder: "BN without affine").
+ *
+ * <p>When {@link CrossReplicaMoments} are installed on the graph (synchronized BN across
+ * data-parallel workers), training mode takes its statistics over all replicas' batches instead.
  */
 public final class BatchNorm {
   /** Weight of the old value in the moving averages. */
@@ -47,7 +50,10 @@ public final class BatchNorm {
     // The fused kernel wants 4-D input; a [N, D] activation is viewed as [N, 1, 1, D].
     Operand<TFloat32> x4 = rank == 4 ? x : tf.reshape(x, tf.constant(new long[] {-1, 1, 1, c}));
     Operand<TFloat32> y;
-    if (net.training()) {
+    CrossReplicaMoments crossReplica = CrossReplicaMoments.of(tf.scope().env());
+    if (net.training() && crossReplica != null) {
+      y = CrossReplicaBatchNorm.apply(net, x4, scale, offset, c, crossReplica);
+    } else if (net.training()) {
       FusedBatchNorm<TFloat32, TFloat32> bn = tf.nn.fusedBatchNorm(x4, scale, offset,
           tf.constant(new float[0]), tf.constant(new float[0]), FusedBatchNorm.epsilon(EPSILON),
           FusedBatchNorm.isTraining(true));
@@ -68,15 +74,15 @@ public final class BatchNorm {
     return rank == 4 ? y : tf.reshape(y, tf.constant(new long[] {-1, c}));
   }
 
-  private static Variable<TFloat32> movingMean(Net net, long c) {
+  static Variable<TFloat32> movingMean(Net net, long c) {
     return net.store().variable(net.path(), "moving_mean", null, Initializer.constant(0f), c);
   }
 
-  private static Variable<TFloat32> movingVariance(Net net, long c) {
+  static Variable<TFloat32> movingVariance(Net net, long c) {
     return net.store().variable(net.path(), "moving_variance", null, Initializer.constant(1f), c);
   }
 
-  private static org.tensorflow.op.Op movingAverage(Ops tf, Variable<TFloat32> avg,
+  static org.tensorflow.op.Op movingAverage(Ops tf, Variable<TFloat32> avg,
       Operand<TFloat32> batchValue) {
     Operand<TFloat32> old = tf.identity(avg);
     Operand<TFloat32> updated = tf.math.add(tf.math.mul(old, tf.constant(MOMENTUM)),

@@ -1,0 +1,53 @@
+package io.tfssl.nn;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import org.tensorflow.ExecutionEnvironment;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Batch statistics shared by data-parallel replicas: synchronized ("cross-replica") batch norm.
+ * BYOL computes its batch-norm statistics over the whole batch across all devices (Grill et al.
+ * 2020, App. B: "batch statistics ... aggregated across all devices"), and so does SimCLR
+ * (Chen et al. 2020, §2.3, "global BN"); a replica's own slice of a small per-device batch gives
+ * noisier statistics and lets the network use them as a shortcut.
+ *
+ * <p>Installed on a graph before the networks are built, it switches every batch-norm layer in
+ * training mode to the cross-replica path ({@link BatchNorm}). It is kept per graph, like a TF1
+ * graph collection, so that the methods, which build their networks without knowing whether
+ * they are replicated, stay unchanged.
+ */
+public interface CrossReplicaMoments {
+
+  /**
+   * The mean over all replicas of {@code local}, a [2, C] tensor of this replica's per-channel
+   * mean of x and mean of x²; differentiable (the gradient of a mean over replicas is the mean
+   * over replicas of the upstream gradients). Every replica holds the same number of samples.
+   */
+  Operand<TFloat32> mean(Ops tf, Operand<TFloat32> local);
+
+  /** How many replicas share the statistics (for the unbiased moving variance). */
+  int replicas();
+
+  /** Makes batch norm in training mode on {@code graph} use {@code moments}. */
+  static void install(Graph graph, CrossReplicaMoments moments) {
+    Registry.GRAPHS.put(graph, moments);
+  }
+
+  /** The moments installed on {@code env}, or null (batch norm then uses the local batch). */
+  static CrossReplicaMoments of(ExecutionEnvironment env) {
+    return Registry.GRAPHS.get(env);
+  }
+
+  /** Weak keys: a closed graph does not stay reachable from here. */
+  final class Registry {
+    private static final Map<ExecutionEnvironment, CrossReplicaMoments> GRAPHS =
+        Collections.synchronizedMap(new WeakHashMap<>());
+
+    private Registry() {}
+  }
+}
