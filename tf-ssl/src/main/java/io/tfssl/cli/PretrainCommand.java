@@ -2,6 +2,8 @@ package io.tfssl.cli;
 
 import io.tfssl.compute.Device;
 import io.tfssl.compute.Precision;
+import io.tfssl.distributed.ClusterSpec;
+import io.tfssl.distributed.ClusterTraining;
 import io.tfssl.method.ByolConfig;
 import io.tfssl.method.MoCoConfig;
 import io.tfssl.method.PredictorMode;
@@ -21,8 +23,11 @@ import io.tfssl.train.Trainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tfssl pretrain}: trains SimSiam, BYOL, SimCLR, MoCo v2 or SwAV without labels. */
@@ -41,7 +46,8 @@ import picocli.CommandLine.Option;
         "  tfssl pretrain --method swav --small-crops 0 --out runs/swav-2crops",
         "  tfssl pretrain --method byol --preset byol-paper --device gpu --precision fp16 --out runs/b",
         "  tfssl pretrain --method simsiam --precision bf16 --out runs/s-bf16",
-        "  tfssl pretrain --out runs/s1 --resume --epochs 20"})
+        "  tfssl pretrain --out runs/s1 --resume --epochs 20",
+        "  tfssl pretrain --cluster host0:2222,host1:2222 --task-index 0 --sync-bn --out runs/c"})
 public final class PretrainCommand implements Callable<Integer> {
 
   // ---- run ----
@@ -276,8 +282,13 @@ public final class PretrainCommand implements Callable<Integer> {
       description = "Progress bar (default: when on a terminal; else log lines).")
   Boolean progress;
 
+  // ---- cluster ----
+  @Mixin
+  ClusterOptions clusterOptions = new ClusterOptions();
+
   @Override
   public Integer call() {
+    Optional<ClusterSpec> cluster = clusterOptions.spec(System.getenv());
     Trainer trainer;
     if (!resume) {
       // Before the preset is even built: a run that cannot be written must not start.
@@ -285,7 +296,7 @@ public final class PretrainCommand implements Callable<Integer> {
     }
     if (resume) {
       rejectConfigFlagsOnResume();
-      trainer = Trainer.resume(out, c -> {
+      UnaryOperator<PretrainConfig> change = c -> {
         PretrainConfig.Builder b = c.toBuilder();
         if (epochs != null) {
           b.epochs(epochs);
@@ -300,7 +311,15 @@ public final class PretrainCommand implements Callable<Integer> {
           b.device(device);
         }
         return b.build();
-      });
+      };
+      if (cluster.isPresent()) {
+        trainer = ClusterTraining.resume(out, change, cluster.get(), clusterOptions.options());
+      } else {
+        ClusterTraining.requireSingleProcessRun(out);
+        trainer = Trainer.resume(out, change);
+      }
+    } else if (cluster.isPresent()) {
+      trainer = ClusterTraining.create(config(), out, cluster.get(), clusterOptions.options());
     } else {
       trainer = Trainer.create(config(), out);
     }
@@ -309,14 +328,18 @@ public final class PretrainCommand implements Callable<Integer> {
         trainer.progressBar(progress);
       }
       PretrainConfig c = trainer.config();
-      System.err.printf("%s on %s, encoder %s (%.1f MFLOP/image), batch %d, %d steps -> %s%n",
+      String batch = cluster.map(k -> c.batchSize() + " per worker x " + k.size() + " workers"
+          + " (worker " + k.taskIndex() + ")").orElse(String.valueOf(c.batchSize()));
+      System.err.printf("%s on %s, encoder %s (%.1f MFLOP/image), batch %s, %d steps -> %s%n",
           c.method(), c.dataset(), c.encoder(), trainer.encoderFlopsPerImage() / 1e6,
-          c.batchSize(), trainer.totalSteps(), out);
+          batch, trainer.totalSteps(), trainer.runFolder().dir());
       TrainResult r = trainer.train();
       System.out.printf("steps %d..%d  loss %.4f -> %.4f  collapse std*sqrt(d) %.3f  %.0f img/s%n",
           r.startStep(), r.endStep(), r.firstLoss(), r.lastLoss(), r.lastCollapseStd(),
           r.imagesPerSecond());
-      System.out.println("checkpoint " + r.checkpoint());
+      if (r.checkpoint() != null) {
+        System.out.println("checkpoint " + r.checkpoint());
+      }
     }
     return 0;
   }
@@ -470,7 +493,8 @@ public final class PretrainCommand implements Callable<Integer> {
         {"--prototypes", prototypes}, {"--sinkhorn-iterations", sinkhornIterations},
         {"--epsilon", epsilon}, {"--small-crops", smallCrops},
         {"--small-crop-size", smallCropSize}, {"--small-crop-scale", smallCropScale},
-        {"--online-probe", onlineProbe}, {"--precision", precision}};
+        {"--online-probe", onlineProbe}, {"--precision", precision},
+        {"--sync-bn", clusterOptions.syncBn}};
     for (Object[] f : flags) {
       if (f[1] != null) {
         given.add((String) f[0]);

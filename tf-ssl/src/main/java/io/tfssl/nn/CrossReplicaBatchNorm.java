@@ -51,6 +51,8 @@ final class CrossReplicaBatchNorm {
           ops -> BatchNorm.movingAverage(ops, movingMean, batchMean));
       store.chainUpdate(net.path() + "/moving_variance",
           ops -> BatchNorm.movingAverage(ops, movingVariance, batchVariance));
+      // The trainer's finite check watches the statistics, as with the fused kernel.
+      store.watchStatistics(batchMean, batchVariance);
     }
     return y;
   }

@@ -64,6 +64,17 @@ class PretrainCommandTest {
   }
 
   @Test
+  void aClusterRunIsNotResumedAsOneProcess() throws Exception {
+    Path run = dir.resolve("cluster-run");
+    java.nio.file.Files.createDirectories(run);
+    java.nio.file.Files.writeString(run.resolve("cluster.json"),
+        "{\"workers\": 2, \"taskIndex\": 0, \"syncBatchNorm\": false, \"addresses\": []}");
+    Run r = run("pretrain", "--resume", "--out", run.toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("was trained by a cluster of 2 workers"), r.err());
+  }
+
+  @Test
   void helpDocumentsEveryFlag() {
     CommandLine cli = TfSsl.commandLine();
     StringWriter out = new StringWriter();

@@ -1,0 +1,48 @@
+package io.tfssl.distributed;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TType;
+
+/**
+ * Many tensors of one type as one flat vector and back, so that one collective moves them all.
+ * The shapes must be static.
+ */
+final class FlatBuffer {
+  private FlatBuffer() {}
+
+  static <T extends TType> Operand<T> pack(Ops tf, List<Operand<T>> tensors) {
+    List<Operand<T>> flat = new ArrayList<>();
+    for (Operand<T> t : tensors) {
+      flat.add(tf.reshape(t, tf.constant(new long[] {-1})));
+    }
+    // ConcatV2 wants at least two inputs.
+    return flat.size() == 1 ? flat.get(0) : tf.concat(flat, tf.constant(0));
+  }
+
+  /** Cuts {@code buffer} into tensors of {@code shapes}, in order. */
+  static <T extends TType> List<Operand<T>> unpack(Ops tf, Operand<T> buffer, List<Shape> shapes) {
+    long[] sizes = new long[shapes.size()];
+    for (int i = 0; i < sizes.length; i++) {
+      if (shapes.get(i).hasUnknownDimension()) {
+        throw new IllegalStateException("tensor " + i + " has no static shape: " + shapes.get(i));
+      }
+      sizes[i] = shapes.get(i).size();
+    }
+    List<Operand<T>> parts = new ArrayList<>();
+    if (sizes.length == 1) {
+      parts.add(buffer);
+    } else {
+      tf.splitV(buffer, tf.constant(sizes), tf.constant(0), (long) sizes.length).output()
+          .forEach(parts::add);
+    }
+    List<Operand<T>> out = new ArrayList<>();
+    for (int i = 0; i < sizes.length; i++) {
+      out.add(tf.reshape(parts.get(i), tf.constant(shapes.get(i).asArray())));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,109 @@
+package io.tfssl.distributed;
+
+import io.tfssl.TinyConfigs;
+import io.tfssl.augment.ViewPolicy;
+import io.tfssl.train.PretrainConfig;
+import io.tfssl.train.Trainer;
+import java.io.DataOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.List;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A worker process for the cluster tests: trains a tiny SimSiam one step at a time through
+ * {@link ClusterTraining} (what {@code tfssl pretrain --cluster} runs) and prints, after every
+ * step, a digest of all its variables: {@code step <k> <sha-256>}; it also writes every float
+ * variable to {@code <out>/variables-<task>-step<k>.bin}. At the end it prints {@code done}.
+ *
+ * <p>Arguments: out cluster task steps syncBn(true|false) views(none|augmented) timeoutSeconds.
+ */
+public final class StepDigestWorker {
+  private StepDigestWorker() {}
+
+  public static void main(String[] args) throws Exception {
+    Path out = Path.of(args[0]);
+    ClusterSpec cluster = ClusterSpec.parse(args[1], Integer.parseInt(args[2]));
+    int steps = Integer.parseInt(args[3]);
+    boolean syncBn = Boolean.parseBoolean(args[4]);
+    boolean noAugmentation = args[5].equals("none");
+    double timeout = Double.parseDouble(args[6]);
+    int status = 0;
+    try (Trainer trainer = ClusterTraining.create(config(steps, 8, noAugmentation), out, cluster,
+        new DataParallelOptions(syncBn, timeout, "auto"))) {
+      trainer.progressBar(false);
+      for (int s = 1; s <= steps; s++) {
+        trainer.trainUntil(s);
+        writeVariables(trainer.session(),
+            out.resolve("variables-" + cluster.taskIndex() + "-step" + s + ".bin"));
+        System.out.println("step " + s + " " + digest(trainer.session()));
+        System.out.flush();
+      }
+      System.out.println("done");
+    } catch (RuntimeException e) {
+      System.out.println("failed: " + e.getMessage());
+      status = 1;
+    }
+    System.out.flush();
+    // The TF server cannot be stopped (TFJAVA_NOTES §8): leave the JVM.
+    System.exit(status);
+  }
+
+  /** The tiny SimSiam of the tests with a per-worker batch of {@code batch}. */
+  static PretrainConfig config(int steps, int batch, boolean noAugmentation) {
+    PretrainConfig.Builder b = TinyConfigs.pretrain("simsiam", steps).toBuilder()
+        .batchSize(batch).checkpointEvery(1).threads(1);
+    if (noAugmentation) {
+      b.view1(ViewPolicy.none()).view2(ViewPolicy.none());
+    }
+    return b.build();
+  }
+
+  static String digest(Session session) throws Exception {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    List<GraphOperation> variables = GraphVariables.all(session.graph());
+    Session.Runner runner = session.runner();
+    variables.forEach(v -> runner.fetch(v.output(0)));
+    try (Result r = runner.run()) {
+      for (int i = 0; i < variables.size(); i++) {
+        sha.update(variables.get(i).name().getBytes());
+        Tensor t = r.get(i);
+        byte[] bytes = new byte[(int) t.numBytes()];
+        t.asRawTensor().data().read(bytes);
+        sha.update(bytes);
+      }
+    }
+    StringBuilder hex = new StringBuilder();
+    for (byte b : sha.digest()) {
+      hex.append(String.format("%02x", b));
+    }
+    return hex.toString();
+  }
+
+  /** Every float variable: name, length, values. */
+  static void writeVariables(Session session, Path file) throws IOException {
+    try (DataOutputStream o = new DataOutputStream(new FileOutputStream(file.toFile()))) {
+      for (GraphOperation v : GraphVariables.all(session.graph())) {
+        if (GraphVariables.dtype(v) != DataType.DT_FLOAT) {
+          continue;
+        }
+        @SuppressWarnings("unchecked")
+        Operand<TFloat32> value = (Operand<TFloat32>) (Operand<?>) v.output(0);
+        float[] values = io.tfssl.TestGraphs.fetch(session, value);
+        o.writeUTF(v.name());
+        o.writeInt(values.length);
+        for (float f : values) {
+          o.writeFloat(f);
+        }
+      }
+    }
+  }
+}
