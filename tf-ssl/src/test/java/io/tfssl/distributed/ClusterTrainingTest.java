@@ -27,10 +27,10 @@ import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Two worker processes on 127.0.0.1 train a tiny SimSiam through TensorFlow's gRPC servers and
+ * Worker processes on 127.0.0.1 train a tiny SimSiam through TensorFlow's gRPC servers and
  * collective all-reduce.
  */
-class TwoWorkerTrainingTest {
+class ClusterTrainingTest {
   private static final String WORKER = StepDigestWorker.class.getName();
   @TempDir Path tmp;
 
@@ -38,6 +38,30 @@ class TwoWorkerTrainingTest {
   void needsFashionMnist() {
     Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
         "needs Debian's dataset-fashion-mnist");
+  }
+
+  /**
+   * A cluster of one worker (its session on its own TF server, the gradient "all-reduce" over a
+   * group of one, the moving statistics averaged over one worker, worker 0's seeds) repeats a
+   * single-process run bit for bit.
+   */
+  @Test
+  void oneWorkerRepeatsASingleProcessRunBitForBit() throws Exception {
+    int steps = 3;
+    Path log = tmp.resolve("w0.log");
+    Process worker = WorkerProcesses.start(log, WORKER, tmp.resolve("cluster").toString(),
+        WorkerProcesses.loopbackCluster(1), "0", String.valueOf(steps), "false", "augmented", "60");
+    List<String> single = new ArrayList<>();
+    try (Trainer t = Trainer.create(StepDigestWorker.config(steps, 8, false),
+        tmp.resolve("single"))) {
+      t.progressBar(false);
+      for (int s = 1; s <= steps; s++) {
+        t.trainUntil(s);
+        single.add(StepDigestWorker.digest(t.session()));
+      }
+    }
+    assertEquals(0, WorkerProcesses.await(worker, log, 300), WorkerProcesses.tail(log));
+    assertEquals(single, WorkerProcesses.digests(log));
   }
 
   /**
