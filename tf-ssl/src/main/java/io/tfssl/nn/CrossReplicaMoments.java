@@ -11,10 +11,11 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * Batch statistics shared by data-parallel replicas: synchronized ("cross-replica") batch norm.
- * BYOL computes its batch-norm statistics over the whole batch across all devices (Grill et al.
- * 2020, App. B: "batch statistics ... aggregated across all devices"), and so does SimCLR
- * (Chen et al. 2020, §2.3, "global BN"); a replica's own slice of a small per-device batch gives
- * noisier statistics and lets the network use them as a shortcut.
+ * SimCLR normalizes with the mean and variance aggregated over all devices ("Global BN", Chen
+ * et al. 2020, §2.3), and BYOL's reference implementation computes its batch-norm statistics
+ * across replicas as well (haiku's {@code BatchNorm} with a cross-replica axis): a replica's own
+ * slice of a small per-device batch gives noisier statistics, and in contrastive methods lets the
+ * network find a shortcut through them.
  *
  * <p>Installed on a graph before the networks are built, it switches every batch-norm layer in
  * training mode to the cross-replica path ({@link BatchNorm}). It is kept per graph, like a TF1
