@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tfssl.TestGraphs;
 import io.tfssl.TestRuns;
 import io.tfssl.data.IdxSource;
-import io.tfssl.train.Trainer;
+import io.tfssl.train.TrainingGraph;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.FileInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +19,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
+import org.tensorflow.Session;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 
@@ -49,19 +49,16 @@ class ClusterTrainingTest {
   void oneWorkerRepeatsASingleProcessRunBitForBit() throws Exception {
     int steps = 3;
     Path log = tmp.resolve("w0.log");
-    Process worker = WorkerProcesses.start(log, WORKER, tmp.resolve("cluster").toString(),
-        WorkerProcesses.loopbackCluster(1), "0", String.valueOf(steps), "false", "augmented", "60");
-    List<String> single = new ArrayList<>();
-    try (Trainer t = Trainer.create(StepDigestWorker.config(steps, 8, false),
-        tmp.resolve("single"))) {
-      t.progressBar(false);
-      for (int s = 1; s <= steps; s++) {
-        t.trainUntil(s);
-        single.add(StepDigestWorker.digest(t.session()));
-      }
-    }
+    Path singleLog = tmp.resolve("single.log");
+    Process worker = start(log, tmp.resolve("cluster"), WorkerProcesses.loopbackCluster(1), 0,
+        steps, 8, false, "augmented", 60);
+    Process single = start(singleLog, tmp.resolve("single"), "single", 0, steps, 8, false,
+        "augmented", 60);
+    assertEquals(0, WorkerProcesses.await(single, singleLog, 300), WorkerProcesses.tail(singleLog));
     assertEquals(0, WorkerProcesses.await(worker, log, 300), WorkerProcesses.tail(log));
-    assertEquals(single, WorkerProcesses.digests(log));
+    List<String> expected = WorkerProcesses.digests(singleLog);
+    assertEquals(steps, expected.size(), WorkerProcesses.tail(singleLog));
+    assertEquals(expected, WorkerProcesses.digests(log));
   }
 
   /**
@@ -75,7 +72,8 @@ class ClusterTrainingTest {
    * single-process run with oneDNN's kernels on and off ends 0.4% of the displacement apart
    * after 1 step and 3% after 4 (measured on this code). So the bound is 2e-3 after the first
    * step and 5e-2 after the third, and one process on a batch of 8 must be at least 10 times
-   * farther: the comparison tells the global batch apart.
+   * farther: the comparison tells the global batch apart. Every run is a fresh JVM on one
+   * thread, so that they all sum in the same order where they can.
    */
   @Test
   void workersStayIdenticalAndEqualOneProcessOnTheGlobalBatch() throws Exception {
@@ -85,8 +83,7 @@ class ClusterTrainingTest {
     Path[] logs = {tmp.resolve("w0.log"), tmp.resolve("w1.log")};
     Process[] workers = new Process[2];
     for (int i = 0; i < 2; i++) {
-      workers[i] = WorkerProcesses.start(logs[i], WORKER, out.toString(), cluster,
-          String.valueOf(i), String.valueOf(steps), "true", "none", "60");
+      workers[i] = start(logs[i], out, cluster, i, steps, 8, true, "none", 60);
     }
     for (int i = 0; i < 2; i++) {
       assertEquals(0, WorkerProcesses.await(workers[i], logs[i], 300),
@@ -97,21 +94,31 @@ class ClusterTrainingTest {
     assertEquals(chief, WorkerProcesses.digests(logs[1]), "variables after every step");
     assertEquals(steps, chief.stream().distinct().count(), "every step changes the variables");
 
-    Map<String, float[]> initial = new HashMap<>();
-    List<Map<String, float[]>> global = singleProcess(tmp.resolve("global"), steps, 16, initial);
-    List<Map<String, float[]>> local = singleProcess(tmp.resolve("local"), steps, 8,
-        new HashMap<>());
+    Path global = tmp.resolve("global");
+    Path local = tmp.resolve("local");
+    Path globalLog = tmp.resolve("global.log");
+    Path localLog = tmp.resolve("local.log");
+    Process globalRun = start(globalLog, global, "single", 0, steps, 16, false, "none", 60);
+    Process localRun = start(localLog, local, "single", 0, steps, 8, false, "none", 60);
+    assertEquals(0, WorkerProcesses.await(globalRun, globalLog, 300),
+        WorkerProcesses.tail(globalLog));
+    assertEquals(0, WorkerProcesses.await(localRun, localLog, 300),
+        WorkerProcesses.tail(localLog));
+
     double workersLoss = (TestRuns.losses(out).get(0)
         + TestRuns.losses(out.resolve("worker-1")).get(0)) / 2;
-    assertEquals(TestRuns.losses(tmp.resolve("global")).get(0), workersLoss, 1e-5,
+    assertEquals(TestRuns.losses(global).get(0), workersLoss, 1e-5,
         "loss of the first step: mean of the workers' vs the global batch's");
+    // The variables before the first step: the same in every run (the run seed).
+    Map<String, float[]> initial = initialVariables();
     for (int step : new int[] {1, steps}) {
-      Map<String, float[]> distributed = read(out.resolve("variables-0-step" + step + ".bin"));
-      Map<String, float[]> expected = global.get(step - 1);
+      String file = "variables-0-step" + step + ".bin";
+      Map<String, float[]> distributed = read(out.resolve(file));
+      Map<String, float[]> expected = read(global.resolve(file));
       assertEquals(expected.keySet(), distributed.keySet());
       double moved = distance(expected, initial);
       double toGlobal = distance(distributed, expected) / moved;
-      double toLocal = distance(local.get(step - 1), expected) / moved;
+      double toLocal = distance(read(local.resolve(file)), expected) / moved;
       System.out.printf("step %d: 2 workers x 8 vs 1 process x 16: %.3g of the displacement"
           + " %.3g; 1 process x 8 vs x 16: %.3g%n", step, toGlobal, moved, toLocal);
       assertTrue(toGlobal < (step == 1 ? 2e-3 : 5e-2),
@@ -135,8 +142,7 @@ class ClusterTrainingTest {
     Path[] logs = {tmp.resolve("w0.log"), tmp.resolve("w1.log")};
     Process[] workers = new Process[2];
     for (int i = 0; i < 2; i++) {
-      workers[i] = WorkerProcesses.start(logs[i], WORKER, out.toString(), cluster,
-          String.valueOf(i), String.valueOf(steps), "false", "augmented", "20");
+      workers[i] = start(logs[i], out, cluster, i, steps, 8, false, "augmented", 20);
     }
     WorkerProcesses.awaitLine(workers[1], logs[1], "step 3 ", 300);
     workers[1].destroyForcibly().waitFor();
@@ -175,34 +181,31 @@ class ClusterTrainingTest {
     assertEquals(steps, logged.get(logged.size() - 1));
   }
 
-  /**
-   * Trains one process for {@code steps} steps and returns its variables after each; fills
-   * {@code initial} with the variables before the first step.
-   */
-  private static List<Map<String, float[]>> singleProcess(Path dir, int steps, int batch,
-      Map<String, float[]> initial) {
-    try (Trainer t = Trainer.create(StepDigestWorker.config(steps, batch, true), dir)) {
-      t.progressBar(false);
-      initial.putAll(floatVariables(t));
-      List<Map<String, float[]>> out = new ArrayList<>();
-      for (int s = 1; s <= steps; s++) {
-        t.trainUntil(s);
-        out.add(floatVariables(t));
-      }
-      return out;
-    }
+  private static Process start(Path log, Path out, String cluster, int task, int steps,
+      int batch, boolean syncBn, String views, int timeoutSeconds) throws Exception {
+    return WorkerProcesses.start(log, WORKER, out.toString(), cluster, String.valueOf(task),
+        String.valueOf(steps), String.valueOf(batch), String.valueOf(syncBn), views,
+        String.valueOf(timeoutSeconds));
   }
 
-  private static Map<String, float[]> floatVariables(Trainer t) {
-    Map<String, float[]> out = new LinkedHashMap<>();
-    for (GraphOperation v : GraphVariables.all(t.session().graph())) {
-      if (GraphVariables.dtype(v) == DataType.DT_FLOAT) {
-        @SuppressWarnings("unchecked")
-        Operand<TFloat32> value = (Operand<TFloat32>) (Operand<?>) v.output(0);
-        out.put(v.name(), TestGraphs.fetch(t.session(), value));
+  /** The float variables of the test's network before training (built here, not trained). */
+  private static Map<String, float[]> initialVariables() {
+    try (Graph g = new Graph()) {
+      TrainingGraph.fromConfig(g, StepDigestWorker.config(1, 8, true), new long[] {28, 28, 1},
+          1, 1);
+      try (Session s = new Session(g)) {
+        s.initialize();
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (GraphOperation v : GraphVariables.all(g)) {
+          if (GraphVariables.dtype(v) == DataType.DT_FLOAT) {
+            @SuppressWarnings("unchecked")
+            Operand<TFloat32> value = (Operand<TFloat32>) (Operand<?>) v.output(0);
+            out.put(v.name(), TestGraphs.fetch(s, value));
+          }
+        }
+        return out;
       }
     }
-    return out;
   }
 
   private static Map<String, float[]> read(Path file) throws Exception {

@@ -23,27 +23,34 @@ import org.tensorflow.types.TFloat32;
  * {@link ClusterTraining} (what {@code tfssl pretrain --cluster} runs) and prints, after every
  * step, a digest of all its variables: {@code step <k> <sha-256>}; it also writes every float
  * variable to {@code <out>/variables-<task>-step<k>.bin}. At the end it prints {@code done}.
+ * With the cluster {@code single} it trains one plain process instead (task 0), the reference
+ * the clusters are compared with: in a fresh JVM too, since TensorFlow sizes its CPU thread
+ * pool, hence the order of its float sums, from the first session of a process.
  *
- * <p>Arguments: out cluster task steps syncBn(true|false) views(none|augmented) timeoutSeconds.
+ * <p>Arguments: out cluster|single task steps batch syncBn(true|false) views(none|augmented)
+ * timeoutSeconds.
  */
 public final class StepDigestWorker {
   private StepDigestWorker() {}
 
   public static void main(String[] args) throws Exception {
     Path out = Path.of(args[0]);
-    ClusterSpec cluster = ClusterSpec.parse(args[1], Integer.parseInt(args[2]));
+    boolean single = args[1].equals("single");
+    int task = Integer.parseInt(args[2]);
     int steps = Integer.parseInt(args[3]);
-    boolean syncBn = Boolean.parseBoolean(args[4]);
-    boolean noAugmentation = args[5].equals("none");
-    double timeout = Double.parseDouble(args[6]);
+    int batch = Integer.parseInt(args[4]);
+    boolean syncBn = Boolean.parseBoolean(args[5]);
+    boolean noAugmentation = args[6].equals("none");
+    double timeout = Double.parseDouble(args[7]);
+    PretrainConfig config = config(steps, batch, noAugmentation);
     int status = 0;
-    try (Trainer trainer = ClusterTraining.create(config(steps, 8, noAugmentation), out, cluster,
-        new DataParallelOptions(syncBn, timeout, "auto"))) {
+    try (Trainer trainer = single ? Trainer.create(config, out)
+        : ClusterTraining.create(config, out, ClusterSpec.parse(args[1], task),
+            new DataParallelOptions(syncBn, timeout, "auto"))) {
       trainer.progressBar(false);
       for (int s = 1; s <= steps; s++) {
         trainer.trainUntil(s);
-        writeVariables(trainer.session(),
-            out.resolve("variables-" + cluster.taskIndex() + "-step" + s + ".bin"));
+        writeVariables(trainer.session(), out.resolve("variables-" + task + "-step" + s + ".bin"));
         System.out.println("step " + s + " " + digest(trainer.session()));
         System.out.flush();
       }
@@ -57,7 +64,7 @@ public final class StepDigestWorker {
     System.exit(status);
   }
 
-  /** The tiny SimSiam of the tests with a per-worker batch of {@code batch}. */
+  /** The tiny SimSiam of the tests with a per-worker batch of {@code batch}, on one thread. */
   static PretrainConfig config(int steps, int batch, boolean noAugmentation) {
     PretrainConfig.Builder b = TinyConfigs.pretrain("simsiam", steps).toBuilder()
         .batchSize(batch).checkpointEvery(1).threads(1);
