@@ -133,7 +133,7 @@ public final class ReproTables {
    */
   static ReproTable byolBootstrap() {
     return new ReproTable("byol-bootstrap", "BYOL's bootstrap: random, fixed and EMA targets",
-        "BYOL (Grill et al. 2020) §3.3, Table 5a", "byol", false, false, false,
+        "BYOL (Grill et al. 2020) §3.3, Table 5a", "byol", true, false, false,
         s -> List.of(
             Variant.randomInit("random encoder (untrained)", "1.4"),
             Variant.of("fixed random target, τ = 1", "18.8", tau(1.0, ScheduleKind.CONSTANT)),
@@ -153,7 +153,7 @@ public final class ReproTables {
    */
   static ReproTable emHypothesis() {
     return new ReproTable("em-hypothesis", "SimSiam as alternation (EM hypothesis)",
-        "SimSiam §5, Table in \"Multi-step alternation\" and \"Predictor\"", "simsiam", false,
+        "SimSiam §5, Table in \"Multi-step alternation\" and \"Predictor\"", "simsiam", true,
         false, false,
         s -> {
           long quarter = Math.max(2, s.steps() / 4);
