@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Scaling of synchronous data-parallel pretraining from 1 to 2 workers on this machine: worker
 # processes on 127.0.0.1 (`tfssl pretrain --cluster ... --task-index i`: TensorFlow gRPC servers,
-# collective all-reduce), against one plain process. Writes from the measurements:
+# collective all-reduce), against one plain process; and towers (`--towers 2`: two replicas in
+# one graph, here on two CPU devices sharing the same cores). Writes from the measurements:
 #   results/cluster-scaling.jsonl  one JSON line per run
 #   results/cluster-scaling.md     a table, headed by the command, date, machine, Java and TF versions
 #
@@ -11,6 +12,8 @@
 #   2 workers, batch B each (global 2B)     weak scaling: the usual way to add workers
 #   2 workers, batch B/2 each (global B)    strong scaling: the same global batch
 #   2 workers, batch B each, --sync-bn      the cost of synchronized batch norm
+#   1 process, 2 towers, batch B/2 each      towers in one graph, the same global batch
+#   2 workers x 2 towers, batch B/2 each     both, global 2B
 # images/s counts the global batch; it is the median over the logged windows after the first
 # (which holds the graph's warm-up), read from the chief's metrics.jsonl.
 #
@@ -73,17 +76,18 @@ median_rate() {
     | awk '{ v[NR] = $1 } END { if (NR == 0) { print "nan" } else if (NR % 2) { print v[(NR + 1) / 2] } else { print (v[NR / 2] + v[NR / 2 + 1]) / 2 } }'
 }
 
-# run NAME WORKERS PER_WORKER_BATCH SYNC_BN(yes|no); WORKERS 0 = one plain process
+# run NAME WORKERS PER_REPLICA_BATCH SYNC_BN(yes|no) [TOWERS]; WORKERS 0 = one plain process
 run() {
-  local name="$1" workers="$2" per_worker="$3" sync_bn="$4"
+  local name="$1" workers="$2" per_worker="$3" sync_bn="$4" towers="${5:-1}"
   local dir="$work/run-$(echo "$name" | tr ' /,' '---')"
   local load_start t0 t1 i cluster="" args
   load_start="$(loadavg)"
   t0="$(date +%s.%N)"
   echo "run-cluster-bench: $name" >&2
   if [ "$workers" = 0 ]; then
-    if ! (cd "$root" && "$tfssl" "${common[@]}" --batch-size "$per_worker" --out "$dir") \
-        >"$work/out-0" 2>"$work/err-0"; then
+    args=("${common[@]}" --batch-size "$per_worker" --out "$dir")
+    if [ "$towers" -gt 1 ]; then args+=(--towers "$towers"); fi
+    if ! (cd "$root" && "$tfssl" "${args[@]}") >"$work/out-0" 2>"$work/err-0"; then
       echo "run-cluster-bench: failed: $name" >&2
       tail -n 20 "$work/err-0" >&2
       exit 1
@@ -97,6 +101,7 @@ run() {
       args=("${common[@]}" --batch-size "$per_worker" --out "$dir" --cluster "$cluster"
         --task-index "$i")
       if [ "$sync_bn" = yes ]; then args+=(--sync-bn); fi
+      if [ "$towers" -gt 1 ]; then args+=(--towers "$towers"); fi
       (cd "$root" && exec "$tfssl" "${args[@]}") >"$work/out-$i" 2>"$work/err-$i" &
       pids+=("$!")
     done
@@ -112,9 +117,9 @@ run() {
   t1="$(date +%s.%N)"
   local rate global
   rate="$(median_rate "$dir/metrics.jsonl")"
-  global=$((per_worker * (workers == 0 ? 1 : workers)))
-  printf '{"run":"%s","workers":%d,"per_worker_batch":%d,"global_batch":%d,"sync_bn":%s,"steps":%d,"median_images_per_sec":%s,"ms_per_step":%s,"wall_seconds":%s,"load_before":"%s","load_after":"%s"}\n' \
-    "$name" "$workers" "$per_worker" "$global" "$([ "$sync_bn" = yes ] && echo true || echo false)" \
+  global=$((per_worker * towers * (workers == 0 ? 1 : workers)))
+  printf '{"run":"%s","workers":%d,"towers":%d,"per_replica_batch":%d,"global_batch":%d,"sync_bn":%s,"steps":%d,"median_images_per_sec":%s,"ms_per_step":%s,"wall_seconds":%s,"load_before":"%s","load_after":"%s"}\n' \
+    "$name" "$workers" "$towers" "$per_worker" "$global" "$([ "$sync_bn" = yes ] && echo true || echo false)" \
     "$steps" "$rate" "$(awk -v b="$global" -v r="$rate" 'BEGIN { printf "%.1f", 1000 * b / r }')" \
     "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" "$load_start" "$(loadavg)" \
     | tee -a "$work/cluster-scaling.jsonl" >&2
@@ -125,11 +130,13 @@ run "1 worker" 1 "$batch" no
 run "2 workers, same per-worker batch" 2 "$batch" no
 run "2 workers, same global batch" 2 "$((batch / 2))" no
 run "2 workers, same per-worker batch, sync BN" 2 "$batch" yes
+run "1 process, 2 towers, same global batch" 0 "$((batch / 2))" no 2
+run "2 workers x 2 towers" 2 "$((batch / 2))" no 2
 finished="$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 
 one_worker="$(sed -n '2p' "$work/cluster-scaling.jsonl" | sed -n 's/.*"median_images_per_sec":\([0-9.eE+-]*\).*/\1/p')"
 {
-  echo "# Scaling from 1 to 2 workers (\`tfssl pretrain --cluster\`)"
+  echo "# Scaling from 1 to 2 workers (\`tfssl pretrain --cluster\`) and towers (\`--towers\`)"
   echo
   echo "Written by \`tf-ssl-bench/run-cluster-bench.sh\` from the measurements in \`cluster-scaling.jsonl\`; do not edit by hand."
   echo
@@ -143,16 +150,18 @@ one_worker="$(sed -n '2p' "$work/cluster-scaling.jsonl" | sed -n 's/.*"median_im
   echo "the first. All workers share this machine's cores, so no speed-up is expected here: the"
   echo "runs show what the distributed runtime and the all-reduce cost, not what more machines gain."
   echo
-  echo "| run | workers | batch per worker | global batch | images/s | ms/step | vs 1 worker | wall s (with start-up) | load before/after |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| run | workers | towers | batch per replica | global batch | images/s | ms/step | vs 1 worker | wall s (with start-up) | load before/after |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   while IFS= read -r line; do
     text() { echo "$line" | sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
     field() { echo "$line" | sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p"; }
     rate="$(field median_images_per_sec)"
-    echo "| $(text run) | $(field workers) | $(field per_worker_batch) | $(field global_batch) | $(awk -v r="$rate" 'BEGIN { printf "%.0f", r }') | $(field ms_per_step) | $(awk -v r="$rate" -v o="$one_worker" 'BEGIN { printf "%.2fx", r / o }') | $(field wall_seconds) | $(text load_before) / $(text load_after) |"
+    echo "| $(text run) | $(field workers) | $(field towers) | $(field per_replica_batch) | $(field global_batch) | $(awk -v r="$rate" 'BEGIN { printf "%.0f", r }') | $(field ms_per_step) | $(awk -v r="$rate" -v o="$one_worker" 'BEGIN { printf "%.2fx", r / o }') | $(field wall_seconds) | $(text load_before) / $(text load_after) |"
   done <"$work/cluster-scaling.jsonl"
   echo
-  echo "workers 0 = one plain process (no TF server). A 1-minute load average above the core count"
+  echo "workers 0 = one process (no TF server). Towers here are CPU devices of one process that share"
+  echo "the same cores, so they measure the cost of the replicas and their all-reduce, not a GPU's gain."
+  echo "A 1-minute load average above the core count"
   echo "($(nproc) here) means other work shared the cores and the rates are lower than they would be."
 } >"$work/cluster-scaling.md"
 

@@ -3,7 +3,9 @@ package io.tfssl.cli;
 import io.tfssl.compute.Device;
 import io.tfssl.compute.Precision;
 import io.tfssl.distributed.ClusterSpec;
+import io.tfssl.distributed.ClusterRunInfo;
 import io.tfssl.distributed.ClusterTraining;
+import io.tfssl.distributed.TowerTraining;
 import io.tfssl.method.ByolConfig;
 import io.tfssl.method.MoCoConfig;
 import io.tfssl.method.PredictorMode;
@@ -47,7 +49,8 @@ import picocli.CommandLine.Option;
         "  tfssl pretrain --method byol --preset byol-paper --device gpu --precision fp16 --out runs/b",
         "  tfssl pretrain --method simsiam --precision bf16 --out runs/s-bf16",
         "  tfssl pretrain --out runs/s1 --resume --epochs 20",
-        "  tfssl pretrain --cluster host0:2222,host1:2222 --task-index 0 --sync-bn --out runs/c"})
+        "  tfssl pretrain --cluster host0:2222,host1:2222 --task-index 0 --sync-bn --out runs/c",
+        "  tfssl pretrain --towers 4 --communication nccl --sync-bn --out runs/t   (4 GPUs)"})
 public final class PretrainCommand implements Callable<Integer> {
 
   // ---- run ----
@@ -314,12 +317,17 @@ public final class PretrainCommand implements Callable<Integer> {
       };
       if (cluster.isPresent()) {
         trainer = ClusterTraining.resume(out, change, cluster.get(), clusterOptions.options());
+      } else if (TowerTraining.isTowerRun(out)) {
+        // The run's towers and batch norm come from its folder.
+        trainer = TowerTraining.resume(out, change, clusterOptions.options());
       } else {
         ClusterTraining.requireSingleProcessRun(out);
         trainer = Trainer.resume(out, change);
       }
     } else if (cluster.isPresent()) {
       trainer = ClusterTraining.create(config(), out, cluster.get(), clusterOptions.options());
+    } else if (clusterOptions.towers() > 1) {
+      trainer = TowerTraining.create(config(), out, clusterOptions.options());
     } else {
       trainer = Trainer.create(config(), out);
     }
@@ -328,8 +336,12 @@ public final class PretrainCommand implements Callable<Integer> {
         trainer.progressBar(progress);
       }
       PretrainConfig c = trainer.config();
-      String batch = cluster.map(k -> c.batchSize() + " per worker x " + k.size() + " workers"
-          + " (worker " + k.taskIndex() + ")").orElse(String.valueOf(c.batchSize()));
+      int towers = clusterOptions.towers() > 1 ? clusterOptions.towers()
+          : ClusterRunInfo.read(trainer.runFolder().dir()).map(ClusterRunInfo::towers).orElse(1);
+      String perReplica = towers > 1 ? c.batchSize() + " per tower x " + towers + " towers"
+          : String.valueOf(c.batchSize());
+      String batch = cluster.map(k -> perReplica + (towers > 1 ? "" : " per worker") + " x "
+          + k.size() + " workers (worker " + k.taskIndex() + ")").orElse(perReplica);
       System.err.printf("%s on %s, encoder %s (%.1f MFLOP/image), batch %s, %d steps -> %s%n",
           c.method(), c.dataset(), c.encoder(), trainer.encoderFlopsPerImage() / 1e6,
           batch, trainer.totalSteps(), trainer.runFolder().dir());
@@ -494,7 +506,7 @@ public final class PretrainCommand implements Callable<Integer> {
         {"--epsilon", epsilon}, {"--small-crops", smallCrops},
         {"--small-crop-size", smallCropSize}, {"--small-crop-scale", smallCropScale},
         {"--online-probe", onlineProbe}, {"--precision", precision},
-        {"--sync-bn", clusterOptions.syncBn}};
+        {"--sync-bn", clusterOptions.syncBn}, {"--towers", clusterOptions.towers}};
     for (Object[] f : flags) {
       if (f[1] != null) {
         given.add((String) f[0]);

@@ -2,6 +2,7 @@ package io.tfssl.compute;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;
@@ -18,13 +19,17 @@ import org.tensorflow.proto.RunOptions;
  *
  * @param convByDevice convolution ops (forward and both gradients, any kernel variant: Conv2D,
  *     _MklNativeConv2D, _FusedConv2D, ...) per device ({@code GPU:0}, {@code CPU:0})
- * @param augmentByDevice ops of the in-graph augmentation ({@code view*} name scopes) per device
+ * @param augmentByDevice ops of the in-graph augmentation ({@code view*} name scopes, and
+ *     {@code tower_<t>/view*} of towers) per device
  * @param matrixOps convolution and matrix-multiplication ops of the step
  * @param lowPrecisionMatrixOps those of them that compute in {@code lowType}
  * @param lowType the 16-bit type looked for ({@code DT_HALF}, {@code DT_BFLOAT16}), or null
  */
 public record Placement(Map<String, Integer> convByDevice, Map<String, Integer> augmentByDevice,
     int matrixOps, int lowPrecisionMatrixOps, String lowType) {
+
+  /** A tower's augmentation scope ({@code tower_1/view2/...}); tower 0's is {@code view*}. */
+  private static final Pattern TOWER_VIEW = Pattern.compile("tower_\\d+/view");
 
   /** Run options that make {@code Session.Runner.runAndFetchMetadata} return the graphs. */
   public static final RunOptions RUN_OPTIONS =
@@ -45,7 +50,7 @@ public record Placement(Map<String, Integer> convByDevice, Map<String, Integer> 
         if (isConv) {
           conv.merge(device, 1, Integer::sum);
         }
-        if (node.getName().startsWith("view")) {
+        if (node.getName().startsWith("view") || TOWER_VIEW.matcher(node.getName()).lookingAt()) {
           augment.merge(device, 1, Integer::sum);
         }
         if (isConv || op.contains("MatMul")) {

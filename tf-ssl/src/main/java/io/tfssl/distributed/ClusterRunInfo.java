@@ -14,19 +14,26 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code cluster.json} in a worker's run folder: how the run was trained, so that
- * {@code --resume} continues it the same way (same number of workers, same batch norm), and so
- * that a single-process {@code --resume} of a cluster run is refused instead of silently
- * continuing with a smaller global batch.
+ * {@code cluster.json} in a worker's run folder: how the run was replicated, so that
+ * {@code --resume} continues it the same way (same number of workers and towers, same batch
+ * norm), and so that a single-process {@code --resume} of a cluster run is refused instead of
+ * silently continuing with a smaller global batch. A single process with towers writes it too,
+ * as a "cluster" of one worker without addresses.
  *
  * @param workers the number of workers
  * @param taskIndex this worker
  * @param syncBatchNorm whether batch norm was synchronized
  * @param addresses the workers' addresses when the run started (informative; a resumed cluster
- *     may run elsewhere)
+ *     may run elsewhere); empty for a single process
+ * @param towers replicas in each worker's graph (0 in a file from before towers: read as 1)
  */
 public record ClusterRunInfo(int workers, int taskIndex, boolean syncBatchNorm,
-    List<String> addresses) {
+    List<String> addresses, int towers) {
+  public ClusterRunInfo {
+    towers = Math.max(1, towers);
+    addresses = addresses == null ? List.of() : List.copyOf(addresses);
+  }
+
   static final String FILE = "cluster.json";
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
@@ -34,7 +41,17 @@ public record ClusterRunInfo(int workers, int taskIndex, boolean syncBatchNorm,
 
   static ClusterRunInfo of(ClusterSpec cluster, DataParallelOptions options) {
     return new ClusterRunInfo(cluster.size(), cluster.taskIndex(), options.syncBatchNorm(),
-        cluster.workers());
+        cluster.workers(), options.towers());
+  }
+
+  /** The info of a single process with towers. */
+  static ClusterRunInfo ofProcess(DataParallelOptions options) {
+    return new ClusterRunInfo(1, 0, options.syncBatchNorm(), List.of(), options.towers());
+  }
+
+  /** Whether a cluster of several worker processes trained the run (not one with towers). */
+  public boolean isCluster() {
+    return workers > 1 || !addresses.isEmpty();
   }
 
   /** The info of the run in {@code runDir}, if it was trained by a cluster. */

@@ -38,14 +38,15 @@ public final class ClusterTraining {
   /** Starts a new run as this worker. */
   public static Trainer create(PretrainConfig config, Path out, ClusterSpec cluster,
       DataParallelOptions options) {
-    requireSupported(config);
+    requireSupported(config, "on a cluster");
     Path dir = runFolder(out, cluster);
     if (!cluster.isChief() && Files.exists(dir.resolve("config.json"))) {
       throw new IllegalArgumentException(dir + " already holds a run; resume it (--resume) or"
           + " choose another output folder");
     }
-    startServer(cluster, config);
-    Trainer trainer = Trainer.create(config, dir, new DataParallel(cluster, options, config));
+    DataParallel replication = new DataParallel(cluster, options, config);
+    startServer(cluster, config, replication);
+    Trainer trainer = Trainer.create(config, dir, replication);
     ClusterRunInfo.of(cluster, options).write(dir);
     return trainer;
   }
@@ -66,51 +67,61 @@ public final class ClusterTraining {
       throw new IllegalArgumentException("the run in " + dir + " was trained by " + info.workers()
           + " workers; resume it with " + info.workers() + " (got " + cluster.size() + ")");
     }
-    DataParallelOptions kept = options.withSyncBatchNorm(info.syncBatchNorm());
+    DataParallelOptions kept = options.withSyncBatchNorm(info.syncBatchNorm())
+        .withTowers(info.towers());
     PretrainConfig config = change.apply(new io.tfssl.train.RunFolder(dir).readConfig());
-    requireSupported(config);
-    startServer(cluster, config);
-    return Trainer.resume(dir, change, new DataParallel(cluster, kept, config));
+    requireSupported(config, "on a cluster");
+    DataParallel replication = new DataParallel(cluster, kept, config);
+    startServer(cluster, config, replication);
+    return Trainer.resume(dir, change, replication);
   }
 
   /**
    * The server creates this worker's devices, so it gets the session settings of the run's
    * device and precision (threads, {@code --device cpu} hiding the GPUs, ...).
    */
-  private static void startServer(ClusterSpec cluster, PretrainConfig config) {
+  private static void startServer(ClusterSpec cluster, PretrainConfig config,
+      DataParallel replication) {
     ComputeSetup compute = ComputeSetup.resolve(config.device(), config.precision(),
-        SessionConfigs.training(config.threads()));
+        replication.configure(SessionConfigs.training(config.threads())));
     WorkerServer.start(cluster, DataParallel.serverDefaults(compute.sessionConfig(), cluster));
   }
 
-  /** Refuses a single-process {@code --resume} of a run that a cluster trained. */
+  /**
+   * Refuses a single-process {@code --resume} of a run that a cluster or towers trained (use
+   * {@link #resume} or {@link TowerTraining#resume}).
+   */
   public static void requireSingleProcessRun(Path runDir) {
     ClusterRunInfo.read(runDir).ifPresent(info -> {
-      throw new IllegalArgumentException(runDir + " was trained by a cluster of " + info.workers()
-          + " workers; resume it with --cluster (or TF_CONFIG) and " + info.workers()
-          + " workers");
+      if (info.isCluster()) {
+        throw new IllegalArgumentException(runDir + " was trained by a cluster of "
+            + info.workers() + " workers; resume it with --cluster (or TF_CONFIG) and "
+            + info.workers() + " workers");
+      }
+      throw new IllegalArgumentException(runDir + " was trained with " + info.towers()
+          + " towers; resume it with TowerTraining.resume (tfssl pretrain --resume does)");
     });
   }
 
   /**
-   * Methods whose state would differ between workers are refused: MoCo v2 enqueues each
-   * worker's own keys (the paper gathers all GPUs' keys first, not implemented here), a method
+   * Methods whose state would differ between replicas are refused: MoCo v2 enqueues each
+   * replica's own keys (the paper gathers all GPUs' keys first, not implemented here), a method
    * with per-image state (SimSiam's moving-average target) would update only the worker's own
    * images' rows, and the online probe trains on each worker's own labels without averaging.
    */
-  static void requireSupported(PretrainConfig config) {
+  static void requireSupported(PretrainConfig config, String where) {
     if (Components.method(config).needsImageIndex()) {
       throw new IllegalArgumentException(config.method() + " with per-image state (--predictor"
-          + " moving-average) is not supported on a cluster: each worker would update only the"
-          + " state of its own images");
+          + " moving-average) is not supported " + where + ": each replica would update only"
+          + " the state of its own images");
     }
     if (config.method().equals("mocov2")) {
-      throw new IllegalArgumentException("mocov2 is not supported on a cluster yet: each worker"
-          + " would enqueue only its own keys (MoCo gathers the keys of all GPUs first)");
+      throw new IllegalArgumentException("mocov2 is not supported " + where + " yet: each"
+          + " replica would enqueue only its own keys (MoCo gathers the keys of all GPUs first)");
     }
     if (config.onlineProbe()) {
-      throw new IllegalArgumentException("--online-probe is not supported on a cluster: each"
-          + " worker would train its own probe");
+      throw new IllegalArgumentException("--online-probe is not supported " + where + ": each"
+          + " replica would train its own probe");
     }
   }
 }

@@ -21,6 +21,13 @@ import org.tensorflow.types.family.TType;
  * without any exchange. An instance key is reused by every step; the ring algorithm finishes on
  * a worker only after its peers consumed its data, so consecutive steps cannot mix.
  *
+ * <p>Towers (several replicas in one graph, one per device): the graph holds one op per tower
+ * for each collective, all with the same instance key. {@link #startTower(int)} rewinds the
+ * counter at the start of every tower, so that the k-th collective of each tower gets the same
+ * key as long as the towers are built alike (they are: the same code builds each). A second
+ * group over the same replicas' processes ({@link #subgroup}) shares the counter, so that no
+ * two collectives of the graph ever share a key.
+ *
  * <p>{@code timeout_seconds} bounds both the wait for the group to form and each execution: a
  * peer that died leaves the others with a {@code DeadlineExceeded} error instead of a hang.
  * {@code communication_hint} is {@code auto} (ring over gRPC between hosts), {@code ring} or
@@ -37,10 +44,20 @@ final class Collectives {
   /** Gradient ops use the forward op's instance key plus this (forward keys stay below it). */
   static final int GRADIENT_KEY_OFFSET = 1 << 20;
 
+  private final int groupKey;
   private final int groupSize;
   private final float timeoutSeconds;
   private final String communication;
-  private int nextInstanceKey = 1;
+  private final InstanceKeys keys;
+
+  /** The instance-key counter, shared by the groups of one graph. */
+  private static final class InstanceKeys {
+    int next = 1;
+    /** The key the first tower started at, or -1 before any tower. */
+    int towersStart = -1;
+    /** The key after the first tower, to check that the others used as many. */
+    int firstTowerEnd = -1;
+  }
 
   /**
    * @param groupSize replicas in the group
@@ -48,14 +65,55 @@ final class Collectives {
    * @param communication {@code auto}, {@code ring} or {@code nccl}
    */
   Collectives(int groupSize, double timeoutSeconds, String communication) {
+    this(GROUP_KEY, groupSize, timeoutSeconds, communication, new InstanceKeys());
+  }
+
+  private Collectives(int groupKey, int groupSize, double timeoutSeconds, String communication,
+      InstanceKeys keys) {
+    this.groupKey = groupKey;
     this.groupSize = groupSize;
     this.timeoutSeconds = (float) timeoutSeconds;
     this.communication = communication;
+    this.keys = keys;
     registerGradient();
+  }
+
+  /**
+   * Another group of {@code size} members (one per worker, say, where this one has a member per
+   * tower), numbering its collectives with this group's counter.
+   */
+  Collectives subgroup(int key, int size) {
+    if (key == groupKey) {
+      throw new IllegalArgumentException("group key " + key + " is this group's");
+    }
+    return new Collectives(key, size, timeoutSeconds, communication, keys);
   }
 
   int groupSize() {
     return groupSize;
+  }
+
+  /**
+   * Called before building tower {@code tower} (0, 1, ... in order): its collectives take the
+   * same instance keys as tower 0's.
+   */
+  void startTower(int tower) {
+    if (tower == 0) {
+      keys.towersStart = keys.next;
+      keys.firstTowerEnd = -1;
+      return;
+    }
+    if (keys.towersStart < 0) {
+      throw new IllegalStateException("tower " + tower + " started before tower 0");
+    }
+    int used = keys.next - keys.towersStart;
+    if (keys.firstTowerEnd < 0) {
+      keys.firstTowerEnd = keys.next;
+    } else if (keys.next != keys.firstTowerEnd) {
+      throw new IllegalStateException("tower " + (tower - 1) + " built " + used
+          + " collectives, tower 0 " + (keys.firstTowerEnd - keys.towersStart));
+    }
+    keys.next = keys.towersStart;
   }
 
   /** The element-wise mean over all replicas. */
@@ -79,14 +137,14 @@ final class Collectives {
   }
 
   private <T extends TType> Operand<T> reduce(Ops tf, Operand<T> x, String merge, String last) {
-    int key = nextInstanceKey++;
+    int key = keys.next++;
     if (key >= GRADIENT_KEY_OFFSET) {
       throw new IllegalStateException("more than " + GRADIENT_KEY_OFFSET + " collectives");
     }
     GraphOperation op = (GraphOperation) tf.scope().opBuilder(OP, "all_reduce")
         .addInput(x.asOutput())
         .addInput(tf.constant(groupSize).asOutput())
-        .addInput(tf.constant(GROUP_KEY).asOutput())
+        .addInput(tf.constant(groupKey).asOutput())
         .addInput(tf.constant(key).asOutput())
         .addInputList(new Output<?>[0])
         .setAttr("merge_op", merge)

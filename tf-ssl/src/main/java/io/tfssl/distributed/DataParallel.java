@@ -1,11 +1,15 @@
 package io.tfssl.distributed;
 
+import io.tfssl.compute.ComputeSetup;
+import io.tfssl.compute.TfDevice;
 import io.tfssl.data.Dataset;
 import io.tfssl.nn.CrossReplicaMoments;
 import io.tfssl.train.PretrainConfig;
 import io.tfssl.train.Replication;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
@@ -16,48 +20,117 @@ import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
- * One worker of synchronous data-parallel training on TensorFlow's distributed runtime. Every
- * worker builds the same graph; per step each trains on its own slice of the global batch,
- * the gradients are averaged with one collective all-reduce and every worker applies the same
- * update, so their variables stay identical (as in tf.distribute's MultiWorkerMirroredStrategy,
- * and Goyal et al. 2017's large-minibatch SGD).
+ * Synchronous data-parallel training with TensorFlow's collectives: one process with several
+ * replicas in its graph ("towers", one per GPU), one worker of a cluster on TensorFlow's
+ * distributed runtime, or a cluster of workers with towers each. Every replica builds the same
+ * step; per step each trains on its own slice of the global batch, the gradients are averaged
+ * with one collective all-reduce over all replicas and every replica applies the same update
+ * to its own copy of the variables, so the copies stay identical (as in tf.distribute's
+ * MirroredStrategy and MultiWorkerMirroredStrategy, and Goyal et al. 2017's large-minibatch
+ * SGD). Replica r = worker · towers + tower reads the r-th slice of every global batch.
  */
 final class DataParallel implements Replication {
+  /** The group of one member per worker, for the start-up exchanges when there are towers. */
+  private static final int WORKERS_GROUP_KEY = 2;
+  /** Null: a single process. */
   private final ClusterSpec cluster;
   private final DataParallelOptions options;
   private final PretrainConfig config;
+  private DeviceSpec.DeviceType towerType = DeviceSpec.DeviceType.CPU;
   private Collectives collectives;
+  private Collectives perWorker;
 
+  /** One worker of {@code cluster}. */
   DataParallel(ClusterSpec cluster, DataParallelOptions options, PretrainConfig config) {
     this.cluster = cluster;
     this.options = options;
     this.config = config;
   }
 
+  /** A single process with {@code options.towers()} towers. */
+  static DataParallel inProcess(DataParallelOptions options, PretrainConfig config) {
+    return new DataParallel(null, options, config);
+  }
+
+  private int workers() {
+    return cluster == null ? 1 : cluster.size();
+  }
+
   @Override
   public int replicas() {
-    return cluster.size();
+    return workers() * options.towers();
   }
 
   @Override
   public int index() {
-    return cluster.taskIndex();
+    return cluster == null ? 0 : cluster.taskIndex();
+  }
+
+  @Override
+  public int towers() {
+    return options.towers();
   }
 
   /**
-   * Worker 0 uses the run seed itself, so a one-worker cluster repeats a single-process run;
-   * worker i > 0 a SplitMix64 mix of (seed, i), so the workers' augmentations are independent.
+   * Towers on the CPU need as many CPU devices (TF creates one unless asked); soft placement
+   * moves an op without a kernel for the tower's GPU (some integer augmentation ops) to the CPU
+   * instead of failing.
    */
   @Override
-  public long augmentationSeed(long runSeed) {
-    return augmentationSeed(runSeed, cluster.taskIndex());
+  public ConfigProto configure(ConfigProto base) {
+    if (options.towers() == 1) {
+      return base;
+    }
+    return base.toBuilder().putDeviceCount("CPU", options.towers()).setAllowSoftPlacement(true)
+        .build();
   }
 
-  static long augmentationSeed(long runSeed, int worker) {
-    if (worker == 0) {
+  /** Towers go on the GPUs when the run trains on a GPU (one each), else on CPU devices. */
+  @Override
+  public void use(ComputeSetup compute) {
+    if (options.towers() == 1) {
+      return;
+    }
+    if (!compute.onGpu()) {
+      towerType = DeviceSpec.DeviceType.CPU;
+      return;
+    }
+    long gpus = compute.devices().stream().filter(TfDevice::isGpu).count();
+    if (gpus < options.towers()) {
+      throw new IllegalArgumentException("--towers " + options.towers() + " needs a GPU per"
+          + " tower, and TensorFlow sees " + gpus + " GPU(s) here");
+    }
+    towerType = DeviceSpec.DeviceType.GPU;
+  }
+
+  @Override
+  public DeviceSpec towerDevice(int tower) {
+    if (options.towers() == 1) {
+      return null;
+    }
+    return DeviceSpec.newBuilder().deviceType(towerType).deviceIndex(tower).build();
+  }
+
+  @Override
+  public void startTower(int tower) {
+    collectives().startTower(tower);
+  }
+
+  /**
+   * Replica 0 uses the run seed itself, so a one-worker cluster (or one tower) repeats a
+   * single-process run; replica r > 0 a SplitMix64 mix of (seed, r), so the replicas'
+   * augmentations are independent.
+   */
+  @Override
+  public long augmentationSeed(long runSeed, int tower) {
+    return replicaSeed(runSeed, index() * options.towers() + tower);
+  }
+
+  static long replicaSeed(long runSeed, int replica) {
+    if (replica == 0) {
       return runSeed;
     }
-    long z = runSeed + worker * 0x9E3779B97F4A7C15L;
+    long z = runSeed + replica * 0x9E3779B97F4A7C15L;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);
@@ -65,8 +138,10 @@ final class DataParallel implements Replication {
 
   @Override
   public void prepare(Graph graph) {
-    collectives = new Collectives(cluster.size(), options.collectiveTimeoutSeconds(),
+    collectives = new Collectives(replicas(), options.collectiveTimeoutSeconds(),
         options.communication());
+    perWorker = options.towers() == 1 ? collectives
+        : collectives.subgroup(WORKERS_GROUP_KEY, workers());
     if (options.syncBatchNorm()) {
       CrossReplicaMoments.install(graph, new SyncBatchNorm(collectives));
     }
@@ -79,12 +154,16 @@ final class DataParallel implements Replication {
 
   /** With synchronized BN the moving statistics come from the global batch already. */
   @Override
-  public List<Op> synchronizeState(Ops tf) {
-    return options.syncBatchNorm() ? List.of() : MovingStatistics.average(collectives(), tf);
+  public List<Op> synchronizeState(Ops tf, Set<String> towerVariables) {
+    return options.syncBatchNorm() ? List.of()
+        : MovingStatistics.average(collectives(), tf, towerVariables);
   }
 
   @Override
   public Session openSession(Graph graph, ConfigProto base) {
+    if (cluster == null) {
+      return new Session(graph, base);
+    }
     return RemoteSession.open(graph, cluster.target(), sessionConfig(base, cluster));
   }
 
@@ -110,21 +189,31 @@ final class DataParallel implements Replication {
 
   @Override
   public Dataset shard(Dataset dataset) {
-    return dataset.shard(cluster.taskIndex(), cluster.size());
+    return cluster == null ? dataset : dataset.shard(cluster.taskIndex(), cluster.size());
   }
 
   @Override
   public void startFromChief(Session session) {
+    if (cluster != null) {
+      startFromTheChiefWorker(session);
+    }
+    if (options.towers() > 1) {
+      TowerMirror.copyFromTowerZero(session, options.towers());
+    }
+  }
+
+  private void startFromTheChiefWorker(Session session) {
     List<GraphOperation> variables = GraphVariables.all(session.graph());
     List<Handshake.Item> items = new ArrayList<>();
     items.add(new Handshake.Item("the number of workers", cluster.size()));
-    items.add(new Handshake.Item("the per-worker batch size", config.batchSize()));
+    items.add(new Handshake.Item("the towers per worker", options.towers()));
+    items.add(new Handshake.Item("the per-replica batch size", config.batchSize()));
     items.add(new Handshake.Item("synchronized batch norm", options.syncBatchNorm() ? 1 : 0));
     items.add(new Handshake.Item("the run's config", ClusterRunInfo.configFingerprint(config)));
     items.add(new Handshake.Item("the graph's variables", Handshake.variableLayout(variables)));
     try {
-      Handshake.check(session, collectives(), items, cluster.taskIndex());
-      ChiefState.broadcast(session, collectives(), cluster.isChief());
+      Handshake.check(session, perWorker, items, cluster.taskIndex());
+      ChiefState.broadcast(session, perWorker, cluster.isChief());
     } catch (RuntimeException e) {
       throw explain(e);
     }
@@ -132,7 +221,7 @@ final class DataParallel implements Replication {
 
   @Override
   public RuntimeException explain(RuntimeException failure) {
-    return WorkerFailure.explain(failure, cluster, options);
+    return cluster == null ? failure : WorkerFailure.explain(failure, cluster, options);
   }
 
   private Collectives collectives() {

@@ -2,6 +2,7 @@ package io.tfssl.distributed;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
@@ -15,18 +16,25 @@ import org.tensorflow.types.TFloat32;
  * mean over the workers, in one all-reduce: since all workers start a step with equal averages
  * m and each computes 0.9·m + 0.1·b_w, the mean is 0.9·m + 0.1·mean_w(b_w), the update with the
  * workers' mean batch statistics (what tf.distribute does for batch-norm moving averages, whose
- * variables aggregate by MEAN). The normalization itself stays local.
+ * variables aggregate by MEAN). The normalization itself stays local. With towers, each tower
+ * averages its own copy, on its device, in the same collective as every other replica.
  */
 final class MovingStatistics {
   private MovingStatistics() {}
 
-  /** The averaging ops, or none when the graph has no moving statistics. */
+  /**
+   * The averaging ops of the moving statistics among {@code replicaVariables} (this replica's
+   * variables), or none when it has no moving statistics.
+   */
   @SuppressWarnings("unchecked")
-  static List<Op> average(Collectives collectives, Ops tf) {
+  static List<Op> average(Collectives collectives, Ops tf, Set<String> replicaVariables) {
     Graph graph = (Graph) tf.scope().env();
     List<Operand<TFloat32>> variables = new ArrayList<>();
     for (GraphOperation v : GraphVariables.all(graph)) {
       String name = v.name();
+      if (!replicaVariables.contains(name)) {
+        continue;
+      }
       if (name.endsWith("/moving_mean") || name.endsWith("/moving_variance")) {
         variables.add((Operand<TFloat32>) (Operand<?>) v.output(0));
       }

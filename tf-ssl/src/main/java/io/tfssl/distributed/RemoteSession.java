@@ -3,13 +3,12 @@ package io.tfssl.distributed;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_SetConfig;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_SetTarget;
 
+import io.tfssl.compute.NativeGraphs;
 import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
-import org.tensorflow.internal.c_api.TF_Graph;
 import org.tensorflow.internal.c_api.TF_Session;
 import org.tensorflow.internal.c_api.TF_SessionOptions;
 import org.tensorflow.internal.c_api.TF_Status;
@@ -38,7 +37,7 @@ final class RemoteSession {
       BytePointer serialized = new BytePointer(config.toByteArray());
       TF_SetConfig(options, serialized, serialized.capacity(), status);
       status.throwExceptionIfNotOK();
-      session = TF_Session.newSession(nativeGraph(graph), options, status);
+      session = TF_Session.newSession(NativeGraphs.handle(graph), options, status);
       status.throwExceptionIfNotOK();
       session.retainReference();
     }
@@ -50,23 +49,6 @@ final class RemoteSession {
     } catch (ReflectiveOperationException e) {
       session.releaseReference();
       throw unsupported(target, e);
-    }
-  }
-
-  /** The graph's TF_Graph, through its package-private reference (released again at once). */
-  private static TF_Graph nativeGraph(Graph graph) {
-    try {
-      Method ref = Graph.class.getDeclaredMethod("ref");
-      ref.setAccessible(true);
-      try (AutoCloseable reference = (AutoCloseable) ref.invoke(graph)) {
-        Method handle = reference.getClass().getDeclaredMethod("nativeHandle");
-        handle.setAccessible(true);
-        return (TF_Graph) handle.invoke(reference);
-      }
-    } catch (ReflectiveOperationException e) {
-      throw unsupported("its graph", e);
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot read the graph's native handle", e);
     }
   }
 

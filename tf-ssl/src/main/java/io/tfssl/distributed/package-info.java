@@ -11,7 +11,13 @@
  * variables. There is no parameter server and no communication code here: TensorFlow moves the
  * tensors (ring all-reduce over gRPC; NCCL between GPUs with {@code --communication nccl}).
  *
- * <p>Entry point: {@link io.tfssl.distributed.ClusterTraining}; the hooks it plugs into the
- * trainer are {@link io.tfssl.train.Replication}.
+ * <p>Several devices of one machine: {@link io.tfssl.distributed.TowerTraining} builds one replica
+ * of the step per GPU in one graph ("towers", each with its own copy of the variables) and
+ * averages their gradients with the same collective (NCCL between GPUs). Both combine: a cluster
+ * of workers with towers each is one all-reduce group of workers × towers replicas.
+ *
+ * <p>Entry points: {@link io.tfssl.distributed.ClusterTraining},
+ * {@link io.tfssl.distributed.TowerTraining}; the hooks they plug into the trainer are
+ * {@link io.tfssl.train.Replication}.
  */
 package io.tfssl.distributed;

@@ -67,13 +67,14 @@ public final class Trainer implements AutoCloseable {
     // First, before any data is read: the devices TF sees, and a clear error when the run asks
     // for one it cannot have (--device gpu without a GPU, fp16 on the CPU, ...).
     this.compute = ComputeSetup.resolve(config.device(), config.precision(),
-        SessionConfigs.training(config.threads()));
+        replication.configure(SessionConfigs.training(config.threads())));
+    replication.use(compute);
     log.println(compute.describe());
     this.run = new RunFolder(runDir);
     ImageSource source = Components.pretrainingSource(config);
     this.input = RunInput.of(config, source);
     this.dataset = replication.shard(Dataset.from(source).shuffle(config.seed())
-        .batch(config.batchSize(), true).repeat().prefetch(2));
+        .batch(config.batchSize() * replication.towers(), true).repeat().prefetch(2));
     long perEpoch = dataset.batchesPerEpoch();
     this.totalSteps = config.steps() > 0 ? config.steps() : (long) config.epochs() * perEpoch;
     long[] shape = {source.height(), source.width(), source.channels()};

@@ -21,7 +21,9 @@ import io.tfssl.optim.ParamGrad;
 import io.tfssl.optim.TauSchedule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -127,7 +129,6 @@ public final class TrainingGraph {
       Replication replication) {
     this.graph = graph;
     replication.prepare(graph);
-    long augmentationSeed = replication.augmentationSeed(seed);
     Ops tf = Ops.create(graph);
     globalStep = tf.withName("global_step").variable(tf.constant(0L));
     Operand<TInt64> step = tf.withName("step").identity(globalStep);
@@ -136,6 +137,83 @@ public final class TrainingGraph {
     images = tf.withName("images").placeholder(TUint8.class,
         Placeholder.shape(Shape.of(-1, h, w, imageShape[2])));
 
+    // Towers: the fed batch is cut into one slice per replica of this process, and each builds
+    // the whole step on its own device with its own copy of the variables (tower 0 with the
+    // names of a single replica); they meet only in the replication's all-reduce.
+    int towers = replication.towers();
+    if (towers > 1 && (method.needsImageIndex() || probeClasses > 0)) {
+      throw new IllegalArgumentException("towers cannot keep per-image state or an online probe"
+          + " equal between them");
+    }
+    Ops towersOps = tf.withSubScope("towers");
+    List<Operand<TUint8>> slices = new ArrayList<>();
+    if (towers == 1) {
+      slices.add(images);
+    } else {
+      towersOps.split(towersOps.constant(0), images, (long) towers).output().forEach(slices::add);
+    }
+    List<Tower> built = new ArrayList<>();
+    for (int t = 0; t < towers; t++) {
+      replication.startTower(t);
+      DeviceSpec device = replication.towerDevice(t);
+      Ops towerOps = t == 0 ? tf : tf.withSubScope("tower_" + t);
+      if (device != null) {
+        towerOps = towerOps.withDevice(device);
+      }
+      Set<String> before = TowerOps.names(graph);
+      built.add(buildTower(towerOps, before, slices.get(t), step, method, encoder, imageShape,
+          viewSize, normalization, policies, seed, replication.augmentationSeed(seed, t),
+          optimizer, lrSchedule, fixedLr, tauSchedule, probeClasses, imageCount, precision,
+          replication));
+      if (device != null) {
+        // The backward ops (Graph.addGradients places nothing) run on the tower's device too.
+        TowerOps.placeUnplaced(graph, before, device.toString());
+      }
+    }
+    Tower first = built.get(0);
+    methodGraph = first.methodGraph();
+    imageIndex = first.imageIndex();
+    probe = first.probe();
+    learningRate = first.learningRate();
+    tau = first.tau();
+    loss = towers == 1 ? first.loss() : towersOps.withName("mean_loss").math.mean(
+        towersOps.stack(built.stream().map(Tower::loss).toList()), towersOps.constant(0));
+    List<Op> afterUpdate = new ArrayList<>();
+    built.forEach(b -> afterUpdate.addAll(b.afterUpdate()));
+    Ops last = tf.withControlDependencies(afterUpdate);
+    Op increment = last.assignAdd(globalStep, last.constant(1L));
+    trainStep = tf.withControlDependencies(List.of(increment)).withName("train_step").noOp();
+    Ops monitor = tf.withSubScope("monitor");
+    collapseStd = monitor.withName("collapse_std")
+        .identity(CollapseMonitor.stdTimesSqrtDim(monitor, methodGraph.projection()));
+    // The encoder in inference mode on unaugmented images, sharing the online weights: what
+    // the exporter will serve, and what the kNN monitor embeds.
+    evalImages = monitor.withName("eval_images").placeholder(TUint8.class,
+        Placeholder.shape(Shape.of(-1, h, w, imageShape[2])));
+    Operand<TFloat32> evalInput = EvalTransform.apply(monitor, evalImages, viewSize, viewSize,
+        normalization);
+    evalEmbedding = monitor.withName("eval_embedding").identity(encoder.apply(
+        Net.of(methodGraph.online(), Mode.INFERENCE).child("encoder"), evalInput));
+  }
+
+  /** What one tower of the step built. */
+  private record Tower(MethodGraph methodGraph, ImageIndex imageIndex, OnlineProbe probe,
+      Operand<TFloat32> loss, Operand<TFloat32> learningRate, Operand<TFloat32> tau,
+      List<Op> afterUpdate) {}
+
+  /**
+   * One replica of the step on {@code batch}: views, method, gradients (all-reduced with the
+   * other replicas), update, and the state updates that must follow the update. With one tower
+   * {@code tf} is the graph's root scope, so a single replica's graph has the names it always
+   * had. {@code before} names the graph's ops before this tower.
+   */
+  private static Tower buildTower(Ops tf, Set<String> before, Operand<TUint8> batch,
+      Operand<TInt64> step, SslMethod method, Encoder encoder, long[] imageShape, int viewSize,
+      Normalization normalization, List<ViewPolicy> policies, long seed, long augmentationSeed,
+      Optimizer optimizer, LearningRateSchedule lrSchedule, double fixedLr,
+      TauSchedule tauSchedule, int probeClasses, int imageCount, Precision precision,
+      Replication replication) {
+    Graph graph = (Graph) tf.scope().env();
     List<ViewSpec> specs = method.views(policies, viewSize);
     int numViews = specs.size();
     List<Operand<TFloat32>> views = new ArrayList<>();
@@ -148,7 +226,7 @@ public final class TrainingGraph {
           counter));
       ViewSpec spec = specs.get(i);
       int size = spec.size();
-      Operand<TFloat32> view = Augmenter.view(viewOps, images, viewSeed, spec.policy(), size,
+      Operand<TFloat32> view = Augmenter.view(viewOps, batch, viewSeed, spec.policy(), size,
           size, normalization);
       // Pin the static shape: some augmentation paths (per-sample partition and stitch) lose it,
       // and the encoder's kernels and FLOP count want it.
@@ -156,6 +234,8 @@ public final class TrainingGraph {
           viewOps.constant(new long[] {-1, size, size, imageShape[2]})));
     }
 
+    ImageIndex imageIndex;
+    MethodGraph methodGraph;
     if (method.needsImageIndex()) {
       if (imageCount <= 0) {
         throw new IllegalArgumentException(method.name() + " with per-image state needs the"
@@ -167,10 +247,11 @@ public final class TrainingGraph {
       imageIndex = null;
       methodGraph = method.build(tf, encoder, views, seed);
     }
-    loss = methodGraph.loss();
+    Operand<TFloat32> loss = methodGraph.loss();
 
     Ops optOps = tf.withSubScope("optimizer");
-    learningRate = optOps.withName("learning_rate").identity(lrSchedule.at(optOps, step));
+    Operand<TFloat32> learningRate = optOps.withName("learning_rate")
+        .identity(lrSchedule.at(optOps, step));
     Operand<TFloat32> constantLr = optOps.constant((float) fixedLr);
     // Gradients over the explicit trainable list: Optimizer.minimize would differentiate w.r.t.
     // every variable, BN moving statistics included, and fail (TFJAVA_NOTES §2).
@@ -178,7 +259,9 @@ public final class TrainingGraph {
     Output<?>[] xs = trainable.stream().map(p -> p.variable().asOutput()).toArray(Output[]::new);
     LossScale lossScale = precision == Precision.FP16
         ? LossScale.dynamic(tf.withSubScope("loss_scale")) : null;
-    Output<?>[] grads = Gradients.of(graph,
+    // Each tower differentiates under its own prefix (TF refuses to reuse one); a single
+    // replica's is "gradients".
+    Output<?>[] grads = Gradients.of(graph, tf.scope().makeOpName("gradients"),
         lossScale == null ? loss : lossScale.scaled(optOps, loss), xs);
     List<Operand<TFloat32>> gs = new ArrayList<>();
     for (int i = 0; i < xs.length; i++) {
@@ -217,21 +300,20 @@ public final class TrainingGraph {
     List<Op> afterUpdate = new ArrayList<>(methodGraph.stateUpdates());
     afterUpdate.add(update);
     afterUpdate.addAll(replication.synchronizeState(
-        tf.withSubScope("replicas").withControlDependencies(methodGraph.stateUpdates())));
+        tf.withSubScope("replicas").withControlDependencies(methodGraph.stateUpdates()),
+        TowerOps.variablesSince(graph, before)));
+    OnlineProbe probe = null;
     if (probeClasses > 0) {
       probe = OnlineProbe.build(graph, tf, methodGraph.representation(), probeClasses, seed);
       afterUpdate.add(probe.update());
-    } else {
-      probe = null;
     }
+    Operand<TFloat32> tau = null;
     if (methodGraph.target().isPresent()) {
       Ops emaOps = tf.withSubScope("target_ema");
       tau = emaOps.withName("tau").identity(tauSchedule.at(emaOps, step));
       // The EMA reads θ after the optimizer has written it: control dependency on the update.
       Ops after = emaOps.withControlDependencies(List.of(update));
       afterUpdate.add(methodGraph.target().get().update(after, tau));
-    } else {
-      tau = null;
     }
     if (lossScale != null) {
       afterUpdate.add(lossScale.update(
@@ -245,20 +327,7 @@ public final class TrainingGraph {
         afterUpdate.add(change.apply(after));
       }
     }
-    Ops last = tf.withControlDependencies(afterUpdate);
-    Op increment = last.assignAdd(globalStep, last.constant(1L));
-    trainStep = tf.withControlDependencies(List.of(increment)).withName("train_step").noOp();
-    Ops monitor = tf.withSubScope("monitor");
-    collapseStd = monitor.withName("collapse_std")
-        .identity(CollapseMonitor.stdTimesSqrtDim(monitor, methodGraph.projection()));
-    // The encoder in inference mode on unaugmented images, sharing the online weights: what
-    // the exporter will serve, and what the kNN monitor embeds.
-    evalImages = monitor.withName("eval_images").placeholder(TUint8.class,
-        Placeholder.shape(Shape.of(-1, h, w, imageShape[2])));
-    Operand<TFloat32> evalInput = EvalTransform.apply(monitor, evalImages, viewSize, viewSize,
-        normalization);
-    evalEmbedding = monitor.withName("eval_embedding").identity(encoder.apply(
-        Net.of(methodGraph.online(), Mode.INFERENCE).child("encoder"), evalInput));
+    return new Tower(methodGraph, imageIndex, probe, loss, learningRate, tau, afterUpdate);
   }
 
   /**

@@ -154,6 +154,12 @@ class FlagValidationTest {
         {"--cluster 127.0.0.1:1,127.0.0.1:2 --task-index 0 --communication mpi",
             "communication must be one of"},
         {"--resume --sync-bn --cluster 127.0.0.1:1 --task-index 0", "it cannot change --batch-size, --sync-bn"},
+        {"--towers 0", "--towers must be positive"},
+        {"--towers 2 --method mocov2", "mocov2 is not supported with towers"},
+        {"--towers 2 --online-probe", "--online-probe is not supported with towers"},
+        {"--towers 2 --communication mpi", "communication must be one of"},
+        {"--towers 2 --collective-timeout -1", "collective timeout must be a positive"},
+        {"--resume --towers 2", "it cannot change --batch-size, --towers"},
         {"--no-such-flag", "Unknown option"}}) {
       all.add(c(pre + p[0], p[1]));
     }

@@ -67,13 +67,13 @@ class ClusterSpecTest {
 
   @Test
   void workerZeroAugmentsWithTheRunSeedAndTheOthersWithTheirOwn() {
-    assertEquals(42L, DataParallel.augmentationSeed(42, 0));
-    long one = DataParallel.augmentationSeed(42, 1);
-    long two = DataParallel.augmentationSeed(42, 2);
+    assertEquals(42L, DataParallel.replicaSeed(42, 0));
+    long one = DataParallel.replicaSeed(42, 1);
+    long two = DataParallel.replicaSeed(42, 2);
     assertNotEquals(42L, one);
     assertNotEquals(one, two);
-    assertNotEquals(one, DataParallel.augmentationSeed(43, 1));
-    assertEquals(one, DataParallel.augmentationSeed(42, 1), "a pure function of (seed, worker)");
+    assertNotEquals(one, DataParallel.replicaSeed(43, 1));
+    assertEquals(one, DataParallel.replicaSeed(42, 1), "a pure function of (seed, worker)");
   }
 
   @Test

@@ -189,7 +189,7 @@ class ClusterTrainingTest {
   }
 
   /** The float variables of the test's network before training (built here, not trained). */
-  private static Map<String, float[]> initialVariables() {
+  static Map<String, float[]> initialVariables() {
     try (Graph g = new Graph()) {
       TrainingGraph.fromConfig(g, StepDigestWorker.config(1, 8, true), new long[] {28, 28, 1},
           1, 1);
@@ -208,7 +208,7 @@ class ClusterTrainingTest {
     }
   }
 
-  private static Map<String, float[]> read(Path file) throws Exception {
+  static Map<String, float[]> read(Path file) throws Exception {
     Map<String, float[]> out = new LinkedHashMap<>();
     try (DataInputStream in = new DataInputStream(new FileInputStream(file.toFile()))) {
       while (true) {
@@ -228,7 +228,7 @@ class ClusterTrainingTest {
   }
 
   /** The Euclidean distance between two sets of variables (all values of all variables). */
-  private static double distance(Map<String, float[]> a, Map<String, float[]> b) {
+  static double distance(Map<String, float[]> a, Map<String, float[]> b) {
     double sum = 0;
     for (Map.Entry<String, float[]> e : a.entrySet()) {
       float[] x = e.getValue();

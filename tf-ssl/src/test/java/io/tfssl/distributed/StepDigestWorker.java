@@ -28,7 +28,9 @@ import org.tensorflow.types.TFloat32;
  * pool, hence the order of its float sums, from the first session of a process.
  *
  * <p>Arguments: out cluster|single task steps batch syncBn(true|false) views(none|augmented)
- * timeoutSeconds.
+ * timeoutSeconds [towers]. With towers > 1 ({@link TowerTraining} for {@code single}) the worker
+ * also checks after every step that each tower's copy of every variable equals tower 0's, bit
+ * for bit, and fails otherwise.
  */
 public final class StepDigestWorker {
   private StepDigestWorker() {}
@@ -42,15 +44,20 @@ public final class StepDigestWorker {
     boolean syncBn = Boolean.parseBoolean(args[5]);
     boolean noAugmentation = args[6].equals("none");
     double timeout = Double.parseDouble(args[7]);
+    int towers = args.length > 8 ? Integer.parseInt(args[8]) : 1;
     PretrainConfig config = config(steps, batch, noAugmentation);
+    DataParallelOptions options = new DataParallelOptions(syncBn, timeout, "auto", towers);
     int status = 0;
-    try (Trainer trainer = single ? Trainer.create(config, out)
-        : ClusterTraining.create(config, out, ClusterSpec.parse(args[1], task),
-            new DataParallelOptions(syncBn, timeout, "auto"))) {
+    try (Trainer trainer = single
+        ? (towers > 1 ? TowerTraining.create(config, out, options) : Trainer.create(config, out))
+        : ClusterTraining.create(config, out, ClusterSpec.parse(args[1], task), options)) {
       trainer.progressBar(false);
       for (int s = 1; s <= steps; s++) {
         trainer.trainUntil(s);
         writeVariables(trainer.session(), out.resolve("variables-" + task + "-step" + s + ".bin"));
+        if (towers > 1) {
+          requireEqualTowerCopies(trainer.session(), towers);
+        }
         System.out.println("step " + s + " " + digest(trainer.session()));
         System.out.flush();
       }
@@ -93,6 +100,38 @@ public final class StepDigestWorker {
       hex.append(String.format("%02x", b));
     }
     return hex.toString();
+  }
+
+  /** Fails unless every {@code tower_<t>/<name>} holds the same bytes as {@code <name>}. */
+  static void requireEqualTowerCopies(Session session, int towers) {
+    List<GraphOperation> variables = GraphVariables.all(session.graph());
+    java.util.Map<String, byte[]> values = new java.util.HashMap<>();
+    Session.Runner runner = session.runner();
+    variables.forEach(v -> runner.fetch(v.output(0)));
+    try (Result r = runner.run()) {
+      for (int i = 0; i < variables.size(); i++) {
+        Tensor t = r.get(i);
+        byte[] bytes = new byte[(int) t.numBytes()];
+        t.asRawTensor().data().read(bytes);
+        values.put(variables.get(i).name(), bytes);
+      }
+    }
+    int compared = 0;
+    for (int t = 1; t < towers; t++) {
+      String prefix = TowerMirror.prefix(t);
+      for (var e : values.entrySet()) {
+        if (e.getKey().startsWith(prefix)) {
+          byte[] zero = values.get(TowerMirror.towerZeroName(e.getKey(), t));
+          if (!java.util.Arrays.equals(zero, e.getValue())) {
+            throw new IllegalStateException("tower copies differ: " + e.getKey());
+          }
+          compared++;
+        }
+      }
+    }
+    if (compared == 0) {
+      throw new IllegalStateException("no tower copies found");
+    }
   }
 
   /** Every float variable: name, length, values. */
