@@ -10,6 +10,7 @@
 #    and fp16. The trainer prints the devices TF sees, and its first step reads the graphs TF ran:
 #    it fails unless the convolutions ran on the GPU (and, in fp16, unless TF rewrote them to
 #    half precision); this script also checks the printed placement line.
+#    With 2 or more GPUs, also --towers 2 (one replica per GPU, NCCL all-reduce, sync BN).
 # 4. Benchmarks one training step (tfssl bench step --device gpu, synthetic data) in fp32 and fp16:
 #    ResNet-50 BYOL and SimSiam at 224x224 batch 256, ResNet-18 (CIFAR stem) SimSiam at batch 512;
 #    images/s from the median step, GPU memory from nvidia-smi (memory.used above the level before
@@ -128,6 +129,33 @@ for precision in $precisions; do
   pretrain_lines+="  - ${summary:-no summary}"$'\n'
 done
 
+# ---- 3b. towers: one replica of the step per GPU, NCCL all-reduce (needs 2 or more GPUs) ----
+gpu_count="$(nvidia-smi -L | grep -c '^GPU' || true)"
+if [ "$no_gpu" = 1 ]; then
+  towers_lines="- skipped (TensorFlow sees no GPU)"$'\n'
+elif [ "$gpu_count" -lt 2 ]; then
+  towers_lines="- skipped: nvidia-smi lists $gpu_count GPU, towers need 2 or more"$'\n'
+else
+  args=(pretrain --method simsiam --preset simsiam-cifar --dataset folder --data-dir "$work/images"
+    --image-size 64 --batch-size 64 --steps "$pretrain_steps" --log-every 10 --no-progress
+    --device gpu --towers 2 --sync-bn --communication nccl --out "$work/run-towers")
+  log "./tfssl ${args[*]}"
+  # The trainer itself fails unless GPU:0 and GPU:1 both ran convolutions and nothing else did.
+  if "$tfssl" "${args[@]}" >"$work/towers.out" 2>"$work/towers.err"; then
+    verdict="passed: the convolutions ran on GPU:0 and GPU:1 only"
+    summary="$(grep -m1 '^steps ' "$work/towers.out" || true)"
+  else
+    verdict="FAILED (exit status != 0)"
+    summary="$(grep -E '^(error|failed): ' "$work/towers.err" | head -n 1 || true)"
+    failures+=("towers: ${summary:-see stderr}")
+    tail -n 20 "$work/towers.err" >&2
+  fi
+  log "towers: $verdict"
+  towers_lines="- \`--towers 2 --sync-bn --communication nccl\`, batch 2 x 64: $verdict"$'\n'
+  towers_lines+="  - $(grep -m1 '^placement: ' "$work/towers.err" || echo 'no placement line')"$'\n'
+  towers_lines+="  - ${summary:-no summary}"$'\n'
+fi
+
 # ---- 4. benchmarks ----
 mem_used() { nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -i 0 | head -n 1 | tr -d ' '; }
 commands=()
@@ -200,6 +228,10 @@ if [ "${#failures[@]}" = 0 ]; then verdict="PASSED"; else verdict="FAILED (${#fa
   echo "The devices line is what TF sees; the placement line is read from the graphs TF ran at the first step."
   echo
   printf '%s' "$pretrain_lines"
+  echo
+  echo "## Towers: two GPUs in one graph"
+  echo
+  printf '%s' "$towers_lines"
   echo
   echo "## One training step, synthetic data"
   echo

@@ -1,7 +1,9 @@
 package io.tfssl.compute;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.tensorflow.proto.AttrValue;
@@ -84,12 +86,18 @@ public record Placement(Map<String, Integer> convByDevice, Map<String, Integer> 
     return s;
   }
 
+  /** {@link #check(ComputeSetup, int)} for a run with one tower. */
+  public void check(ComputeSetup setup) {
+    check(setup, 1);
+  }
+
   /**
    * Throws when the step did not run as {@code setup} asked: no op rewritten to the requested
    * 16-bit type (the step then ran in float32), or, in a GPU run, a convolution anywhere but on
-   * the GPU.
+   * the GPU; with {@code towers} > 1, anywhere but on GPU:0 .. GPU:towers−1, or a tower's GPU
+   * without any (its tower ran elsewhere).
    */
-  public void check(ComputeSetup setup) {
+  public void check(ComputeSetup setup, int towers) {
     if (lowType != null && matrixOps > 0 && lowPrecisionMatrixOps == 0) {
       throw new IllegalStateException("--precision " + setup.precision().cli() + " was asked "
           + "for, but TensorFlow's rewriter converted none of the " + matrixOps + " conv/matmul "
@@ -97,10 +105,22 @@ public record Placement(Map<String, Integer> convByDevice, Map<String, Integer> 
           + (setup.onGpu() ? "fp16 needs a GPU of compute capability 7.0 or newer."
               : "On the CPU the bfloat16 rewriter needs TF_ENABLE_ONEDNN_OPTS=1."));
     }
-    String target = setup.trainingDevice();
-    if (setup.onGpu() && convByDevice.keySet().stream().anyMatch(d -> !d.equals(target))) {
-      throw new IllegalStateException("training was to run on " + target + ", but TensorFlow "
-          + "placed the convolutions on " + counts(convByDevice));
+    if (!setup.onGpu()) {
+      return;
+    }
+    Set<String> targets = new TreeSet<>();
+    if (towers == 1) {
+      targets.add(setup.trainingDevice());
+    } else {
+      for (int t = 0; t < towers; t++) {
+        targets.add("GPU:" + t);
+      }
+    }
+    boolean elsewhere = convByDevice.keySet().stream().anyMatch(d -> !targets.contains(d));
+    boolean idle = towers > 1 && targets.stream().anyMatch(d -> convOn(d) == 0);
+    if (elsewhere || idle) {
+      throw new IllegalStateException("training was to run on " + String.join(", ", targets)
+          + ", but TensorFlow placed the convolutions on " + counts(convByDevice));
     }
   }
 

@@ -394,7 +394,7 @@ public final class Trainer implements AutoCloseable {
     Placement placement = Placement.of(r.getMetadata().orElseThrow(
         () -> new IllegalStateException("TensorFlow returned no run metadata")), compute.precision());
     log.println(placement.describe());
-    placement.check(compute);
+    placement.check(compute, replication.towers());
   }
 
   /** The devices and precision this run trains with. */

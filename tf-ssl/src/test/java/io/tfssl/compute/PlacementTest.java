@@ -67,6 +67,25 @@ class PlacementTest {
     assertTrue(e.getMessage().contains("CPU:0 1, GPU:0 1"), e.getMessage());
   }
 
+  /** Towers: every tower's GPU must run convolutions, and no other device any. */
+  @Test
+  void towersNeedTheirConvolutionsOnTheirOwnGpus() {
+    String gpu1 = GPU.replace("GPU:0", "GPU:1");
+    Placement both = Placement.of(metadata(
+        node("online/conv1/Conv2D", "Conv2D", GPU, DataType.DT_FLOAT),
+        node("tower_1/online/conv1/Conv2D", "Conv2D", gpu1, DataType.DT_FLOAT)), Precision.FP32);
+    assertDoesNotThrow(() -> both.check(gpuRun(Precision.FP32), 2));
+    assertThrows(IllegalStateException.class, () -> both.check(gpuRun(Precision.FP32)),
+        "one tower: GPU:1 is not the training device");
+    Placement oneGpu = Placement.of(metadata(
+        node("online/conv1/Conv2D", "Conv2D", GPU, DataType.DT_FLOAT),
+        node("tower_1/online/conv1/Conv2D", "Conv2D", GPU, DataType.DT_FLOAT)), Precision.FP32);
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> oneGpu.check(gpuRun(Precision.FP32), 2));
+    assertTrue(e.getMessage().contains("GPU:0, GPU:1, but TensorFlow placed the convolutions on"
+        + " GPU:0 2"), e.getMessage());
+  }
+
   @Test
   void aRewriteThatConvertedNothingFails() {
     Placement p = Placement.of(metadata(
