@@ -1,5 +1,6 @@
 package io.tfssl.distributed;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -50,6 +51,7 @@ public record ClusterRunInfo(int workers, int taskIndex, boolean syncBatchNorm,
   }
 
   /** Whether a cluster of several worker processes trained the run (not one with towers). */
+  @JsonIgnore
   public boolean isCluster() {
     return workers > 1 || !addresses.isEmpty();
   }
