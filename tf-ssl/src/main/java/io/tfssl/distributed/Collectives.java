@@ -174,7 +174,12 @@ final class Collectives {
     TensorFlow.registerCustomGradient(OP, (tf, op, upstream) -> {
       String merge = op.attributes().getAttrString("merge_op");
       if (!merge.equals("Add")) {
-        throw new IllegalStateException("no gradient for a collective " + merge);
+        // A maximum or minimum over replicas is taken only where no gradient may flow (the
+        // Sinkhorn codes, behind SwAV's stop-gradient; the start-up handshake). The gradient
+        // builder still visits such an op when it lies between a stop-gradient and the loss;
+        // what it returns there is cut off by the stop-gradient and never runs.
+        return List.of(tf.zerosLike(op.input(0)), tf.zerosLike(op.input(1)),
+            tf.zerosLike(op.input(2)), tf.zerosLike(op.input(3)));
       }
       Operand<?> key = tf.math.add(asInt(op.input(3)), tf.constant(GRADIENT_KEY_OFFSET));
       GraphOperation grad = (GraphOperation) tf.scope().opBuilder(OP, "all_reduce_grad")

@@ -3,6 +3,7 @@ package io.tfssl.distributed;
 import io.tfssl.compute.ComputeSetup;
 import io.tfssl.compute.TfDevice;
 import io.tfssl.data.Dataset;
+import io.tfssl.method.CrossReplicaBatch;
 import io.tfssl.nn.CrossReplicaMoments;
 import io.tfssl.train.PretrainConfig;
 import io.tfssl.train.Replication;
@@ -39,6 +40,8 @@ final class DataParallel implements Replication {
   private DeviceSpec.DeviceType towerType = DeviceSpec.DeviceType.CPU;
   private Collectives collectives;
   private Collectives perWorker;
+  /** The tower being built now (for the global batch's replica index). */
+  private int currentTower;
 
   /** One worker of {@code cluster}. */
   DataParallel(ClusterSpec cluster, DataParallelOptions options, PretrainConfig config) {
@@ -114,6 +117,7 @@ final class DataParallel implements Replication {
   @Override
   public void startTower(int tower) {
     collectives().startTower(tower);
+    currentTower = tower;
   }
 
   /**
@@ -142,6 +146,11 @@ final class DataParallel implements Replication {
         options.communication());
     perWorker = options.towers() == 1 ? collectives
         : collectives.subgroup(WORKERS_GROUP_KEY, workers());
+    if (replicas() > 1) {
+      // SimCLR's negatives and SwAV's codes over the global batch, as the papers train.
+      CrossReplicaBatch.install(graph, new GlobalBatch(collectives,
+          () -> index() * options.towers() + currentTower));
+    }
     if (options.syncBatchNorm()) {
       CrossReplicaMoments.install(graph, new SyncBatchNorm(collectives));
     }

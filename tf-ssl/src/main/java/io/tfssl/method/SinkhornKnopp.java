@@ -1,5 +1,6 @@
 package io.tfssl.method;
 
+import java.util.function.UnaryOperator;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.ReduceMax;
@@ -56,19 +57,29 @@ public final class SinkhornKnopp {
     }
     // THE STOP-GRADIENT of SwAV: the codes are computed from a constant copy of the scores.
     Operand<TFloat32> s = tf.stopGradient(scores);
+    // Replicated, the samples are those of all replicas (SwAV's distributed_sinkhorn): B is the
+    // global batch, and every sum over samples, and the maximum, is taken over all replicas.
+    CrossReplicaBatch global = CrossReplicaBatch.of(tf.scope().env());
+    UnaryOperator<Operand<TFloat32>> acrossSamples = global == null ? x -> x
+        : x -> global.sum(tf, x);
     Operand<TFloat32> b = tf.dtypes.cast(tf.gather(tf.shape(s), tf.constant(0), tf.constant(0)),
         TFloat32.class);
+    Operand<TFloat32> max = tf.reduceMax(s, tf.constant(new int[] {0, 1}),
+        ReduceMax.keepDims(true));
+    if (global != null) {
+      b = tf.math.mul(b, tf.constant((float) global.replicas()));
+      max = global.max(tf, max);
+    }
     // exp((s − max s)/ε): the same matrix as exp(s/ε) after the first normalization, but it
     // cannot overflow when the scores are not cosine similarities.
-    Operand<TFloat32> logits = tf.math.div(
-        tf.math.sub(s, tf.reduceMax(s, tf.constant(new int[] {0, 1}), ReduceMax.keepDims(true))),
-        tf.constant(epsilon));
+    Operand<TFloat32> logits = tf.math.div(tf.math.sub(s, max), tf.constant(epsilon));
     Operand<TFloat32> q = tf.math.exp(logits);
-    q = tf.math.div(q, tf.reduceSum(q, tf.constant(new int[] {0, 1}), ReduceSum.keepDims(true)));
+    q = tf.math.div(q, acrossSamples.apply(
+        tf.reduceSum(q, tf.constant(new int[] {0, 1}), ReduceSum.keepDims(true))));
     for (int i = 0; i < iterations; i++) {
       // Prototype marginal: each column sums to 1/K.
-      q = tf.math.div(q, tf.math.mul(
-          tf.reduceSum(q, tf.constant(0), ReduceSum.keepDims(true)), tf.constant((float) k)));
+      q = tf.math.div(q, tf.math.mul(acrossSamples.apply(
+          tf.reduceSum(q, tf.constant(0), ReduceSum.keepDims(true))), tf.constant((float) k)));
       // Sample marginal: each row sums to 1/B.
       q = tf.math.div(q, tf.math.mul(tf.reduceSum(q, tf.constant(1), ReduceSum.keepDims(true)), b));
     }

@@ -72,7 +72,11 @@ class MovingAverageTargetTest {
       MovingAverageTarget ma = MovingAverageTarget.create(tf, index, D, M);
       Operand<TFloat32> targetOf1 = ma.target(tf, z2); // the term trained on view 1
       Operand<TFloat32> targetOf2 = ma.target(tf, z1);
-      Op update = ma.update(tf.withControlDependencies(List.of()), List.of(targetOf1, targetOf2));
+      // The update runs after the targets of this batch were read, as in training (where it
+      // follows the optimizer update, which needs the loss); without this order the same run
+      // could read the table after the update.
+      Op update = ma.update(tf.withControlDependencies(List.of(targetOf1, targetOf2)),
+          List.of(targetOf1, targetOf2));
       try (Session s = new Session(g)) {
         s.initialize();
         for (int[] batch : batches) {

@@ -1,0 +1,63 @@
+package io.tfssl.method;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import org.tensorflow.ExecutionEnvironment;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The global batch of data-parallel replicas, for the losses that look across samples: SimCLR
+ * draws its negatives from every device's batch (the reference TPU code concatenates the
+ * projections across replicas before the similarity matrix), and SwAV's Sinkhorn-Knopp
+ * normalizes the codes over the samples of all GPUs ({@code distributed_sinkhorn}: the sums over
+ * samples are all-reduced). Without this each replica would see only its own slice, a smaller
+ * batch than the one the learning rate and the paper assume.
+ *
+ * <p>Installed on a graph before the methods are built (as {@link
+ * io.tfssl.nn.CrossReplicaMoments} is), so that the methods stay unchanged whether or not they
+ * are replicated; absent, the losses use the local batch.
+ */
+public interface CrossReplicaBatch {
+
+  /** How many replicas hold a slice of the batch (all the same size). */
+  int replicas();
+
+  /** The index of the replica being built now, 0 to {@link #replicas()} − 1. */
+  int replica();
+
+  /**
+   * The replicas' [n, ...] tensors concatenated in replica order, [replicas·n, ...].
+   * Differentiable: the gradient w.r.t. {@code local} is this replica's slice of the sum over
+   * the replicas of their upstream gradients (each replica's loss depends on every slice).
+   */
+  Operand<TFloat32> gather(Ops tf, Operand<TFloat32> local);
+
+  /** The element-wise sum over the replicas (not differentiable; for stop-gradient targets). */
+  Operand<TFloat32> sum(Ops tf, Operand<TFloat32> x);
+
+  /** The element-wise maximum over the replicas (not differentiable). */
+  Operand<TFloat32> max(Ops tf, Operand<TFloat32> x);
+
+  /** Makes the losses on {@code graph} use {@code batch}. */
+  static void install(Graph graph, CrossReplicaBatch batch) {
+    Registry.GRAPHS.put(graph, batch);
+  }
+
+  /** The global batch installed on {@code env}, or null (the losses then use the local batch). */
+  static CrossReplicaBatch of(ExecutionEnvironment env) {
+    CrossReplicaBatch b = Registry.GRAPHS.get(env);
+    return b == null || b.replicas() < 2 ? null : b;
+  }
+
+  /** Weak keys: a closed graph does not stay reachable from here. */
+  final class Registry {
+    private static final Map<ExecutionEnvironment, CrossReplicaBatch> GRAPHS =
+        Collections.synchronizedMap(new WeakHashMap<>());
+
+    private Registry() {}
+  }
+}
