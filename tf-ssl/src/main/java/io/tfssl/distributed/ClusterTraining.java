@@ -104,9 +104,8 @@ public final class ClusterTraining {
   }
 
   /**
-   * Methods whose state would differ between replicas are refused: MoCo v2 enqueues each
-   * replica's own keys (the paper gathers all GPUs' keys first, not implemented here), a method
-   * with per-image state (SimSiam's moving-average target) would update only the worker's own
+   * Methods whose state would differ between replicas are refused: a method with per-image
+   * state (SimSiam's moving-average target) would update only the worker's own
    * images' rows, and the online probe trains on each worker's own labels without averaging.
    */
   static void requireSupported(PretrainConfig config, String where) {
@@ -114,10 +113,6 @@ public final class ClusterTraining {
       throw new IllegalArgumentException(config.method() + " with per-image state (--predictor"
           + " moving-average) is not supported " + where + ": each replica would update only"
           + " the state of its own images");
-    }
-    if (config.method().equals("mocov2")) {
-      throw new IllegalArgumentException("mocov2 is not supported " + where + " yet: each"
-          + " replica would enqueue only its own keys (MoCo gathers the keys of all GPUs first)");
     }
     if (config.onlineProbe()) {
       throw new IllegalArgumentException("--online-probe is not supported " + where + ": each"

@@ -116,8 +116,16 @@ public final class MoCoV2 implements SslMethod {
     return new MethodGraph(lossOps.withName("total").identity(loss), online.params(), Set.of(),
         online.statisticsUpdates(), z, Optional.of(new TargetEma(online, key)),
         online.flops() - onlineExtra, key.flops() - keyExtra, online, y,
-        // THE QUEUE UPDATE, after the optimizer step: enqueue k, drop the oldest.
-        List.of(after -> queue.enqueue(after, k)));
+        // THE QUEUE UPDATE, after the optimizer step: enqueue k, drop the oldest. Replicated,
+        // every replica enqueues the keys of all replicas (MoCo's concat_all_gather), so that
+        // the queues stay identical and hold the global batch's keys.
+        List.of(after -> queue.enqueue(after, globalKeys(after, k))));
+  }
+
+  /** The keys of every replica's batch, or {@code k} itself in a single process. */
+  private static Operand<TFloat32> globalKeys(Ops tf, Operand<TFloat32> k) {
+    CrossReplicaBatch global = CrossReplicaBatch.of(tf.scope().env());
+    return global == null ? k : global.gather(tf, k);
   }
 
   /** The MLP head: Linear(2048) → ReLU → Linear(128), with biases and no batch norm. */

@@ -12,15 +12,19 @@ import io.tfssl.augment.ViewPolicy;
 import io.tfssl.compute.Placement;
 import io.tfssl.compute.Precision;
 import io.tfssl.data.IdxSource;
+import io.tfssl.method.PredictorMode;
 import io.tfssl.method.SwavConfig;
 import io.tfssl.train.PretrainConfig;
 import io.tfssl.train.Trainer;
 import io.tfssl.train.TrainingGraph;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,10 +32,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TUint8;
@@ -259,9 +265,49 @@ class TowerTrainingTest {
     assertTrue(toLocal > 10 * toGlobal, method + ": " + toLocal + " vs " + toGlobal);
   }
 
+  /**
+   * MoCo v2: every tower enqueues the keys of both towers (tower 0's, then tower 1's), so the
+   * queues stay identical and hold the whole batch's keys, as MoCo's concat_all_gather does.
+   */
+  @Test
+  void mocoEnqueuesTheKeysOfEveryTower() {
+    PretrainConfig config = TinyConfigs.pretrain("mocov2", 1).toBuilder().batchSize(8).build();
+    try (Trainer trainer = TowerTraining.create(config, tmp.resolve("moco"),
+        DataParallelOptions.defaults().withTowers(2))) {
+      TrainingGraph step = trainer.graph();
+      Graph g = step.graph();
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> keys0 = (Operand<TFloat32>) (Operand<?>) g.operation("moco/batch_keys").output(0);
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> keys1 = (Operand<TFloat32>) (Operand<?>) g.operation("tower_1/moco/batch_keys")
+          .output(0);
+      float[] k0;
+      float[] k1;
+      byte[] noise = new byte[16 * 28 * 28];
+      new Random(3).nextBytes(noise);
+      try (TUint8 batch = TUint8.tensorOf(Shape.of(16, 28, 28, 1),
+              DataBuffers.of(noise));
+          Result r = trainer.session().runner().feed(step.images(), batch).fetch(keys0)
+              .fetch(keys1).addTarget(step.trainStep()).run()) {
+        k0 = TestGraphs.flat((TFloat32) r.get(0));
+        k1 = TestGraphs.flat((TFloat32) r.get(1));
+      }
+      Map<String, float[]> v = floatVariables(trainer);
+      float[] queue = v.get("moco/keys");
+      assertTrue(Arrays.equals(queue, v.get("tower_1/moco/keys")), "the towers' queues");
+      int tail = k0.length + k1.length;
+      float[] newest = Arrays.copyOfRange(queue, queue.length - tail, queue.length);
+      float[] expected = new float[tail];
+      System.arraycopy(k0, 0, expected, 0, k0.length);
+      System.arraycopy(k1, 0, expected, k0.length, k1.length);
+      assertTrue(Arrays.equals(expected, newest), "the queue's newest rows");
+      assertFalse(Arrays.equals(k0, k1), "the towers' keys differ");
+    }
+  }
+
   /** Every float variable of the trainer's session, by name. */
   private static Map<String, float[]> floatVariables(Trainer t) {
-    Map<String, float[]> out = new java.util.TreeMap<>();
+    Map<String, float[]> out = new TreeMap<>();
     for (GraphOperation v : GraphVariables.all(t.session().graph())) {
       if (GraphVariables.dtype(v) == DataType.DT_FLOAT) {
         @SuppressWarnings("unchecked")
@@ -272,14 +318,19 @@ class TowerTrainingTest {
     return out;
   }
 
-  /** Methods whose state would differ between towers are refused before anything is built. */
+  /**
+   * Per-image state and the online probe would differ between towers: refused before anything
+   * is built.
+   */
   @Test
   void refusesStateThatTowersCannotShare() {
     DataParallelOptions options = DataParallelOptions.defaults().withTowers(2);
-    IllegalArgumentException moco = assertThrows(IllegalArgumentException.class,
-        () -> TowerTraining.create(TinyConfigs.pretrain("mocov2", 2), tmp.resolve("m"), options));
-    assertTrue(moco.getMessage().contains("mocov2 is not supported with towers"),
-        moco.getMessage());
+    PretrainConfig perImage = TinyConfigs.pretrain("simsiam", 2).toBuilder()
+        .simsiam(TinyConfigs.simsiam().withPredictor(PredictorMode.MOVING_AVERAGE)).build();
+    IllegalArgumentException table = assertThrows(IllegalArgumentException.class,
+        () -> TowerTraining.create(perImage, tmp.resolve("m"), options));
+    assertTrue(table.getMessage().contains("per-image state (--predictor moving-average) is not"
+        + " supported with towers"), table.getMessage());
     IllegalArgumentException probe = assertThrows(IllegalArgumentException.class,
         () -> TowerTraining.create(TinyConfigs.pretrain("simsiam", 2).toBuilder()
             .onlineProbe(true).build(), tmp.resolve("p"), options));
