@@ -113,19 +113,30 @@ class ClusterTrainingTest {
     Map<String, float[]> initial = initialVariables();
     for (int step : new int[] {1, steps}) {
       String file = "variables-0-step" + step + ".bin";
-      Map<String, float[]> distributed = read(out.resolve(file));
-      Map<String, float[]> expected = read(global.resolve(file));
-      assertEquals(expected.keySet(), distributed.keySet());
-      double moved = distance(expected, initial);
-      double toGlobal = distance(distributed, expected) / moved;
-      double toLocal = distance(read(local.resolve(file)), expected) / moved;
-      System.out.printf("step %d: 2 workers x 8 vs 1 process x 16: %.3g of the displacement"
-          + " %.3g; 1 process x 8 vs x 16: %.3g%n", step, toGlobal, moved, toLocal);
-      assertTrue(toGlobal < (step == 1 ? 2e-3 : 5e-2),
-          "step " + step + ": 2 workers x 8 vs 1 process x 16: " + toGlobal);
-      assertTrue(toLocal > 10 * toGlobal, "step " + step + ": 1 process x 8 is not told apart: "
-          + toLocal + " vs " + toGlobal);
+      assertLikeTheGlobalBatch("2 workers x 8", step, step == 1 ? 2e-3 : 5e-2, initial,
+          read(out.resolve(file)), read(global.resolve(file)), read(local.resolve(file)));
     }
+  }
+
+  /**
+   * Replica 0's variables after {@code step} ({@code replicated}) are within {@code bound} of
+   * one process on the global batch, and one process on a replica's batch ({@code local}) is
+   * at least 10 times farther: distances relative to how far the global run's weights moved
+   * from {@code initial}.
+   */
+  static void assertLikeTheGlobalBatch(String what, int step, double bound,
+      Map<String, float[]> initial, Map<String, float[]> replicated,
+      Map<String, float[]> global, Map<String, float[]> local) {
+    assertEquals(global.keySet(), replicated.keySet());
+    double moved = distance(global, initial);
+    double toGlobal = distance(replicated, global) / moved;
+    double toLocal = distance(local, global) / moved;
+    System.out.printf("step %d: %s vs 1 process x 16: %.3g of the displacement %.3g; 1 process"
+        + " x 8 vs x 16: %.3g%n", step, what, toGlobal, moved, toLocal);
+    assertTrue(toGlobal < bound, "step " + step + ": " + what + " vs 1 process x 16: "
+        + toGlobal);
+    assertTrue(toLocal > 10 * toGlobal, "step " + step + ": 1 process x 8 is not told apart: "
+        + toLocal + " vs " + toGlobal);
   }
 
   /**

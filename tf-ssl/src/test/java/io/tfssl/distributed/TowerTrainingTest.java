@@ -133,20 +133,9 @@ class TowerTrainingTest {
       Map<String, float[]> expected = ClusterTrainingTest.read(global.resolve(file));
       Map<String, float[]> all = ClusterTrainingTest.read(towers.resolve(file));
       assertTrue(all.keySet().stream().anyMatch(k -> k.startsWith("tower_1/")), "tower 1's copy");
-      Map<String, float[]> towerZero = all.entrySet().stream()
-          .filter(e -> !e.getKey().startsWith("tower_"))
-          .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-      assertEquals(expected.keySet(), towerZero.keySet());
-      double moved = ClusterTrainingTest.distance(expected, initial);
-      double toGlobal = ClusterTrainingTest.distance(towerZero, expected) / moved;
-      double toLocal = ClusterTrainingTest.distance(
-          ClusterTrainingTest.read(local.resolve(file)), expected) / moved;
-      System.out.printf("step %d: 2 towers x 8 vs 1 process x 16: %.3g of the displacement"
-          + " %.3g; 1 process x 8 vs x 16: %.3g%n", step, toGlobal, moved, toLocal);
-      assertTrue(toGlobal < (step == 1 ? 2e-3 : 5e-2),
-          "step " + step + ": 2 towers x 8 vs 1 process x 16: " + toGlobal);
-      assertTrue(toLocal > 10 * toGlobal, "step " + step + ": 1 process x 8 is not told apart: "
-          + toLocal + " vs " + toGlobal);
+      ClusterTrainingTest.assertLikeTheGlobalBatch("2 towers x 8", step,
+          step == 1 ? 2e-3 : 5e-2, initial, towerZero(all), expected,
+          ClusterTrainingTest.read(local.resolve(file)));
     }
   }
 
@@ -249,20 +238,17 @@ class TowerTrainingTest {
       localLoss = t.progressBar(false).train().firstLoss();
       local = floatVariables(t);
     }
-    Map<String, float[]> towerZero = towers.entrySet().stream()
-        .filter(e -> !e.getKey().startsWith("tower_"))
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-    double moved = ClusterTrainingTest.distance(global, initial.entrySet().stream()
-        .filter(e -> global.containsKey(e.getKey()))
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
-    double toGlobal = ClusterTrainingTest.distance(towerZero, global) / moved;
-    double toLocal = ClusterTrainingTest.distance(local, global) / moved;
-    System.out.printf("%s: first loss, 2 towers x 8 %.6f, 1 x 16 %.6f, 1 x 8 %.6f; variables"
-        + " after the step, towers vs 1 x 16 %.3g, 1 x 8 vs 1 x 16 %.3g of the displacement%n",
-        method, towersLoss, globalLoss, localLoss, toGlobal, toLocal);
+    System.out.printf("%s: first loss, 2 towers x 8 %.6f, 1 x 16 %.6f, 1 x 8 %.6f%n", method,
+        towersLoss, globalLoss, localLoss);
     assertEquals(globalLoss, towersLoss, 1e-4, method + ": loss of the first step");
-    assertTrue(toGlobal < 2e-3, method + ": towers vs the whole batch: " + toGlobal);
-    assertTrue(toLocal > 10 * toGlobal, method + ": " + toLocal + " vs " + toGlobal);
+    ClusterTrainingTest.assertLikeTheGlobalBatch(method + ", 2 towers x 8", 1, 2e-3,
+        towerZero(initial), towerZero(towers), global, local);
+  }
+
+  /** Tower 0's variables: those without a {@code tower_<t>/} prefix. */
+  private static Map<String, float[]> towerZero(Map<String, float[]> all) {
+    return all.entrySet().stream().filter(e -> !e.getKey().startsWith("tower_"))
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
   }
 
   /**
