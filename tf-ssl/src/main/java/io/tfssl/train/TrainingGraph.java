@@ -50,6 +50,11 @@ import org.tensorflow.types.TUint8;
  *
  * Everything that varies with the step (learning rate, τ, augmentation seeds) is computed in the
  * graph from {@code global_step}, which is saved with the checkpoint, so a resumed run repeats.
+ *
+ * <p>With towers ({@link Replication#towers()} &gt; 1) everything from the views to the
+ * after-update ops is built once per tower, on the tower's device and from its slice of the fed
+ * batch; the towers share only {@code global_step} and meet in the replication's all-reduce.
+ * The accessors return tower 0's parts, and {@link #loss()} the towers' mean.
  */
 public final class TrainingGraph {
   private final Graph graph;
@@ -386,7 +391,7 @@ public final class TrainingGraph {
     return globalStep;
   }
 
-  /** The loss of the fed batch, before the update. */
+  /** The loss of the fed batch, before the update (with towers, the mean of theirs). */
   public Operand<TFloat32> loss() {
     return loss;
   }
