@@ -39,8 +39,15 @@ public final class NativeGraphs {
     }
   }
 
-  /** Requests {@code device} (for example {@code /device:GPU:1}) for an op already built. */
-  public static void setRequestedDevice(Graph graph, GraphOperation op, String device) {
-    TF_SetRequestedDevice(handle(graph), op.getUnsafeNativeHandle(), device);
+  /**
+   * Requests {@code device} (for example {@code /device:GPU:1}) for ops of {@code graph} already
+   * built (the graph's handle is looked up once for all of them).
+   */
+  public static void setRequestedDevice(Graph graph, Iterable<GraphOperation> ops,
+      String device) {
+    TF_Graph g = handle(graph);
+    for (GraphOperation op : ops) {
+      TF_SetRequestedDevice(g, op.getUnsafeNativeHandle(), device);
+    }
   }
 }

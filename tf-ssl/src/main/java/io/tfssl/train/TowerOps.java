@@ -1,8 +1,10 @@
 package io.tfssl.train;
 
 import io.tfssl.compute.NativeGraphs;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.tensorflow.Graph;
@@ -38,11 +40,13 @@ final class TowerOps {
    * pass, which {@code Graph.addGradients} builds without a device.
    */
   static void placeUnplaced(Graph graph, Set<String> before, String device) {
+    List<GraphOperation> unplaced = new ArrayList<>();
     for (Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
       GraphOperation op = it.next();
       if (!before.contains(op.name()) && op.device().isEmpty()) {
-        NativeGraphs.setRequestedDevice(graph, op, device);
+        unplaced.add(op);
       }
     }
+    NativeGraphs.setRequestedDevice(graph, unplaced, device);
   }
 }
