@@ -346,9 +346,9 @@ public final class PretrainCommand implements Callable<Integer> {
           c.method(), c.dataset(), c.encoder(), trainer.encoderFlopsPerImage() / 1e6,
           batch, trainer.totalSteps(), trainer.runFolder().dir());
       TrainResult r = trainer.train();
-      System.out.printf("steps %d..%d  loss %.4f -> %.4f  collapse std*sqrt(d) %.3f  %.0f img/s%n",
-          r.startStep(), r.endStep(), r.firstLoss(), r.lastLoss(), r.lastCollapseStd(),
-          r.imagesPerSecond());
+      System.out.printf("steps %d..%d  loss %.4f -> %.4f  collapse std*sqrt(d) %.3f"
+          + "  rank y %.1f z %.1f  %.0f img/s%n", r.startStep(), r.endStep(), r.firstLoss(),
+          r.lastLoss(), r.lastCollapseStd(), r.lastRankY(), r.lastRankZ(), r.imagesPerSecond());
       if (r.checkpoint() != null) {
         System.out.println("checkpoint " + r.checkpoint());
       }

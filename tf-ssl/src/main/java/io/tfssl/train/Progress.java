@@ -44,6 +44,10 @@ final class Progress implements AutoCloseable {
       sb.append(String.format(" tau %.5f", (Double) record.get("tau")));
     }
     sb.append(String.format(" std %.3f", (Double) record.get("collapse_std")));
+    if (record.containsKey("rank_y")) {
+      sb.append(String.format(" rank y %.0f/%d z %.0f/%d", (Double) record.get("rank_y"),
+          (Long) record.get("dim_y"), (Double) record.get("rank_z"), (Long) record.get("dim_z")));
+    }
     if (record.containsKey("probe_top1")) {
       sb.append(String.format(" probe %.1f%%", 100 * (Double) record.get("probe_top1")));
     }

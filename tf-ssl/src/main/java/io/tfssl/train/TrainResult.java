@@ -1,6 +1,5 @@
 package io.tfssl.train;
 
-import io.tfssl.eval.CollapseMonitor;
 import java.nio.file.Path;
 
 /**
@@ -10,15 +9,24 @@ import java.nio.file.Path;
  * @param endStep the global step it reached
  * @param firstLoss loss of the first step of this call
  * @param lastLoss loss of the last step
- * @param lastCollapseStd the collapse monitor at the last logged step
+ * @param lastCollapseStd the collapse monitor std·√d at the last logged step
+ * @param lastRankY RankMe of the encoder outputs y at the last logged step ({@link EffectiveRank})
+ * @param lastRankZ RankMe of the projector outputs z at the last logged step
+ * @param rankBoundY the largest rank y's batch could have, min(batch, d)
  * @param checkpoint prefix of the final checkpoint
  * @param imagesPerSecond mean training throughput of this call (images, not views)
  */
 public record TrainResult(long startStep, long endStep, double firstLoss, double lastLoss,
-    double lastCollapseStd, Path checkpoint, double imagesPerSecond) {
+    double lastCollapseStd, double lastRankY, double lastRankZ, long rankBoundY, Path checkpoint,
+    double imagesPerSecond) {
 
-  /** Whether the collapse monitor ended below {@link CollapseMonitor#COLLAPSED_BELOW}. */
+  /** The collapse monitors at the last logged step. */
+  public CollapseMonitor.Reading lastReading() {
+    return new CollapseMonitor.Reading(lastCollapseStd, lastRankY, rankBoundY);
+  }
+
+  /** Whether the monitors ended on a collapsed representation ({@link CollapseMonitor}). */
   public boolean collapsed() {
-    return CollapseMonitor.collapsed(lastCollapseStd);
+    return lastReading().collapsed();
   }
 }

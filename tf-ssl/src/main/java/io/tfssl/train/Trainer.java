@@ -8,7 +8,6 @@ import io.tfssl.data.Batch;
 import io.tfssl.data.Dataset;
 import io.tfssl.data.EncodedImageSource;
 import io.tfssl.data.ImageSource;
-import io.tfssl.eval.CollapseMonitor;
 import io.tfssl.eval.KnnEval;
 import io.tfssl.eval.OnlineProbe;
 import io.tfssl.nn.Encoder;
@@ -243,6 +242,10 @@ public final class Trainer implements AutoCloseable {
     double firstLoss = Double.NaN;
     double lastLoss = Double.NaN;
     double lastCollapse = Double.NaN;
+    double lastRankY = Double.NaN;
+    double lastRankZ = Double.NaN;
+    long dimY = step.rankYDim();
+    long dimZ = step.rankZDim();
     boolean warnedCollapse = false;
     Path lastCheckpoint = checkpoints.latest().orElse(null);
     long t0 = System.nanoTime();
@@ -283,8 +286,11 @@ public final class Trainer implements AutoCloseable {
           if (first) {
             runner.setOptions(Placement.RUN_OPTIONS);
           }
+          // The monitors, fetched in the same run on logged steps only (the graph computes
+          // nothing that is not fetched): lr, std·√d, RankMe of y and z, then τ.
           if (logNow) {
-            runner.fetch(step.learningRate()).fetch(step.collapseStd());
+            runner.fetch(step.learningRate()).fetch(step.collapseStd()).fetch(step.rankY())
+                .fetch(step.rankZ());
             if (hasTarget) {
               runner.fetch(step.tau());
             }
@@ -306,20 +312,27 @@ public final class Trainer implements AutoCloseable {
               record.put("step", s + 1);
               record.put("epoch", (double) (s + 1) / perEpoch);
               record.put("loss", loss);
-              record.put("lr", (double) ((TFloat32) r.get(fetched)).getFloat());
-              lastCollapse = ((TFloat32) r.get(fetched + 1)).getFloat();
+              record.put("lr", scalar(r, fetched));
+              lastCollapse = scalar(r, fetched + 1);
               record.put("collapse_std", lastCollapse);
-              if (CollapseMonitor.collapsed(lastCollapse)) {
+              lastRankY = scalar(r, fetched + 2);
+              lastRankZ = scalar(r, fetched + 3);
+              record.put("rank_y", lastRankY);
+              record.put("rank_z", lastRankZ);
+              record.put("dim_y", dimY);
+              record.put("dim_z", dimZ);
+              CollapseMonitor.Reading reading = new CollapseMonitor.Reading(lastCollapse,
+                  lastRankY, rankBound(dimY));
+              if (reading.collapsed()) {
                 record.put("collapsed", true);
                 if (!warnedCollapse) {
                   warnedCollapse = true;
-                  log.printf("warning: step %d: collapse monitor std*sqrt(d) = %.3f < %.1f: the"
-                      + " representation looks collapsed (SimSiam, Fig. 2)%n", s + 1, lastCollapse,
-                      CollapseMonitor.COLLAPSED_BELOW);
+                  log.printf("warning: step %d: %s: the representation looks collapsed%n", s + 1,
+                      reading.why());
                 }
               }
               if (hasTarget) {
-                record.put("tau", (double) ((TFloat32) r.get(fetched + 2)).getFloat());
+                record.put("tau", scalar(r, fetched + 4));
               }
             }
           }
@@ -343,7 +356,7 @@ public final class Trainer implements AutoCloseable {
           metrics.write(record);
           Map<String, Number> scalars = new LinkedHashMap<>();
           record.forEach((k, v) -> {
-            if (v instanceof Number n && !k.equals("step")) {
+            if (v instanceof Number n && !k.equals("step") && !k.startsWith("dim_")) {
               scalars.put(k, n);
             }
           });
@@ -364,7 +377,7 @@ public final class Trainer implements AutoCloseable {
     double seconds = (System.nanoTime() - t0) / 1e9;
     double ips = end > start ? (end - start) * globalBatch() / seconds : 0;
     return new TrainResult(start, Math.max(start, end), firstLoss, lastLoss, lastCollapse,
-        lastCheckpoint, ips);
+        lastRankY, lastRankZ, rankBound(dimY), lastCheckpoint, ips);
   }
 
   /**
@@ -383,6 +396,18 @@ public final class Trainer implements AutoCloseable {
       }
       throw replication.explain(e);
     }
+  }
+
+  /**
+   * The largest effective rank one replica's batch of {@code dim}-dimensional outputs can have:
+   * N vectors span at most min(N, d) directions.
+   */
+  private long rankBound(long dim) {
+    return Math.min(config.batchSize(), dim);
+  }
+
+  private static double scalar(Result r, int index) {
+    return ((TFloat32) r.get(index)).getFloat();
   }
 
   /** Images per step over all replicas. */

@@ -5,7 +5,6 @@ import io.tfssl.augment.EvalTransform;
 import io.tfssl.augment.Normalization;
 import io.tfssl.augment.ViewPolicy;
 import io.tfssl.compute.Precision;
-import io.tfssl.eval.CollapseMonitor;
 import io.tfssl.eval.OnlineProbe;
 import io.tfssl.method.ImageIndex;
 import io.tfssl.method.MethodGraph;
@@ -64,6 +63,8 @@ public final class TrainingGraph {
   private final Operand<TFloat32> learningRate;
   private final Operand<TFloat32> tau;
   private final Operand<TFloat32> collapseStd;
+  private final Operand<TFloat32> rankY;
+  private final Operand<TFloat32> rankZ;
   private final Op trainStep;
   private final MethodGraph methodGraph;
   private final Placeholder<TUint8> evalImages;
@@ -191,6 +192,12 @@ public final class TrainingGraph {
     Ops monitor = tf.withSubScope("monitor");
     collapseStd = monitor.withName("collapse_std")
         .identity(CollapseMonitor.stdTimesSqrtDim(monitor, methodGraph.projection()));
+    // Dimensional collapse: the effective rank of the step's own batch of encoder outputs y and
+    // projector outputs z (first view, training mode), computed only when fetched.
+    rankY = monitor.withName("rank_y")
+        .identity(EffectiveRank.rankMe(monitor, methodGraph.representation()));
+    rankZ = monitor.withName("rank_z")
+        .identity(EffectiveRank.rankMe(monitor, methodGraph.projection()));
     // The encoder in inference mode on unaugmented images, sharing the online weights: what
     // the exporter will serve, and what the kNN monitor embeds.
     evalImages = monitor.withName("eval_images").placeholder(TUint8.class,
@@ -411,6 +418,26 @@ public final class TrainingGraph {
   /** std·√d of the l2-normalized projector output of view 1 (SimSiam Fig. 2). */
   public Operand<TFloat32> collapseStd() {
     return collapseStd;
+  }
+
+  /** RankMe ({@link EffectiveRank}) of the batch's encoder outputs y, first view. */
+  public Operand<TFloat32> rankY() {
+    return rankY;
+  }
+
+  /** RankMe of the batch's projector outputs z, first view. */
+  public Operand<TFloat32> rankZ() {
+    return rankZ;
+  }
+
+  /** d of y, the dimension {@link #rankY()} is read against. */
+  public long rankYDim() {
+    return methodGraph.representation().shape().get(1);
+  }
+
+  /** d of z. */
+  public long rankZDim() {
+    return methodGraph.projection().shape().get(1);
   }
 
   /** Run it to take one step: update, EMA, BN statistics, step increment. */

@@ -3,7 +3,7 @@ package io.tfssl.bench.repro;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tfssl.bench.Machine;
-import io.tfssl.eval.CollapseMonitor;
+import io.tfssl.train.CollapseMonitor;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
