@@ -3,11 +3,15 @@ package io.tfssl.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tfssl.data.Datasets;
+import io.tfssl.data.ImageSource;
+import io.tfssl.data.Sources;
+import io.tfssl.data.Split;
 import io.tfssl.eval.EvalData;
 import io.tfssl.eval.Evaluation;
 import io.tfssl.eval.FineTune;
 import io.tfssl.eval.KnnEval;
 import io.tfssl.eval.LinearEval;
+import io.tfssl.eval.RankEval;
 import io.tfssl.export.ModelMetadata;
 import io.tfssl.export.SavedModels;
 import java.io.IOException;
@@ -26,9 +30,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = "Evaluate a SavedModel's embedding: linear, kNN, semi-supervised fine-tuning, "
-        + "transfer.",
+        + "transfer, effective rank.",
     subcommands = {EvalCommand.Linear.class, EvalCommand.Knn.class, EvalCommand.Finetune.class,
-        EvalCommand.Transfer.class})
+        EvalCommand.Transfer.class, EvalCommand.Rank.class})
 public final class EvalCommand implements Runnable {
   @Override
   public void run() {
@@ -145,11 +149,7 @@ public final class EvalCommand implements Runnable {
         random = evaluate(version, true, data);
       }
       System.out.printf("%s evaluation on %s (test split)%n", protocol(), data.dataset());
-      System.out.printf("  %-12s %8s %8s%n", "", "top-1", "top-5");
-      print("pretrained", pretrained);
-      if (random != null) {
-        print("random init", random);
-      }
+      printTable(pretrained, random);
       if (common.report != null) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("protocol", protocol());
@@ -171,6 +171,15 @@ public final class EvalCommand implements Runnable {
         System.out.println("report " + common.report);
       }
       return 0;
+    }
+
+    /** The results as a small table on stdout; {@code random} is null without a baseline. */
+    void printTable(Map<String, Object> pretrained, Map<String, Object> random) {
+      System.out.printf("  %-12s %8s %8s%n", "", "top-1", "top-5");
+      print("pretrained", pretrained);
+      if (random != null) {
+        print("random init", random);
+      }
     }
 
     private static void print(String row, Map<String, Object> r) {
@@ -447,6 +456,75 @@ public final class EvalCommand implements Runnable {
       m.put("epochs", r.epochs());
       m.put("steps", r.steps());
       return m;
+    }
+  }
+
+  @Command(name = "rank", mixinStandardHelpOptions = true,
+      description = {"Effective rank (RankMe, Garrido et al. 2023) of the export's embedding and"
+          + " projection on the first N test images, in inference mode: exp of the entropy of"
+          + " the normalized singular values, between 1 (every image on one direction) and"
+          + " min(N, d). A label-free check for dimensional collapse."},
+      footer = {"", "Example:", "  tfssl eval rank --model saved_models/s1/1 --baseline random-init"})
+  static final class Rank extends Protocol {
+    @Option(names = "--images", paramLabel = "N", defaultValue = "" + RankEval.DEFAULT_IMAGES,
+        description = "Test images to measure on (default: ${DEFAULT-VALUE}).")
+    int images;
+
+    @Override
+    String protocol() {
+      return "rank";
+    }
+
+    @Override
+    EvalData data() {
+      ModelMetadata m = common.metadata();
+      return common.data(m == null ? null : m.dataset());
+    }
+
+    @Override
+    void validate() {
+      super.validate();
+      CliChecks.positive("--images", images);
+    }
+
+    @Override
+    Map<String, Object> settings() {
+      return Map.of("images", images);
+    }
+
+    @Override
+    Map<String, Object> evaluate(Path model, boolean randomInit, EvalData data) {
+      ImageSource test = data.open(Split.TEST);
+      try (Evaluation.Baseline baseline = randomInit ? Evaluation.randomInit(model) : null) {
+        RankEval.Result r = RankEval.evaluate(baseline != null ? baseline.dir() : model, test,
+            images);
+        System.err.println("  " + r.summary());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rank_embedding", r.embedding());
+        m.put("dim_embedding", r.embeddingDim());
+        m.put("rank_projection", r.projection());
+        m.put("dim_projection", r.projectionDim());
+        m.put("images", r.images());
+        return m;
+      } finally {
+        Sources.closeQuietly(test);
+      }
+    }
+
+    @Override
+    void printTable(Map<String, Object> pretrained, Map<String, Object> random) {
+      System.out.printf("  %-12s %16s %16s  (of %d images)%n", "", "rank embedding",
+          "rank projection", (Integer) pretrained.get("images"));
+      row("pretrained", pretrained);
+      if (random != null) {
+        row("random init", random);
+      }
+    }
+
+    private static void row(String name, Map<String, Object> r) {
+      System.out.printf("  %-12s %9.1f / %-4d %9.1f / %-4d%n", name, (Double) r.get("rank_embedding"),
+          (Long) r.get("dim_embedding"), (Double) r.get("rank_projection"),
+          (Long) r.get("dim_projection"));
     }
   }
 }

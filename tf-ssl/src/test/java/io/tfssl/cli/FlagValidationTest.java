@@ -171,7 +171,7 @@ class FlagValidationTest {
     all.add(c("export", "--run"));
     all.add(c("inspect TMP/nothing-here", "TMP/nothing-here"));
     for (String p : List.of("linear", "knn", "transfer --dataset cifar10",
-        "finetune --labels 1%")) {
+        "finetune --labels 1%", "rank")) {
       String e = "eval " + p + " --model MODEL ";
       all.add(c("eval " + p + " --model TMP/nothing-here", "TMP/nothing-here"));
       all.add(c(e.replace("--dataset cifar10 ", "") + "--dataset imagenet22k",
@@ -194,6 +194,7 @@ class FlagValidationTest {
     all.add(c("eval transfer --model MODEL --dataset fashion-mnist", "transfer means another"));
     all.add(c("eval knn --model MODEL --k 0", "--k must be positive"));
     all.add(c("eval knn --model MODEL --temperature 0", "--temperature must be positive"));
+    all.add(c("eval rank --model MODEL --images 0", "--images must be positive"));
     String ft = "eval finetune --model MODEL ";
     all.add(c(ft + "--labels 150%", "--labels must be in (0%, 100%]"));
     all.add(c(ft + "--labels ten", "--labels must be a percentage"));

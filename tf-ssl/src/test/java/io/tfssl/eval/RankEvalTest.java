@@ -1,0 +1,112 @@
+package io.tfssl.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tfssl.TinyConfigs;
+import io.tfssl.cli.TfSsl;
+import io.tfssl.data.Datasets;
+import io.tfssl.data.IdxSource;
+import io.tfssl.data.ImageSource;
+import io.tfssl.data.Sources;
+import io.tfssl.data.Split;
+import io.tfssl.data.SubsetSource;
+import io.tfssl.export.EmbeddingModel;
+import io.tfssl.export.ExportedModel;
+import io.tfssl.export.Exporter;
+import io.tfssl.train.Trainer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+import java.util.stream.IntStream;
+import org.apache.commons.math3.linear.MatrixUtils;
+import org.apache.commons.math3.linear.SingularValueDecomposition;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code eval rank} on a real export: the ranks equal the RankMe formula evaluated on
+ * commons-math3's SVD of the embeddings that {@link EmbeddingModel} (the path every evaluation
+ * uses) computes for the same images.
+ */
+class RankEvalTest {
+  @TempDir static Path tmp;
+  static ExportedModel model;
+
+  @BeforeAll
+  static void exportATinyRun() {
+    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
+        "needs Debian's dataset-fashion-mnist");
+    try (Trainer t = Trainer.create(TinyConfigs.pretrain("simsiam", 2), tmp.resolve("run"))) {
+      t.progressBar(false).train();
+    }
+    model = Exporter.exportRun(tmp.resolve("run"), tmp.resolve("models"), "m", OptionalInt.empty());
+  }
+
+  private static double oracle(float[] rows, int n, int d) {
+    double[][] m = new double[n][d];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < d; j++) {
+        m[i][j] = rows[i * d + j];
+      }
+    }
+    double[] sigma = new SingularValueDecomposition(MatrixUtils.createRealMatrix(m))
+        .getSingularValues();
+    double l1 = 0;
+    for (double s : sigma) {
+      l1 += s;
+    }
+    double h = 0;
+    for (double s : sigma) {
+      double p = s / l1 + 1e-7;
+      h -= p * Math.log(p);
+    }
+    return Math.exp(h);
+  }
+
+  @Test
+  void embeddingRankEqualsThePaperFormulaOnTheServedEmbeddings() {
+    int n = 300; // more than one of RankEval's batches of 256
+    ImageSource test = Datasets.open("fashion-mnist", IdxSource.FASHION_MNIST_DIR, Split.TEST,
+        Datasets.Options.defaults());
+    try {
+      RankEval.Result r = RankEval.evaluate(model.dir(), test, n);
+      Features f;
+      try (EmbeddingModel m = EmbeddingModel.load(model.dir())) {
+        f = m.embed(new SubsetSource(test, IntStream.range(0, n).toArray()), 100, done -> { });
+      }
+      assertEquals(n, r.images());
+      assertEquals(f.dim(), r.embeddingDim());
+      double expected = oracle(f.data(), n, f.dim());
+      assertEquals(expected, r.embedding(), 1e-3 * expected, "RankMe of the embedding");
+      assertTrue(r.projection() >= 1 && r.projection() <= Math.min(n, r.projectionDim()) + 1e-3,
+          "projection rank within [1, min(N, d)]: " + r.summary());
+    } finally {
+      Sources.closeQuietly(test);
+    }
+  }
+
+  @Test
+  void theCommandPrintsBothRanksWithTheirDimensions() {
+    StringWriter out = new StringWriter();
+    var cli = TfSsl.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(new StringWriter()));
+    java.io.PrintStream stdout = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(captured, true));
+    int code;
+    try {
+      code = cli.execute("eval", "rank", "--model", model.dir().toString(), "--images", "64");
+    } finally {
+      System.setOut(stdout);
+    }
+    String text = captured.toString();
+    assertEquals(0, code, text);
+    assertTrue(text.contains("rank embedding") && text.contains("/ 256"), text);
+  }
+}
