@@ -57,7 +57,8 @@ gpus="$(nvidia-smi --query-gpu=index,name,memory.total,driver_version,compute_ca
 log "GPU(s): $gpus"
 smi_full="$(nvidia-smi)"
 
-# Where the CUDA 12 / cuDNN 9 libraries TF dlopens are (TFJAVA_NOTES §7: nothing is bundled).
+# Where the CUDA 12 / cuDNN 9 libraries TF dlopens are (docs/tensorflow-java.md §7: nothing is
+# bundled).
 find_lib() {
   local name="$1" d
   for d in ${LD_LIBRARY_PATH:+${LD_LIBRARY_PATH//:/ }}; do

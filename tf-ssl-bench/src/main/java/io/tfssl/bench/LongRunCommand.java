@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  * {@code tfssl bench long-run}: thousands of real training steps (data pipeline, augmentation,
  * metrics, checkpoints) with the process's resident memory sampled every few hundred steps. A
  * Tensor or Result left unclosed leaks native memory that the garbage collector does not
- * reclaim in time (TFJAVA_NOTES §10); it shows here as RSS growing step after step.
+ * reclaim in time (docs/tensorflow-java.md §10); it shows here as RSS growing step after step.
  */
 @Command(name = "long-run", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Trains fmnist-small SimSiam (small encoder) for --steps steps through the"

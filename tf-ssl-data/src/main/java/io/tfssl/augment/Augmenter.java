@@ -25,7 +25,8 @@ import org.tensorflow.types.TUint8;
  * built once; each step only feeds new bytes and a new seed.
  *
  * <p>The output is wrapped in {@code StopGradient}: TF Java's C++ gradient builder fails on random
- * ops in a gradient path (see TFJAVA_NOTES, Trap B), and augmentation needs no gradient.
+ * ops in a gradient path (see docs/tensorflow-java.md §1, Trap B), and augmentation needs no
+ * gradient.
  */
 public final class Augmenter {
   private Augmenter() {}

@@ -29,8 +29,8 @@ import org.tensorflow.proto.ConfigProto;
  * API's {@code TF_SessionListDevices} (bound in {@code org.tensorflow.internal.c_api}) lists the
  * devices of a session, so this opens a throw-away session on an empty graph with the same
  * config, lists, and closes it. The GPU build of TF finds no GPU when CUDA 12 or cuDNN 9 is
- * missing, and then creates only the CPU device (TFJAVA_NOTES §7): this list is the truth about
- * what a run will use.
+ * missing, and then creates only the CPU device (docs/tensorflow-java.md §7): this list is the
+ * truth about what a run will use.
  */
 public final class TfDevices {
   private TfDevices() {}

@@ -18,8 +18,8 @@ import org.tensorflow.proto.ConfigProto;
  * A {@link Session} on a TensorFlow server ({@code grpc://host:port}) instead of in-process.
  *
  * <p>TF Java 1.1.0's public constructors never call {@code TF_SetTarget}, so a session always
- * runs locally (TFJAVA_NOTES §8). This builds the {@code TF_Session} through the C API, with the
- * target and the config set, and wraps it with {@code Session}'s package-private
+ * runs locally (docs/tensorflow-java.md §8). This builds the {@code TF_Session} through the C
+ * API, with the target and the config set, and wraps it with {@code Session}'s package-private
  * {@code (Graph, TF_Session)} constructor. The wrapped session does not initialize variables on
  * its first run: call {@link Session#initialize()} (or restore a checkpoint).
  */

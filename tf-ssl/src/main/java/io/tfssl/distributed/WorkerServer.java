@@ -17,8 +17,8 @@ final class WorkerServer {
 
   /**
    * Starts the server of {@code spec}'s task, once per process: TF Java cannot stop a server
-   * ({@code Server.stop} is "not currently implemented" in TF 2.18, TFJAVA_NOTES §8), so it
-   * lives until the JVM exits.
+   * ({@code Server.stop} is "not currently implemented" in TF 2.18, docs/tensorflow-java.md
+   * §8), so it lives until the JVM exits.
    *
    * @param defaults the session settings of the server's worker (thread pools, GPU options,
    *     the collective group leader); the worker's devices are created from them

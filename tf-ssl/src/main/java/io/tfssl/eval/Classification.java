@@ -11,7 +11,7 @@ import org.tensorflow.types.TInt64;
  *
  * <p>The cross-entropy is written as −Σ onehot·logSoftmax rather than with
  * SparseSoftmaxCrossEntropyWithLogits, which has no registered gradient in TF Java 1.1.0
- * (TFJAVA_NOTES §1).
+ * (docs/tensorflow-java.md §1).
  */
 public final class Classification {
   private Classification() {}

@@ -49,7 +49,8 @@ import org.tensorflow.types.TInt32;
  * <p>Training: weights and biases start at zero (the problem is convex, so the start only
  * matters for speed; zero makes runs deterministic); loss {@code mean(-sum(onehot *
  * logSoftmax(xW + b)))} (dense cross-entropy, since {@code SparseSoftmaxCrossEntropyWithLogits}
- * has no gradient in TF Java, TFJAVA_NOTES §1); mini-batch SGD with momentum {@link #MOMENTUM}
+ * has no gradient in TF Java, docs/tensorflow-java.md §1); mini-batch SGD with momentum
+ * {@link #MOMENTUM}
  * ({@link SgdMomentum}, weight decay on W only), learning rate decayed per step with a cosine
  * schedule to 0 (SimSiam App. D), the training order reshuffled every epoch by a generator
  * seeded with {@link Config#seed()} (the same order for every candidate rate, so they are
@@ -353,7 +354,7 @@ public final class LinearEval {
             init.zeros(init.constant(new long[] {dim, numClasses}), TFloat32.class));
         Variable<TFloat32> b = tf.withName("b").variable(
             init.zeros(init.constant(new long[] {numClasses}), TFloat32.class));
-        // Read through Identity (TFJAVA_NOTES §1 Trap A).
+        // Read through Identity (docs/tensorflow-java.md §1 Trap A).
         logits = tf.withName("logits").nn.biasAdd(
             tf.linalg.matMul(x, tf.identity(w)), tf.identity(b));
         loss = tf.withName("loss").identity(

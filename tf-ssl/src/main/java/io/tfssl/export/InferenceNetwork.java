@@ -22,7 +22,7 @@ import org.tensorflow.types.TUint8;
  * <p>Its variables are created through a {@link VarStore} with the training prefix
  * {@code online}, so they get exactly the names the training graph gave them
  * ({@code online/encoder/conv1/w}, ...) and a training checkpoint restores into this graph
- * (TFJAVA_NOTES §5 (b)). Two inputs share the one set of variables:
+ * (docs/tensorflow-java.md §5 (b)). Two inputs share the one set of variables:
  *
  * <pre>
  * images            uint8 [-1, H, W, C] ─► EvalTransform (resize, /255, normalize) ─┐

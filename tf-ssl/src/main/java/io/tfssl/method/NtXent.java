@@ -22,7 +22,7 @@ import org.tensorflow.types.TInt32;
  *
  * Written as a softmax cross-entropy over the rows of the 2N×2N similarity matrix, with the
  * diagonal (k = i) masked out by a large negative logit and the positive as a one-hot target
- * (−Σ onehot·logSoftmax, which has a gradient in TF Java; TFJAVA_NOTES §1).
+ * (−Σ onehot·logSoftmax, which has a gradient in TF Java; docs/tensorflow-java.md §1).
  *
  * <p>Replicated (several GPUs or workers, {@link CrossReplicaBatch}), the negatives are those of
  * the global batch, as in the paper's TPU training.

@@ -19,7 +19,7 @@ public final class Conv2d {
         Initializer.heNormalFanOut(), kernel, kernel, inChannels, outChannels);
     Ops tf = net.tf();
     // Read through identity: some gradients of ops fed straight from a VariableV2 crash the
-    // C API's gradient builder (TFJAVA_NOTES §1, trap A).
+    // C API's gradient builder (docs/tensorflow-java.md §1, trap A).
     Operand<TFloat32> y = tf.nn.conv2d(x, tf.identity(w), List.of(1L, (long) stride, (long) stride, 1L),
         "SAME");
     if (in.get(1) > 0 && in.get(2) > 0) {

@@ -24,7 +24,8 @@ import org.tensorflow.types.TFloat32;
  * {@link Ops}.
  *
  * <p>All variables are ref {@code VariableV2} (never resource variables): only those are saved by
- * {@code Session.save}, and the framework's assign ops need them (see TFJAVA_NOTES §3, §4).
+ * {@code Session.save}, and the framework's assign ops need them (see docs/tensorflow-java.md
+ * §3, §4).
  * Initial values come from stateless random ops seeded by (seed, hash of the path), so a given
  * seed always gives the same initial network.
  */

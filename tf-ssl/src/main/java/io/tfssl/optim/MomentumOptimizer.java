@@ -53,7 +53,7 @@ public abstract class MomentumOptimizer implements Optimizer {
 
   /**
    * The parameter's current value, read through {@code Identity} (reading a {@code VariableV2}
-   * output directly into {@code Square} crashes TF Java 1.1.0; TFJAVA_NOTES §1 Trap A).
+   * output directly into {@code Square} crashes TF Java 1.1.0; docs/tensorflow-java.md §1 Trap A).
    */
   protected static Operand<TFloat32> read(Ops tf, ParamGrad pg) {
     return tf.identity(pg.param().variable());

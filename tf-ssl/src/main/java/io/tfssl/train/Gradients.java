@@ -8,7 +8,7 @@ import org.tensorflow.Output;
 /**
  * Symbolic gradients with {@code Graph.addGradients} (the C API's AddSymbolicGradients) over an
  * explicit list, since {@code Optimizer.minimize} differentiates w.r.t. every variable and fails
- * once BN statistics exist (TFJAVA_NOTES §2, tensorflow/java#307).
+ * once BN statistics exist (docs/tensorflow-java.md §2, tensorflow/java#307).
  */
 public final class Gradients {
   private Gradients() {}

@@ -66,7 +66,7 @@ public final class LossScale {
 
   /** The current scale S. */
   public Operand<TFloat32> scale(Ops tf) {
-    return tf.identity(scale); // read through Identity: TFJAVA_NOTES §1 Trap A
+    return tf.identity(scale); // read through Identity: docs/tensorflow-java.md §1 Trap A
   }
 
   /** loss · S: differentiate this one. */

@@ -56,7 +56,7 @@ import org.tensorflow.types.TString;
  * scalars plugin on load).
  *
  * <p>Values are written as 32-bit floats (the precision of {@code simple_value}). Not thread-safe.
- * Every {@link Tensor} and {@link Result} created here is closed (see TFJAVA_NOTES section 10).
+ * Every {@link Tensor} and {@link Result} created here is closed (docs/tensorflow-java.md §10).
  */
 public final class TensorBoardWriter implements AutoCloseable {
 

@@ -266,7 +266,7 @@ public final class TrainingGraph {
         .identity(lrSchedule.at(optOps, step));
     Operand<TFloat32> constantLr = optOps.constant((float) fixedLr);
     // Gradients over the explicit trainable list: Optimizer.minimize would differentiate w.r.t.
-    // every variable, BN moving statistics included, and fail (TFJAVA_NOTES §2).
+    // every variable, BN moving statistics included, and fail (docs/tensorflow-java.md §2).
     List<Param> trainable = methodGraph.trainable();
     Output<?>[] xs = trainable.stream().map(p -> p.variable().asOutput()).toArray(Output[]::new);
     LossScale lossScale = precision == Precision.FP16

@@ -67,7 +67,7 @@ public final class StepDigestWorker {
       status = 1;
     }
     System.out.flush();
-    // The TF server cannot be stopped (TFJAVA_NOTES §8): leave the JVM.
+    // The TF server cannot be stopped (docs/tensorflow-java.md §8): leave the JVM.
     System.exit(status);
   }
 
