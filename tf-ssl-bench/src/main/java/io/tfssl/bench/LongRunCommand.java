@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
     description = {"Trains fmnist-small SimSiam (small encoder) for --steps steps through the"
         + " Trainer, checkpointing as a run does, and records the resident set size every --every"
         + " steps. Writes RESULTS/long-run.md, .json and .png; the verdict compares every sample"
-        + " after the warm-up with their median (pass: all within ±5%)."},
+        + " after the warm-up with their median (pass: all within ±5%%)."},
     footer = {"", "Example:", "  tfssl bench long-run --steps 5000 --every 500 --batch-size 32"})
 public final class LongRunCommand implements Callable<Integer> {
   @CommandLine.Spec

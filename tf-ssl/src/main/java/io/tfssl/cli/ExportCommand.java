@@ -25,7 +25,9 @@ public final class ExportCommand implements Callable<Integer> {
       description = "Model name, the directory under --saved-models (default: the run folder's name).")
   String name;
 
-  @Option(names = "--version", paramLabel = "N",
+  // Not --version: that is the standard "print the tool's version" flag of every command, and
+  // taking it over broke --help and -h for export.
+  @Option(names = "--model-version", paramLabel = "N",
       description = "Version directory (default: one more than the highest existing).")
   Integer version;
 
@@ -36,7 +38,7 @@ public final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (version != null && version < 1) {
-      throw new UsageException("--version must be >= 1, got " + version);
+      throw new UsageException("--model-version must be >= 1, got " + version);
     }
     CliChecks.name("--name", name);
     CliChecks.writableDirectory("--saved-models", root);

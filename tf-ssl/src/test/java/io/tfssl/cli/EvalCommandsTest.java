@@ -126,7 +126,7 @@ class EvalCommandsTest {
     assertTrue(err4.toString().contains("--baseline must be random-init"), err4.toString());
     StringWriter err5 = new StringWriter();
     assertEquals(2, run(err5, "export", "--run", tmp.resolve("runs/tiny").toString(),
-        "--saved-models", tmp.resolve("saved_models").toString(), "--version", "1"));
+        "--saved-models", tmp.resolve("saved_models").toString(), "--model-version", "1"));
     assertTrue(err5.toString().contains("already exists"), err5.toString());
   }
 

@@ -165,7 +165,7 @@ class FlagValidationTest {
     all.add(c("pretrain --method simsiam", "--out"));
     all.add(c("pretrain --out TMP/a-file/r", "--out: cannot write to"));
     all.add(c("export --run TMP/not-a-run", "not a tf-ssl run folder"));
-    all.add(c("export --run TMP/not-a-run --version 0", "--version must be >= 1"));
+    all.add(c("export --run TMP/not-a-run --model-version 0", "--model-version must be >= 1"));
     all.add(c("export --run TMP/not-a-run --name a/b", "--name"));
     all.add(c("export --run TMP/not-a-run --saved-models TMP/a-file", "--saved-models"));
     all.add(c("export", "--run"));
