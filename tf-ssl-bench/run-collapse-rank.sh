@@ -34,6 +34,8 @@ export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 tfssl() { (cd "$root" && java -Xmx4g -cp "$work/tf-ssl-bench.jar:$work/lib/*" io.tfssl.cli.TfSsl "$@"); }
 loadavg() { cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?'; }
 
+rule_pct="$(sed -n 's/.*RANK_Y_COLLAPSED_BELOW = \([0-9.]*\);.*/\1/p' \
+  "$root/tf-ssl/src/main/java/io/tfssl/train/CollapseMonitor.java" | awk '{print $1 * 100}')"
 started="$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 cpu_model="$(grep -m1 '^model name' /proc/cpuinfo | sed 's/^[^:]*:[[:space:]]*//' || true)"
 java_version="$(java -version 2>&1 | head -n 1)"
@@ -92,8 +94,8 @@ mkdir -p "$out_dir"
   echo "|---|---|---|---|"
   printf '%s\n' "${summary[@]}"
   echo
-  echo "The rule (\`CollapseMonitor.Reading\`): collapsed when std·√d of z < 0.2 or the RankMe of y"
-  echo "< 10% of min(batch, d of y). The logged lines of each run:"
+  echo "The rule in force for these runs (\`CollapseMonitor.Reading\`): collapsed when std·√d of z"
+  echo "< 0.2 or the RankMe of y < $rule_pct% of min(batch, d of y). The logged lines of each run:"
   echo
   printf '%s\n' "${details[@]}"
 } >"$out_dir/collapse-rank.md"

@@ -16,11 +16,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 /**
- * {@code --help} and {@code -h} work on every command and subcommand (the whole tree, bench
+ * {@code --help} and {@code -h} run on every command and subcommand (the whole tree, bench
  * included: this test lives in the module that registers it): exit code 0, the usage on standard
  * output, nothing on standard error (picocli prints its formatting warnings there).
  */
-class HelpTest {
+class CommandTreeHelpTest {
   static Stream<String> commands() {
     List<String> paths = new ArrayList<>();
     walk(TfSsl.commandLine(), "", paths);
