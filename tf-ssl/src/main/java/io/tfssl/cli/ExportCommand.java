@@ -13,8 +13,10 @@ import picocli.CommandLine.Option;
     description = {"Writes the encoder and projector of a run (batch norm in inference mode, "
         + "nothing of training) as a SavedModel in TF Serving's layout, "
         + "saved_models/NAME/VERSION/, with metadata.json beside it.",
-        "Signatures: serving_default (images: uint8 [-1,H,W,C] -> embedding, projection) and "
-        + "embed_normalized (normalized_images: float [-1,S,S,C] -> the same)."},
+        "Signatures (method tensorflow/serving/predict): serving_default (images: uint8 "
+        + "[-1,H,W,C] -> embedding, projection), serving_bytes (image_bytes: string [-1] of "
+        + "JPEG/PNG/GIF/BMP files -> embedding, embedding_l2, projection) and embed_normalized "
+        + "(normalized_images: float [-1,S,S,C] -> embedding, projection)."},
     footer = {"", "Example:", "  tfssl export --run runs/s1 --name fmnist-simsiam"})
 public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--run", required = true, paramLabel = "DIR",

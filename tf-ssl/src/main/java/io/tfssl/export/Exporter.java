@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
@@ -42,17 +43,25 @@ import org.tensorflow.op.Ops;
  * to the version directories and renamed into place only when complete: TF Serving, which
  * polls for numeric version directories, never sees half a model.
  *
- * <p>Signatures: {@value #SERVING_DEFAULT} takes {@code images} (uint8 [-1, H, W, C]) and
- * {@value #NORMALIZED} takes {@code normalized_images} (float32 [-1, S, S, C], already resized
- * and normalized); both return {@code embedding} (encoder output) and {@code projection}
- * (projector output).
+ * <p>Signatures, all with method name {@value #PREDICT_METHOD}: {@value #SERVING_DEFAULT} takes
+ * {@code images} (uint8 [-1, H, W, C]); {@value #SERVING_BYTES} takes {@code image_bytes}
+ * (string [-1], JPEG, PNG, GIF or BMP files of any size, decoded and resized in the graph; the
+ * {@code _bytes} suffix makes TF Serving's REST API accept {@code {"b64": ...}} values) and also
+ * returns {@code embedding_l2}; {@value #NORMALIZED} takes {@code normalized_images} (float32
+ * [-1, S, S, C], already resized and normalized). All return {@code embedding} (encoder output)
+ * and {@code projection} (projector output).
  */
 public final class Exporter {
+  /** TF Serving's method name for Predict; a server with the method-name check needs it. */
+  public static final String PREDICT_METHOD = "tensorflow/serving/predict";
   public static final String SERVING_DEFAULT = "serving_default";
   public static final String NORMALIZED = "embed_normalized";
   public static final String IMAGES = "images";
   public static final String NORMALIZED_IMAGES = "normalized_images";
+  public static final String SERVING_BYTES = "serving_bytes";
+  public static final String IMAGE_BYTES = "image_bytes";
   public static final String EMBEDDING = "embedding";
+  public static final String EMBEDDING_L2 = "embedding_l2";
   public static final String PROJECTION = "projection";
 
   private Exporter() {}
@@ -117,15 +126,15 @@ public final class Exporter {
       try (Session session = new Session(graph)) {
         loadWeights.accept(session);
         Files.createDirectories(modelDir);
-        Signature serving = Signature.builder().key(SERVING_DEFAULT)
-            .input(IMAGES, net.images())
-            .output(EMBEDDING, net.embedding()).output(PROJECTION, net.projection()).build();
-        Signature normalized = Signature.builder().key(NORMALIZED)
-            .input(NORMALIZED_IMAGES, net.normalizedImages())
-            .output(EMBEDDING, net.embeddingOfNormalized())
-            .output(PROJECTION, net.projectionOfNormalized()).build();
+        Signature serving = signature(SERVING_DEFAULT, IMAGES, net.images(), net.ofImages(),
+            false);
+        Signature files = signature(SERVING_BYTES, IMAGE_BYTES, net.imageFiles(),
+            net.ofFiles(), true);
+        Signature normalized = signature(NORMALIZED, NORMALIZED_IMAGES,
+            net.normalizedImages(), net.ofNormalized(), false);
         SavedModelBundle.exporter(tmp.toString())
             .withFunction(session.function(serving))
+            .withFunction(session.function(files))
             .withFunction(session.function(normalized))
             .export();
         ModelMetadata metadata = new ModelMetadata(ModelMetadata.FORMAT, name, version,
@@ -172,6 +181,17 @@ public final class Exporter {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + modelDir, e);
     }
+  }
+
+  /** A predict signature, the kind TF Serving's REST and gRPC Predict APIs call. */
+  private static Signature signature(String key, String inputName, Operand<?> input,
+      InferenceNetwork.Outputs out, boolean withL2) {
+    Signature.Builder b = Signature.builder().key(key).methodName(PREDICT_METHOD)
+        .input(inputName, input).output(EMBEDDING, out.embedding());
+    if (withL2) {
+      b.output(EMBEDDING_L2, out.embeddingL2());
+    }
+    return b.output(PROJECTION, out.projection()).build();
   }
 
   private static String validName(String name) {

@@ -31,8 +31,12 @@ public record ModelSummary(Path dir, List<SignatureInfo> signatures, int variabl
     long variableElements, long variableBytes, long variableFilesBytes,
     Optional<ModelMetadata> metadata) {
 
-  /** One signature. */
-  public record SignatureInfo(String key, Map<String, TensorInfo> inputs,
+  /**
+   * One signature.
+   *
+   * @param methodName what TF Serving calls it with ({@code tensorflow/serving/predict})
+   */
+  public record SignatureInfo(String key, String methodName, Map<String, TensorInfo> inputs,
       Map<String, TensorInfo> outputs) {}
 
   /**
@@ -55,7 +59,7 @@ public record ModelSummary(Path dir, List<SignatureInfo> signatures, int variabl
     try (SavedModelBundle bundle = SavedModels.load(version)) {
       List<SignatureInfo> sigs = new ArrayList<>();
       for (Signature s : bundle.signatures()) {
-        sigs.add(new SignatureInfo(s.key(), tensors(s.getInputs()), tensors(s.getOutputs())));
+        sigs.add(new SignatureInfo(s.key(), s.methodName(), tensors(s.getInputs()), tensors(s.getOutputs())));
       }
       VariableFootprint vars = VariableFootprint.of(bundle.graph());
       return new ModelSummary(version, sigs, vars.count(), vars.elements(), vars.bytes(),
@@ -88,7 +92,8 @@ public record ModelSummary(Path dir, List<SignatureInfo> signatures, int variabl
         m.method(), m.encoder(), m.dataset(), m.steps(), m.randomInit() ? " [random init]" : "",
         m.created(), m.commit())));
     for (SignatureInfo s : signatures) {
-      b.append("signature '").append(s.key()).append("'\n");
+      b.append("signature '").append(s.key()).append("' (method ")
+          .append(s.methodName().isEmpty() ? "none" : s.methodName()).append(")\n");
       s.inputs().forEach((n, t) -> b.append("  input  ").append(n).append(": ").append(t).append('\n'));
       s.outputs().forEach((n, t) -> b.append("  output ").append(n).append(": ").append(t).append('\n'));
     }

@@ -180,7 +180,7 @@ class ExportTest {
     ExportedModel m = Exporter.exportRun(run, tmp.resolve("inspect"), "m", OptionalInt.empty());
     ModelSummary s = ModelSummary.of(m.dir().getParent());
     assertEquals(m.dir(), s.dir());
-    assertEquals(List.of(Exporter.NORMALIZED, Exporter.SERVING_DEFAULT),
+    assertEquals(List.of(Exporter.NORMALIZED, Exporter.SERVING_BYTES, Exporter.SERVING_DEFAULT),
         s.signatures().stream().map(ModelSummary.SignatureInfo::key).sorted().toList());
     ModelSummary.SignatureInfo serving = s.signatures().stream()
         .filter(x -> x.key().equals(Exporter.SERVING_DEFAULT)).findFirst().orElseThrow();
