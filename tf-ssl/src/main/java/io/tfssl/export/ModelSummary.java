@@ -59,7 +59,8 @@ public record ModelSummary(Path dir, List<SignatureInfo> signatures, int variabl
     try (SavedModelBundle bundle = SavedModels.load(version)) {
       List<SignatureInfo> sigs = new ArrayList<>();
       for (Signature s : bundle.signatures()) {
-        sigs.add(new SignatureInfo(s.key(), s.methodName(), tensors(s.getInputs()), tensors(s.getOutputs())));
+        sigs.add(new SignatureInfo(s.key(), s.methodName(), tensors(s.getInputs()),
+            tensors(s.getOutputs())));
       }
       VariableFootprint vars = VariableFootprint.of(bundle.graph());
       return new ModelSummary(version, sigs, vars.count(), vars.elements(), vars.bytes(),
