@@ -24,7 +24,8 @@ import java.util.List;
  * @param simclr SimCLR's switches (used when method is simclr)
  * @param mocov2 MoCo v2's switches (used when method is mocov2)
  * @param swav SwAV's switches (used when method is swav)
- * @param encoder {@code small}, {@code resnet18}, {@code resnet34}, {@code resnet50}
+ * @param encoder {@code small}, {@code resnet18}, {@code resnet34}, {@code resnet50}, or a name
+ *     registered with {@link Encoders#register} (an encoder of your own)
  * @param stem ResNet stem; null chooses from the image size ({@link Encoders#stemFor})
  * @param zeroInitResidual start every residual branch's last BN at gamma 0
  * @param dataset one of {@link Datasets#NAMES}
@@ -115,8 +116,7 @@ public record PretrainConfig(
     device = device == null ? Device.AUTO : device;
     precision = precision == null ? Precision.FP32 : precision;
     require(METHODS.contains(method), "unknown method '" + method + "' (expected one of " + METHODS + ")");
-    require(Encoders.NAMES.contains(encoder),
-        "unknown encoder '" + encoder + "' (expected one of " + Encoders.NAMES + ")");
+    require(Encoders.isRegistered(encoder), Encoders.unknownMessage(encoder));
     require(DATASETS.contains(dataset),
         "unknown dataset '" + dataset + "' (expected one of " + DATASETS + ")");
     Object settings = switch (method) {
