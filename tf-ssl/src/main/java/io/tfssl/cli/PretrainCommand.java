@@ -14,6 +14,7 @@ import io.tfssl.method.Similarity;
 import io.tfssl.method.SimSiamConfig;
 import io.tfssl.method.SwavConfig;
 import io.tfssl.method.Symmetry;
+import io.tfssl.nn.Encoders;
 import io.tfssl.nn.HeadBn;
 import io.tfssl.nn.ResNet;
 import io.tfssl.train.PretrainConfig;
@@ -384,6 +385,12 @@ public final class PretrainCommand implements Callable<Integer> {
     // LARS always leaves biases and BN parameters out of the decay (BYOL App. C).
     rejectUnless(opt == OptimizerKind.SGD, "the SGD optimizer",
         opt("--decay-bias-bn", decayBiasAndBn));
+    if (encoder != null && !Encoders.NAMES.contains(encoder)) {
+      // The command line builds only the built-ins; an encoder of a program's own needs that
+      // program to register it (README "Use from your Maven project").
+      throw new UsageException("unknown encoder '" + encoder + "' (expected one of "
+          + Encoders.NAMES + ")");
+    }
     String enc = encoder != null ? encoder : base.encoder();
     rejectUnless(enc.startsWith("resnet"), "the ResNet encoders", opt("--stem", stem),
         opt("--zero-init-residual", zeroInitResidual));

@@ -8,10 +8,10 @@ import java.util.Map;
  * Encoders by name, as the command line and configs refer to them: the built-in ones and any
  * registered by the program (an encoder defined in your own code).
  *
- * <p>A config stores only the encoder's name ({@code config.json}), and the exporter, the
- * fine-tuner and {@code --resume} rebuild the network from it, so a program that trains, exports
- * or evaluates a run of its own encoder registers the encoder before it builds or reads the
- * config:
+ * <p>A config stores only the encoder's name ({@code config.json}, and {@code metadata.json}
+ * of an export), and the trainer, the exporter, the fine-tuner, the random-init baseline and
+ * {@code --resume} rebuild the network from it, so a program that does one of these with an
+ * encoder of its own registers the encoder first:
  *
  * <pre>{@code
  * Encoders.register("tiny-mlp", (stem, zeroInitResidual) -> new TinyMlp());
@@ -42,7 +42,7 @@ public final class Encoders {
    * @throws IllegalArgumentException for a bad or taken name
    */
   public static synchronized void register(String name, EncoderFactory factory) {
-    if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+    if (!isValidName(name)) {
       throw new IllegalArgumentException("encoder name '" + name + "' must be letters, digits,"
           + " '.', '_' or '-'");
     }
@@ -54,6 +54,11 @@ public final class Encoders {
           + (NAMES.contains(name) ? " (a built-in encoder)" : "") + "; choose another name");
     }
     FACTORIES.put(name, factory);
+  }
+
+  /** Whether {@code name} has the form of an encoder name (registered or not). */
+  public static boolean isValidName(String name) {
+    return name != null && name.matches("[A-Za-z0-9][A-Za-z0-9._-]*");
   }
 
   /** Whether {@link #create} knows {@code name}. */
@@ -70,7 +75,8 @@ public final class Encoders {
   public static String unknownMessage(String name) {
     return "unknown encoder '" + name + "' (known: " + names() + "; an encoder defined in your"
         + " own code must be registered with Encoders.register(\"" + name + "\", factory) before"
-        + " a config that names it is built, read, trained, exported or evaluated)";
+        + " a run of it is trained, resumed, exported, fine-tuned or given a random-init"
+        + " baseline)";
   }
 
   /**

@@ -25,7 +25,8 @@ import java.util.List;
  * @param mocov2 MoCo v2's switches (used when method is mocov2)
  * @param swav SwAV's switches (used when method is swav)
  * @param encoder {@code small}, {@code resnet18}, {@code resnet34}, {@code resnet50}, or a name
- *     registered with {@link Encoders#register} (an encoder of your own)
+ *     registered with {@link Encoders#register} (an encoder of your own) before the run is
+ *     built
  * @param stem ResNet stem; null chooses from the image size ({@link Encoders#stemFor})
  * @param zeroInitResidual start every residual branch's last BN at gamma 0
  * @param dataset one of {@link Datasets#NAMES}
@@ -116,7 +117,11 @@ public record PretrainConfig(
     device = device == null ? Device.AUTO : device;
     precision = precision == null ? Precision.FP32 : precision;
     require(METHODS.contains(method), "unknown method '" + method + "' (expected one of " + METHODS + ")");
-    require(Encoders.isRegistered(encoder), Encoders.unknownMessage(encoder));
+    // Only the name's form: whether it can be built is checked where it is built
+    // (Encoders.create), so that an export of an encoder registered by another program still
+    // reads (its metadata.json holds this config) where that encoder is not registered.
+    require(Encoders.isValidName(encoder), "encoder name '" + encoder + "' must be letters,"
+        + " digits, '.', '_' or '-'");
     require(DATASETS.contains(dataset),
         "unknown dataset '" + dataset + "' (expected one of " + DATASETS + ")");
     Object settings = switch (method) {
