@@ -243,8 +243,13 @@ class EncodedImageSignatureTest {
   }
 
   static Map<String, float[]> runPlainClient(Path model, List<byte[]> files) throws Exception {
+    String classPath = plainClassPath();
+    String tfSsl = Path.of(Exporter.class.getProtectionDomain().getCodeSource().getLocation()
+        .toURI()).toString();
+    assertFalse(Arrays.asList(classPath.split(File.pathSeparator)).contains(tfSsl),
+        "tf-ssl's classes are not on the client's class path");
     List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", plainClassPath(),
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath,
         "plain.PlainBytesClient", model.toString(), tmp.resolve("bytes-out.bin").toString()));
     for (int i = 0; i < files.size(); i++) {
       Path f = tmp.resolve("file-" + i);
