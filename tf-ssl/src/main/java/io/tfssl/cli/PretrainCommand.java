@@ -21,16 +21,21 @@ import io.tfssl.train.PretrainConfig;
 import io.tfssl.train.PretrainConfig.OptimizerKind;
 import io.tfssl.train.PretrainConfig.ScheduleKind;
 import io.tfssl.train.Presets;
+import io.tfssl.train.RunFolder;
 import io.tfssl.train.TrainResult;
 import io.tfssl.train.Trainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /** {@code tfssl pretrain}: trains SimSiam, BYOL, SimCLR, MoCo v2 or SwAV without labels. */
@@ -53,6 +58,8 @@ import picocli.CommandLine.Option;
         "  tfssl pretrain --cluster host0:2222,host1:2222 --task-index 0 --sync-bn --out runs/c",
         "  tfssl pretrain --towers 4 --communication nccl --sync-bn --out runs/t   (4 GPUs)"})
 public final class PretrainCommand implements Callable<Integer> {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   // ---- run ----
   @Option(names = "--method", paramLabel = "simsiam|byol|simclr|mocov2|swav",
@@ -69,7 +76,9 @@ public final class PretrainCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--resume", description = "Continue the run in --out from its latest "
-      + "checkpoint, with its saved config (only --epochs/--steps may change).")
+      + "checkpoint, with its saved recipe: recipe flags given must repeat its values; run flags"
+      + " (--epochs, --steps, --threads, --log-every, --checkpoint-every, --keep-checkpoints,"
+      + " --device, --knn-monitor, --progress, cluster addresses) apply to the resumed run.")
   boolean resume;
 
   @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set.")
@@ -299,23 +308,9 @@ public final class PretrainCommand implements Callable<Integer> {
       CliChecks.writableDirectory("--out", out);
     }
     if (resume) {
-      rejectConfigFlagsOnResume();
-      UnaryOperator<PretrainConfig> change = c -> {
-        PretrainConfig.Builder b = c.toBuilder();
-        if (epochs != null) {
-          b.epochs(epochs);
-        }
-        if (steps != null) {
-          b.steps(steps);
-        }
-        if (knnMonitor != null) {
-          b.knnMonitor(knnMonitor);
-        }
-        if (device != null) {
-          b.device(device);
-        }
-        return b.build();
-      };
+      PretrainConfig resumed = resumedConfig(new RunFolder(out).readConfig());
+      checkClusterLayoutOnResume();
+      UnaryOperator<PretrainConfig> change = saved -> resumed;
       if (cluster.isPresent()) {
         trainer = ClusterTraining.resume(out, change, cluster.get(), clusterOptions.options());
       } else if (TowerTraining.isTowerRun(out)) {
@@ -359,7 +354,76 @@ public final class PretrainCommand implements Callable<Integer> {
 
   /** The preset with every given flag applied, validated. */
   PretrainConfig config() {
-    PretrainConfig base = Presets.get(preset, method);
+    return config(Presets.get(preset, method));
+  }
+
+  /**
+   * The config {@code --resume} continues with: the saved one, with the given {@link
+   * PretrainFlags.Kind#RUN run flags} applied. Every given {@link PretrainFlags.Kind#RECIPE recipe
+   * flag} must agree with the saved recipe (repeating the original command with {@code --resume}
+   * appended is accepted); a difference is refused, naming the saved and the given value.
+   */
+  PretrainConfig resumedConfig(PretrainConfig saved) {
+    Set<String> given = new LinkedHashSet<>();
+    for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+      given.add(o.longestName());
+      PretrainFlags.kind(o.longestName()); // fails loudly for a flag without a kind
+    }
+    if (!given.contains("--method")) {
+      method = saved.method();
+    } else if (!method.equals(saved.method())) {
+      throw new UsageException("--resume continues " + out + " with its saved recipe"
+          + " (config.json), and the flags given change it: method: " + saved.method()
+          + " in the run, " + method + " given. Start a new run (another --out) to change it.");
+    }
+    // With --preset the recipe is rebuilt as the original command built it; without, the given
+    // recipe flags are applied to the saved recipe. Either way it must come out unchanged.
+    PretrainConfig asGiven = config(given.contains("--preset") ? Presets.get(preset, method)
+        : saved);
+    List<String> differences = new ArrayList<>();
+    ConfigDiff.between(recipeOnly(saved, saved), recipeOnly(asGiven, saved), differences);
+    if (!differences.isEmpty()) {
+      throw new UsageException("--resume continues " + out + " with its saved recipe"
+          + " (config.json), and the flags given change it: " + String.join("; ", differences)
+          + ". Repeat the run's own values, or start a new run (another --out) to change them.");
+    }
+    PretrainConfig.Builder b = saved.toBuilder();
+    if (epochs != null) b.epochs(epochs);
+    if (steps != null) b.steps(steps);
+    if (logEvery != null) b.logEvery(logEvery);
+    if (checkpointEvery != null) b.checkpointEvery(checkpointEvery);
+    if (keepCheckpoints != null) b.keepCheckpoints(keepCheckpoints);
+    if (threads != null) b.threads(threads);
+    if (knnMonitor != null) b.knnMonitor(knnMonitor);
+    if (device != null) b.device(device);
+    return b.build();
+  }
+
+  /** {@code c} with its run fields (the {@link PretrainFlags.Kind#RUN} ones) taken from {@code
+   * run}, so that only recipe fields are compared. */
+  private static PretrainConfig recipeOnly(PretrainConfig c, PretrainConfig run) {
+    return c.toBuilder().epochs(run.epochs()).steps(run.steps()).logEvery(run.logEvery())
+        .checkpointEvery(run.checkpointEvery()).keepCheckpoints(run.keepCheckpoints())
+        .threads(run.threads()).knnMonitor(run.knnMonitor()).device(run.device()).build();
+  }
+
+  /** --towers and --sync-bn are recorded in the run's cluster.json, not config.json. */
+  void checkClusterLayoutOnResume() {
+    Optional<ClusterRunInfo> info = ClusterRunInfo.read(out);
+    int savedTowers = info.map(ClusterRunInfo::towers).orElse(1);
+    boolean savedSyncBn = info.map(ClusterRunInfo::syncBatchNorm).orElse(false);
+    if (clusterOptions.towers != null && clusterOptions.towers != savedTowers) {
+      throw new UsageException("--resume continues " + out + " with its saved layout: --towers "
+          + savedTowers + " in the run, " + clusterOptions.towers + " given");
+    }
+    if (clusterOptions.syncBn != null && clusterOptions.syncBn != savedSyncBn) {
+      throw new UsageException("--resume continues " + out + " with its saved layout: --sync-bn "
+          + savedSyncBn + " in the run, " + clusterOptions.syncBn + " given");
+    }
+  }
+
+  /** {@code base} with every given flag applied, validated. */
+  private PretrainConfig config(PretrainConfig base) {
     PretrainConfig.Builder b = base.toBuilder();
     rejectUnless(method.equals("simsiam"), "SimSiam", opt("--stop-gradient", stopGradient),
         opt("--predictor", predictor), opt("--predictor-lr", predictorLr),
@@ -496,33 +560,6 @@ public final class PretrainCommand implements Callable<Integer> {
     if (device != null) b.device(device);
     if (precision != null) b.precision(precision);
     return b.build();
-  }
-
-  private void rejectConfigFlagsOnResume() {
-    List<String> given = new ArrayList<>();
-    Object[][] flags = {{"--batch-size", batchSize}, {"--seed", seed}, {"--dataset", dataset},
-        {"--data-dir", dataDir}, {"--image-size", imageSize}, {"--encoder", encoder}, {"--stem", stem},
-        {"--optimizer", optimizer}, {"--lr", lr}, {"--weight-decay", weightDecay},
-        {"--projector-dims", projectorDims}, {"--predictor-dims", predictorDims},
-        {"--head-bn", headBn}, {"--stop-gradient", stopGradient}, {"--predictor", predictor},
-        {"--predictor-momentum", predictorMomentum}, {"--alternation-steps", alternationSteps},
-        {"--similarity", similarity}, {"--symmetry", symmetry}, {"--tau", tau},
-        {"--tau-schedule", tauSchedule}, {"--temperature", temperature},
-        {"--queue-size", queueSize}, {"--shuffle-bn-groups", shuffleBnGroups},
-        {"--prototypes", prototypes}, {"--sinkhorn-iterations", sinkhornIterations},
-        {"--epsilon", epsilon}, {"--small-crops", smallCrops},
-        {"--small-crop-size", smallCropSize}, {"--small-crop-scale", smallCropScale},
-        {"--online-probe", onlineProbe}, {"--precision", precision},
-        {"--sync-bn", clusterOptions.syncBn}, {"--towers", clusterOptions.towers}};
-    for (Object[] f : flags) {
-      if (f[1] != null) {
-        given.add((String) f[0]);
-      }
-    }
-    if (!given.isEmpty()) {
-      throw new UsageException("--resume continues with the run's saved config; it cannot change "
-          + String.join(", ", given));
-    }
   }
 
   private record Given(String flag, Object value) {}
