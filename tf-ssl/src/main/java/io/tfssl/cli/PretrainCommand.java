@@ -72,8 +72,19 @@ public final class PretrainCommand implements Callable<Integer> {
           + "simsiam-cifar, byol-paper, simclr-paper, mocov2-paper, swav-paper.")
   String preset;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder.")
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Start from this recipe instead of --preset: a run's config.json, or a file"
+          + " with the same keys as JSON or YAML (.yaml/.yml) giving only those it changes (laid"
+          + " over the preset of its method). Flags given beside it override it.")
+  Path configFile;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Run folder (required unless"
+      + " --print-config).")
   Path out;
+
+  @Option(names = "--print-config", description = "Print the fully resolved config (preset,"
+      + " --config and flags; with --resume the run's) as JSON, and exit without training.")
+  boolean printConfig;
 
   @Option(names = "--resume", description = "Continue the run in --out from its latest "
       + "checkpoint, with its saved recipe: recipe flags given must repeat its values; run flags"
@@ -300,7 +311,15 @@ public final class PretrainCommand implements Callable<Integer> {
   ClusterOptions clusterOptions = new ClusterOptions();
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
+    if (printConfig) {
+      PretrainConfig c = resume ? resumedConfig(new RunFolder(requireOut()).readConfig())
+          : config();
+      System.out.println(new com.fasterxml.jackson.databind.ObjectMapper()
+          .writerWithDefaultPrettyPrinter().writeValueAsString(c));
+      return 0;
+    }
+    requireOut();
     Optional<ClusterSpec> cluster = clusterOptions.spec(System.getenv());
     Trainer trainer;
     if (!resume) {
@@ -352,9 +371,31 @@ public final class PretrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The preset with every given flag applied, validated. */
+  private Path requireOut() {
+    if (out == null) {
+      throw new UsageException("Missing required option: '--out=DIR' (the run folder)");
+    }
+    return out;
+  }
+
+  /** The recipe the flags apply to: --config's file over its preset, or --preset. */
+  private PretrainConfig base() {
+    if (configFile == null) {
+      return Presets.get(preset, method);
+    }
+    PretrainConfig fromFile = ConfigFile.read(configFile, preset, method);
+    boolean methodGiven = spec.commandLine().getParseResult().hasMatchedOption("--method");
+    if (methodGiven && !method.equals(fromFile.method())) {
+      throw new UsageException("--method " + method + " differs from --config " + configFile
+          + "'s method " + fromFile.method());
+    }
+    method = fromFile.method();
+    return fromFile;
+  }
+
+  /** The preset (or --config) with every given flag applied, validated. */
   PretrainConfig config() {
-    return config(Presets.get(preset, method));
+    return config(base());
   }
 
   /**
@@ -369,17 +410,18 @@ public final class PretrainCommand implements Callable<Integer> {
       given.add(o.longestName());
       PretrainFlags.kind(o.longestName()); // fails loudly for a flag without a kind
     }
-    if (!given.contains("--method")) {
+    if (!given.contains("--method") && !given.contains("--config")) {
       method = saved.method();
-    } else if (!method.equals(saved.method())) {
+    } else if (given.contains("--method") && !method.equals(saved.method())) {
       throw new UsageException("--resume continues " + out + " with its saved recipe"
           + " (config.json), and the flags given change it: method: " + saved.method()
           + " in the run, " + method + " given. Start a new run (another --out) to change it.");
     }
-    // With --preset the recipe is rebuilt as the original command built it; without, the given
-    // recipe flags are applied to the saved recipe. Either way it must come out unchanged.
-    PretrainConfig asGiven = config(given.contains("--preset") ? Presets.get(preset, method)
-        : saved);
+    // With --preset or --config the recipe is rebuilt as the original command built it; without,
+    // the given recipe flags are applied to the saved recipe. Either way it must come out
+    // unchanged.
+    PretrainConfig asGiven = config(given.contains("--preset") || given.contains("--config")
+        ? base() : saved);
     List<String> differences = new ArrayList<>();
     ConfigDiff.between(recipeOnly(saved, saved), recipeOnly(asGiven, saved), differences);
     if (!differences.isEmpty()) {

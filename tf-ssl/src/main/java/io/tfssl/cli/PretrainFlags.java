@@ -35,7 +35,7 @@ final class PretrainFlags {
         "--symmetry", "--tau", "--tau-schedule", "--temperature", "--queue-size",
         "--shuffle-bn-groups", "--prototypes", "--sinkhorn-iterations", "--epsilon",
         "--small-crops", "--small-crop-size", "--small-crop-scale", "--online-probe",
-        "--precision", "--towers", "--sync-bn"}) {
+        "--precision", "--towers", "--sync-bn", "--config"}) {
       KINDS.put(f, Kind.RECIPE);
     }
     for (String f : new String[] {"--epochs", "--steps", "--log-every", "--checkpoint-every",
@@ -43,7 +43,7 @@ final class PretrainFlags {
         "--cluster", "--task-index", "--collective-timeout", "--communication"}) {
       KINDS.put(f, Kind.RUN);
     }
-    for (String f : new String[] {"--out", "--resume"}) {
+    for (String f : new String[] {"--out", "--resume", "--print-config"}) {
       KINDS.put(f, Kind.SESSION);
     }
   }

@@ -55,6 +55,10 @@ class FlagValidationTest {
     for (String[] p : new String[][] {
         {"--method mocov9", "unknown method 'mocov9'"},
         {"--preset nope", "unknown preset 'nope'"},
+        {"--config TMP/no-such.json", "--config: no such file"},
+        {"--config TMP/a-file", "not valid JSON or YAML"},
+        {"--config TMP/typo.json", "unknown key 'sed'"},
+        {"--config TMP/typo.json --print-config=maybe", "'maybe'"},
         {"--method byol --preset simsiam-paper", "does not apply to byol"},
         {"--epochs 0", "positive number of epochs or steps"},
         {"--epochs -2", "positive number of epochs or steps"},
@@ -234,6 +238,7 @@ class FlagValidationTest {
     Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
         "needs Debian's dataset-fashion-mnist");
     Files.writeString(tmp.resolve("a-file"), "not a folder");
+    Files.writeString(tmp.resolve("typo.json"), "{\"sed\": 3}");
     Path oneClass = Files.createDirectories(tmp.resolve("folder/only-class"));
     for (int i = 0; i < 16; i++) {
       javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(28, 28,

@@ -103,6 +103,8 @@ class PretrainFlagsTest {
     // Recorded in cluster.json; a run folder without one is a single process without towers.
     RECIPE.put("--towers", r("simsiam", "--towers 1", "--towers 2"));
     RECIPE.put("--sync-bn", r("simsiam", "--no-sync-bn", "--sync-bn"));
+    // Two recipe files written by writeConfigFiles (TMP is the test's folder).
+    RECIPE.put("--config", r("simsiam", "--config TMP/seed1.yaml", "--config TMP/seed2.json"));
 
     run("--epochs 3", PretrainConfig::epochs, 3);
     run("--steps 7", PretrainConfig::steps, 7L);
@@ -128,9 +130,16 @@ class PretrainFlagsTest {
   @TempDir
   static Path tmp;
 
+  @org.junit.jupiter.api.BeforeAll
+  static void writeConfigFiles() throws java.io.IOException {
+    java.nio.file.Files.writeString(tmp.resolve("seed1.yaml"), "seed: 1\n");
+    java.nio.file.Files.writeString(tmp.resolve("seed2.json"), "{\"seed\": 2}");
+  }
+
   private static PretrainCommand parse(List<String> args) {
     PretrainCommand c = new PretrainCommand();
-    new CommandLine(c).parseArgs(args.toArray(String[]::new));
+    new CommandLine(c).parseArgs(args.stream().map(a -> a.replace("TMP", tmp.toString()))
+        .toArray(String[]::new));
     return c;
   }
 
