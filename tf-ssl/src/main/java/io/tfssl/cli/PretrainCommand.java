@@ -327,6 +327,10 @@ public final class PretrainCommand implements Callable<Integer> {
       CliChecks.writableDirectory("--out", out);
     }
     if (resume) {
+      if (cluster.isEmpty() && !TowerTraining.isTowerRun(out)) {
+        // Before config.json is read: a cluster run's other workers hold no copy of it.
+        ClusterTraining.requireSingleProcessRun(out);
+      }
       PretrainConfig resumed = resumedConfig(new RunFolder(out).readConfig());
       checkClusterLayoutOnResume();
       UnaryOperator<PretrainConfig> change = saved -> resumed;
