@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * <tr><td>cifar10, cifar100</td><td>CIFAR binary</td><td>train (50 000)</td></tr>
  * <tr><td>stl10</td><td>STL-10 binary</td><td>train + unlabeled (105 000), as the papers do</td></tr>
  * <tr><td>folder</td><td>root/&lt;class&gt;/*.jpg|png, or flat</td><td>root, or root/train</td></tr>
- * <tr><td>tfrecord</td><td>ImageNet Example layout</td><td>train-* (or every *.tfrecord*)</td></tr>
+ * <tr><td>tfrecord</td><td>Example layout ({@link TfRecordLayout})</td><td>train-* (or every *.tfrecord*)</td></tr>
  * </table>
  */
 public final class Datasets {
@@ -37,11 +37,32 @@ public final class Datasets {
    * @param imageSize side length images of encoded formats (folder, tfrecord) are decoded to;
    *     0 for {@link #DEFAULT_ENCODED_SIZE}; ignored by the fixed-size formats
    * @param skipBadImages skip (and count) undecodable images instead of failing
+   * @param tfRecord where a TFRecord set keeps images and labels and how it numbers labels;
+   *     null for {@link TfRecordLayout#defaults()} (ImageNet feature names, numbering detected)
    */
-  public record Options(int imageSize, boolean skipBadImages) {
+  public record Options(int imageSize, boolean skipBadImages, TfRecordLayout tfRecord) {
+    public Options {
+      if (tfRecord == null) {
+        tfRecord = TfRecordLayout.defaults();
+      }
+    }
+
+    public Options(int imageSize, boolean skipBadImages) {
+      this(imageSize, skipBadImages, null);
+    }
+
     public static Options defaults() {
       return new Options(0, false);
     }
+  }
+
+  /**
+   * How an opened TFRecord set's label offset and class count were detected (to print), or
+   * empty for other sources and when both were given.
+   */
+  public static java.util.Optional<String> labelNote(ImageSource source) {
+    ImageSource s = source instanceof SubsetSource subset ? subset.source() : source;
+    return s instanceof TfRecordSource t ? t.labelNote() : java.util.Optional.empty();
   }
 
   /** Fails with the list of names when {@code name} is unknown. */
@@ -91,10 +112,10 @@ public final class Datasets {
       case "stl10" -> Stl10Source.open(dir, split == Split.TRAIN ? Stl10Split.TRAIN : Stl10Split.TEST);
       case "folder" -> ImageFolderSource.builder(folderSplit(dir, split)).size(size, size)
           .channels(3).skipBadImages(options.skipBadImages()).build();
-      // ImageNet in the TF-slim layout stores labels 1..1000 (0 = background): shift to 0..999.
-      case "tfrecord" -> TfRecordSource.builder(dir, tfRecordGlob(dir, split)).size(size, size)
-          .numClasses(1000).labelOffset(-1)
-          .channels(3).skipBadImages(options.skipBadImages()).build();
+      // TF-slim's ImageNet numbers labels 1..1000 (0 = background), most other sets from 0:
+      // unless the options say, TfRecordLabels looks at the labels to tell which.
+      case "tfrecord" -> TfRecordLabels.open(dir, tfRecordGlob(dir, split), size,
+          options.skipBadImages(), options.tfRecord());
       default -> throw new IllegalArgumentException(name);
     };
   }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.zip.CRC32C;
 import org.tensorflow.proto.Example;
@@ -74,6 +75,7 @@ public final class TfRecordSource extends EncodedImageSource {
     private final String labelFeature;
     private final int numClasses;
     private final int labelOffset;
+    private final String labelNote;
     /** {@code fileStarts[f]} is the index of the first record of file {@code f}; one extra entry for the end. */
     private final int[] fileStarts;
     /** Byte offset of each record's header in its file. */
@@ -91,6 +93,7 @@ public final class TfRecordSource extends EncodedImageSource {
         this.labelFeature = b.labelFeature;
         this.numClasses = b.numClasses;
         this.labelOffset = b.labelOffset;
+        this.labelNote = b.labelNote;
         this.fileStarts = fileStarts;
         this.offsets = offsets;
         this.lengths = lengths;
@@ -304,10 +307,36 @@ public final class TfRecordSource extends EncodedImageSource {
         return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, label));
     }
 
+    /**
+     * The label as stored, without offset or range check, or null when the record has no
+     * int64 label feature: what {@link TfRecordLabels} looks at.
+     */
+    Long rawLabel(int index) {
+        Objects.checkIndex(index, offsets.length);
+        int f = fileOf(index);
+        Path file = files.get(f);
+        Example ex = example(index, file, where(index - fileStarts[f], offsets[index]));
+        Feature l = ex.getFeatures().getFeatureMap().get(labelFeature);
+        if (l == null || l.getKindCase() != Feature.KindCase.INT64_LIST || l.getInt64List().getValueCount() == 0) {
+            return null;
+        }
+        return l.getInt64List().getValue(0);
+    }
+
     @Override
     String labelHint() {
-        return " (stored label + labelOffset " + labelOffset + "); TF-slim ImageNet labels are 1..1000: "
-                + "use numClasses(1000).labelOffset(-1), or numClasses(1001) to keep them as is";
+        return " (stored label + label offset " + labelOffset + "): set --label-offset (0 for 0-based labels, -1 for "
+                + "TF-slim's 1-based ImageNet labels) and --num-classes; in Java labelOffset(...) and numClasses(...)";
+    }
+
+    /**
+     * How the label offset and class count were chosen when they were detected rather than
+     * given, for the command line to print.
+     *
+     * @return the explanation, or empty when both were given
+     */
+    public Optional<String> labelNote() {
+        return Optional.ofNullable(labelNote);
     }
 
     /**
@@ -331,13 +360,13 @@ public final class TfRecordSource extends EncodedImageSource {
         Feature img = ex.getFeatures().getFeatureMap().get(imageFeature);
         if (img == null || img.getKindCase() != Feature.KindCase.BYTES_LIST) {
             throw new DataFormatException(file, where + ": " + missing(ex, imageFeature, "bytes")
-                    + "; set imageFeature(...) if the images are stored under another name");
+                    + "; set --image-key (imageFeature(...) in Java) if the images are stored under another name");
         }
         if (numClasses > 0) {
             Feature lab = ex.getFeatures().getFeatureMap().get(labelFeature);
             if (lab == null || lab.getKindCase() != Feature.KindCase.INT64_LIST) {
                 throw new DataFormatException(file, where + ": " + missing(ex, labelFeature, "int64")
-                        + "; set labelFeature(...), or numClasses(0) for an unlabeled source");
+                        + "; set --label-key (labelFeature(...) in Java), or read it unlabeled (numClasses(0))");
             }
             checkLabel(labelOf(ex, file, where), file, where);
         }
@@ -435,6 +464,7 @@ public final class TfRecordSource extends EncodedImageSource {
         private String labelFeature = "image/class/label";
         private int numClasses;
         private int labelOffset;
+        private String labelNote;
 
         private Builder(List<Path> files, Path dir, String glob) {
             this.files = files;
@@ -488,6 +518,12 @@ public final class TfRecordSource extends EncodedImageSource {
          */
         public Builder labelFeature(String key) {
             this.labelFeature = Objects.requireNonNull(key, "key");
+            return this;
+        }
+
+        /** How the offset and class count were detected ({@link TfRecordLabels}). */
+        Builder labelNote(String note) {
+            this.labelNote = note;
             return this;
         }
 

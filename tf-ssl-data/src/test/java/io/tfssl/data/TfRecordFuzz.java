@@ -225,7 +225,9 @@ final class TfRecordFuzz implements FuzzFormat {
 
     @Override
     public Snapshot read(Path dir) throws Exception {
-        ImageSource s = Datasets.open("tfrecord", dir, Split.TRAIN, new Datasets.Options(SIDE, false));
+        // the TF-slim numbering given, as the model above assumes (detection has its own tests)
+        TfRecordLayout slim = new TfRecordLayout(TfRecordLayout.IMAGE_KEY, TfRecordLayout.LABEL_KEY, -1, CLASSES);
+        ImageSource s = Datasets.open("tfrecord", dir, Split.TRAIN, new Datasets.Options(SIDE, false, slim));
         try {
             return Snapshot.of(s);
         } finally {

@@ -228,7 +228,7 @@ class TfRecordSourceTest {
         try (TfRecordSource s = TfRecordSource.builder(List.of(file)).size(H, W).numClasses(3).skipBadImages(true).build()) {
             assertEquals(1, s.label(0));
             assertMentions(assertThrows(DataFormatException.class, () -> s.readImage(2, new byte[90], 0)),
-                    "record 2", "label 3", "[0, 3)", "labelOffset(-1)");
+                    "record 2", "label 3", "[0, 3)", "--label-offset", "--num-classes");
             assertEquals(0, s.badImageCount());
         }
         Path zero = TfRecordWriter.writeExamples(dir.resolve("y.tfrecord"), List.of(record(0, 1000L)));
