@@ -114,10 +114,29 @@ public final class Datasets {
           .channels(3).skipBadImages(options.skipBadImages()).build();
       // TF-slim's ImageNet numbers labels 1..1000 (0 = background), most other sets from 0:
       // unless the options say, TfRecordLabels looks at the labels to tell which.
-      case "tfrecord" -> TfRecordLabels.open(dir, tfRecordGlob(dir, split), size,
-          options.skipBadImages(), options.tfRecord());
+      case "tfrecord" -> openTfRecord(dir, split, size, options);
       default -> throw new IllegalArgumentException(name);
     };
+  }
+
+  /**
+   * A TFRecord split; the test split takes the label numbering detected on the train split, so
+   * that both splits agree on the offset and the number of classes.
+   */
+  private static TfRecordSource openTfRecord(Path dir, Split split, int size, Options options) {
+    TfRecordLayout layout = options.tfRecord();
+    boolean open = layout.labelOffset() == null || layout.numClasses() == 0;
+    if (split == Split.TEST && open && hasMatch(dir, "train-*")) {
+      try (TfRecordSource train = TfRecordLabels.open(dir, "train-*", size, options.skipBadImages(),
+          layout)) {
+        if (train.numClasses() > 0) {
+          layout = new TfRecordLayout(layout.imageKey(), layout.labelKey(), train.labelOffset(),
+              train.numClasses());
+        }
+      }
+    }
+    return TfRecordLabels.open(dir, tfRecordGlob(dir, split), size, options.skipBadImages(),
+        layout);
   }
 
   /** {@code root/train} and {@code root/val} (or {@code test}) when present; else root is train. */

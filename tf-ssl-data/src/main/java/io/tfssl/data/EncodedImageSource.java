@@ -273,6 +273,17 @@ public abstract sealed class EncodedImageSource implements ImageSource, AutoClos
     }
 
     /**
+     * Whether image {@code index} has been met and found bad (so that reads deliver another
+     * image in its place); always false without {@code skipBadImages}.
+     *
+     * @param index the image index
+     * @return true once the image has failed to read
+     */
+    public final boolean isBadImage(int index) {
+        return bad.containsKey(index);
+    }
+
+    /**
      * The bad images met so far, in index order, each as its error message (which starts with
      * the file and, for TFRecord files, names the record and byte offset).
      *

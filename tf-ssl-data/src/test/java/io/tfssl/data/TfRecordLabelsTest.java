@@ -80,6 +80,25 @@ class TfRecordLabelsTest {
     }
 
     @Test
+    void theTestSplitIsNumberedAsTheTrainSplit() throws Exception {
+        write(0, 1, 2, 3, 4, 0);
+        List<Example> val = new ArrayList<>();
+        for (long label : new long[] {2, 1, 3}) {
+            byte[] png = TestImages.png(TestImages.noise(SIDE, SIDE, 3, 9), SIDE, SIDE, 3);
+            val.add(TfRecordWriter.example(png, label));
+        }
+        TfRecordWriter.writeExamples(dir.resolve("validation-00000-of-00001"), val);
+        // alone, the validation labels (no 0, largest 3) would read as 1-based with 3 classes
+        ImageSource s = Datasets.open("tfrecord", dir, Split.TEST, new Datasets.Options(SIDE, false));
+        try {
+            assertEquals(5, s.numClasses());
+            assertEquals(List.of(2, 1, 3), List.of(box(labels(s))));
+        } finally {
+            Sources.close(s);
+        }
+    }
+
+    @Test
     void givenOffsetAndClassesWinAndNeedNoNote() throws Exception {
         write(1, 2, 3, 4);
         ImageSource s = open(new TfRecordLayout(TfRecordLayout.IMAGE_KEY, TfRecordLayout.LABEL_KEY, 0, 10));

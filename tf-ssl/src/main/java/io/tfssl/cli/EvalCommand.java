@@ -76,6 +76,8 @@ public final class EvalCommand implements Runnable {
         description = "Cores TF may use (0 = all).")
     int threads;
 
+    @Mixin TfRecordOptions tfRecord = new TfRecordOptions();
+
     /** Every flag's range, before the model or the data are touched. */
     void validate() {
       CliChecks.nonNegative("--image-size", imageSize);
@@ -111,7 +113,8 @@ public final class EvalCommand implements Runnable {
       if (limit < 0) {
         throw new UsageException("--limit cannot be negative, got " + limit);
       }
-      return new EvalData(name, dataDir, new Datasets.Options(size, false), limit);
+      return new EvalData(name, dataDir,
+          new Datasets.Options(size, false, tfRecord.layout(name)), limit);
     }
   }
 

@@ -107,7 +107,7 @@ public final class PretrainCommand implements Callable<Integer> {
   // ---- data and encoder ----
   @Option(names = "--dataset", paramLabel = "NAME",
       description = "Training data: fashion-mnist (default), mnist, cifar10, cifar100, stl10, "
-          + "folder (root/<class>/*.jpg|png), tfrecord (ImageNet Example layout).")
+          + "folder (root/<class>/*.jpg|png), tfrecord (Example layout, see --label-offset).")
   String dataset;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
@@ -124,6 +124,8 @@ public final class PretrainCommand implements Callable<Integer> {
       description = "Skip undecodable images of a folder or TFRecord (counted and reported) "
           + "instead of stopping.")
   Boolean skipBadImages;
+
+  @Mixin TfRecordOptions tfRecord = new TfRecordOptions();
 
   @Option(names = "--encoder", paramLabel = "small|resnet18|resnet34|resnet50",
       description = "Backbone.")
@@ -508,6 +510,8 @@ public final class PretrainCommand implements Callable<Integer> {
     rejectUnless(data.equals("folder") || data.equals("tfrecord"),
         "the folder and tfrecord datasets (the only ones with encoded images to skip)",
         opt("--skip-bad-images", skipBadImages));
+    // only the given tfrecord flags change the base's layout (on --resume: the saved one)
+    b.tfRecord(tfRecord.layout(data, base.tfRecord()));
     switch (method) {
       case "simsiam" -> {
         SimSiamConfig s = base.simsiam();

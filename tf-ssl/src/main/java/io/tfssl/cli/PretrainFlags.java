@@ -35,7 +35,8 @@ final class PretrainFlags {
         "--symmetry", "--tau", "--tau-schedule", "--temperature", "--queue-size",
         "--shuffle-bn-groups", "--prototypes", "--sinkhorn-iterations", "--epsilon",
         "--small-crops", "--small-crop-size", "--small-crop-scale", "--online-probe",
-        "--precision", "--towers", "--sync-bn", "--config"}) {
+        "--precision", "--towers", "--sync-bn", "--config", "--label-offset", "--num-classes",
+        "--image-key", "--label-key"}) {
       KINDS.put(f, Kind.RECIPE);
     }
     for (String f : new String[] {"--epochs", "--steps", "--log-every", "--checkpoint-every",

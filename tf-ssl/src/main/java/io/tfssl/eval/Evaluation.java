@@ -1,5 +1,6 @@
 package io.tfssl.eval;
 
+import io.tfssl.data.Datasets;
 import io.tfssl.data.ImageSource;
 import io.tfssl.data.Sources;
 import io.tfssl.data.Split;
@@ -52,6 +53,7 @@ public final class Evaluation {
       Consumer<String> log) {
     ImageSource source = data.open(split);
     try {
+      Datasets.labelNote(source).ifPresent(log);
       long t0 = System.nanoTime();
       int n = source.size();
       long[] quarter = {n / 4};
@@ -82,6 +84,7 @@ public final class Evaluation {
     ImageSource train = data.open(Split.TRAIN);
     ImageSource test = data.open(Split.TEST);
     try {
+      Datasets.labelNote(train).ifPresent(log);
       if (randomInit) {
         return FineTune.run(metadata, null, train, test, config, log);
       }

@@ -47,7 +47,7 @@ public final class Components {
   }
 
   public static Datasets.Options dataOptions(PretrainConfig c) {
-    return new Datasets.Options(c.imageSize(), c.skipBadImages());
+    return new Datasets.Options(c.imageSize(), c.skipBadImages(), c.tfRecord());
   }
 
   /** The images pretraining reads (STL-10: train + unlabeled), opened and validated. */

@@ -4,6 +4,7 @@ import io.tfssl.augment.ViewPolicy;
 import io.tfssl.compute.Device;
 import io.tfssl.compute.Precision;
 import io.tfssl.data.Datasets;
+import io.tfssl.data.TfRecordLayout;
 import io.tfssl.method.ByolConfig;
 import io.tfssl.method.MoCoConfig;
 import io.tfssl.method.SimClrConfig;
@@ -61,6 +62,9 @@ import java.util.List;
  * @param device where to train ({@link io.tfssl.compute.ComputeSetup}); null (a config.json from
  *     before this field) means {@link Device#AUTO}
  * @param precision the step's arithmetic; null (an older config.json) means {@link Precision#FP32}
+ * @param tfRecord feature names and label numbering of a TFRecord dataset; null (an older
+ *     config.json, or not given) means {@link TfRecordLayout#defaults()}: ImageNet's names,
+ *     numbering detected from the labels
  */
 public record PretrainConfig(
     String method,
@@ -100,7 +104,8 @@ public record PretrainConfig(
     int knnMonitor,
     boolean onlineProbe,
     Device device,
-    Precision precision) {
+    Precision precision,
+    TfRecordLayout tfRecord) {
 
   /** Methods this engine trains. */
   public static final List<String> METHODS = List.of("simsiam", "byol", "simclr", "mocov2", "swav");
@@ -116,6 +121,7 @@ public record PretrainConfig(
   public PretrainConfig {
     device = device == null ? Device.AUTO : device;
     precision = precision == null ? Precision.FP32 : precision;
+    tfRecord = tfRecord == null ? TfRecordLayout.defaults() : tfRecord;
     require(METHODS.contains(method), "unknown method '" + method + "' (expected one of " + METHODS + ")");
     // Only the name's form: whether it can be built is checked where it is built
     // (Encoders.create), so that an export of an encoder registered by another program still
@@ -205,7 +211,7 @@ public record PretrainConfig(
     private ViewPolicy view1; private ViewPolicy view2; private int logEvery;
     private int checkpointEvery; private int keepCheckpoints; private int threads;
     private int knnMonitor; private boolean onlineProbe;
-    private Device device; private Precision precision;
+    private Device device; private Precision precision; private TfRecordLayout tfRecord;
 
     Builder(PretrainConfig c) {
       method = c.method; simsiam = c.simsiam; byol = c.byol; simclr = c.simclr;
@@ -220,7 +226,7 @@ public record PretrainConfig(
       logEvery = c.logEvery; checkpointEvery = c.checkpointEvery;
       keepCheckpoints = c.keepCheckpoints; threads = c.threads;
       knnMonitor = c.knnMonitor; onlineProbe = c.onlineProbe;
-      device = c.device; precision = c.precision;
+      device = c.device; precision = c.precision; tfRecord = c.tfRecord;
     }
 
     Builder() {}
@@ -265,6 +271,7 @@ public record PretrainConfig(
     public Builder onlineProbe(boolean v) { onlineProbe = v; return this; }
     public Builder device(Device v) { device = v; return this; }
     public Builder precision(Precision v) { precision = v; return this; }
+    public Builder tfRecord(TfRecordLayout v) { tfRecord = v; return this; }
 
     public PretrainConfig build() {
       return new PretrainConfig(method, simsiam, byol, simclr, mocov2, swav, encoder, stem,
@@ -272,7 +279,7 @@ public record PretrainConfig(
           dataDir, imageSize, skipBadImages, batchSize, epochs, steps, seed, optimizer, baseLr, scaleLrByBatch, momentum,
           weightDecay, larsEta, decayBiasAndBn, warmupEpochs, lrSchedule, tauBase, tauSchedule,
           view1, view2, logEvery, checkpointEvery, keepCheckpoints, threads, knnMonitor,
-          onlineProbe, device, precision);
+          onlineProbe, device, precision, tfRecord);
     }
   }
 }

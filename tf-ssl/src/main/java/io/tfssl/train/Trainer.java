@@ -6,6 +6,7 @@ import io.tfssl.data.Sources;
 import io.tfssl.data.BatchIterator;
 import io.tfssl.data.Batch;
 import io.tfssl.data.Dataset;
+import io.tfssl.data.Datasets;
 import io.tfssl.data.EncodedImageSource;
 import io.tfssl.data.ImageSource;
 import io.tfssl.eval.KnnEval;
@@ -71,6 +72,7 @@ public final class Trainer implements AutoCloseable {
     log.println(compute.describe());
     this.run = new RunFolder(runDir);
     ImageSource source = Components.pretrainingSource(config);
+    Datasets.labelNote(source).ifPresent(log::println);
     this.input = RunInput.of(config, source);
     this.dataset = replication.shard(Dataset.from(source).shuffle(config.seed())
         .batch(config.batchSize() * replication.towers(), true).repeat().prefetch(2));

@@ -105,6 +105,14 @@ class PretrainFlagsTest {
     RECIPE.put("--sync-bn", r("simsiam", "--no-sync-bn", "--sync-bn"));
     // Two recipe files written by writeConfigFiles (TMP is the test's folder).
     RECIPE.put("--config", r("simsiam", "--config TMP/seed1.yaml", "--config TMP/seed2.json"));
+    RECIPE.put("--label-offset", r("simsiam", "--label-offset 0", "--label-offset -1",
+        "--dataset", "tfrecord"));
+    RECIPE.put("--num-classes", r("simsiam", "--num-classes 5", "--num-classes 6", "--dataset",
+        "tfrecord"));
+    RECIPE.put("--image-key", r("simsiam", "--image-key img", "--image-key jpeg", "--dataset",
+        "tfrecord"));
+    RECIPE.put("--label-key", r("simsiam", "--label-key cls", "--label-key label", "--dataset",
+        "tfrecord"));
 
     run("--epochs 3", PretrainConfig::epochs, 3);
     run("--steps 7", PretrainConfig::steps, 7L);
