@@ -14,13 +14,13 @@ import javax.imageio.ImageIO;
  * Real PNG and JPEG files for the decoder and source tests, encoded with {@code javax.imageio}
  * (independent of the TensorFlow decoders under test), from HWC uint8 pixel arrays.
  */
-final class TestImages {
+public final class TestImages {
 
     private TestImages() {
     }
 
     /** Random pixels: worst case for JPEG, exact for PNG. */
-    static byte[] noise(int h, int w, int c, long seed) {
+    public static byte[] noise(int h, int w, int c, long seed) {
         byte[] p = new byte[h * w * c];
         new Random(seed).nextBytes(p);
         return p;
@@ -69,7 +69,7 @@ final class TestImages {
         return im;
     }
 
-    static byte[] png(byte[] hwc, int h, int w, int c) {
+    public static byte[] png(byte[] hwc, int h, int w, int c) {
         return encode(image(hwc, h, w, c), "png");
     }
 

@@ -20,22 +20,27 @@ import org.tensorflow.proto.Int64List;
  * Writes TFRecord files for the tests, with its own framing code (not the reader's), and
  * {@code tf.train.Example}s in the ImageNet layout.
  */
-final class TfRecordWriter {
+public final class TfRecordWriter {
 
     private TfRecordWriter() {
     }
 
     /** An Example with {@code image/encoded} (if non-null) and {@code image/class/label} (if non-null). */
-    static Example example(byte[] encoded, Long label) {
+    public static Example example(byte[] encoded, Long label) {
+        return example(encoded, label, "image/encoded", "image/class/label");
+    }
+
+    /** An Example with the image and the label under the given feature names. */
+    public static Example example(byte[] encoded, Long label, String imageKey, String labelKey) {
         Features.Builder f = Features.newBuilder();
         if (encoded != null) {
-            f.putFeature("image/encoded", Feature.newBuilder()
+            f.putFeature(imageKey, Feature.newBuilder()
                     .setBytesList(BytesList.newBuilder().addValue(ByteString.copyFrom(encoded))).build());
             f.putFeature("image/format", Feature.newBuilder()
                     .setBytesList(BytesList.newBuilder().addValue(ByteString.copyFromUtf8("PNG"))).build());
         }
         if (label != null) {
-            f.putFeature("image/class/label", Feature.newBuilder()
+            f.putFeature(labelKey, Feature.newBuilder()
                     .setInt64List(Int64List.newBuilder().addValue(label)).build());
         }
         return Example.newBuilder().setFeatures(f).build();
@@ -75,7 +80,7 @@ final class TfRecordWriter {
     }
 
     /** Writes serialized Examples. */
-    static Path writeExamples(Path file, List<Example> examples) {
+    public static Path writeExamples(Path file, List<Example> examples) {
         return write(file, examples.stream().map(Example::toByteArray).toList());
     }
 }

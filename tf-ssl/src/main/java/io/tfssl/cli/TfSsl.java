@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     description = "Self-supervised representation learning (SimSiam, BYOL, SimCLR, MoCo v2,"
         + " SwAV) on TensorFlow Java.",
     subcommands = {PretrainCommand.class, ExportCommand.class, InspectCommand.class,
-        EvalCommand.class, DemoCommand.class,
+        EvalCommand.class, EmbedCommand.class, NeighborsCommand.class, DemoCommand.class,
         DataCommand.class, AugmentPreviewCommand.class,
         CommandLine.HelpCommand.class})
 public final class TfSsl implements Runnable {

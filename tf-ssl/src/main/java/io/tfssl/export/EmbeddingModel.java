@@ -8,6 +8,7 @@ import io.tfssl.eval.Features;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -153,6 +154,36 @@ public final class EmbeddingModel implements AutoCloseable {
     int n = source.size();
     float[] data = new float[Math.multiplyExact(n, embeddingDim)];
     int[] labels = new int[n];
+    int[] done = {0};
+    embedEach(source, batchSize, b -> {
+      System.arraycopy(b.embeddings(), 0, data, done[0] * embeddingDim, b.embeddings().length);
+      System.arraycopy(b.labels(), 0, labels, done[0], b.size());
+      done[0] += b.size();
+      progress.accept(done[0]);
+    });
+    return new Features(data, n, embeddingDim, labels, source.numClasses());
+  }
+
+  /**
+   * One batch of embeddings as {@link #embedEach} hands it over.
+   *
+   * @param embeddings {@code [size, D]} row-major
+   * @param sourceIndices which image of the source each row is
+   * @param labels the label of each row, -1 for an unlabeled source
+   */
+  public record EmbeddedBatch(float[] embeddings, int[] sourceIndices, int[] labels) {
+    public int size() {
+      return labels.length;
+    }
+  }
+
+  /**
+   * Embeds every image of {@code source} in order (labeled or not) and hands each batch to
+   * {@code sink} as soon as it is computed: nothing is kept, so memory stays at a few batches
+   * however large the source (what {@code tfssl embed} streams to a file).
+   */
+  public void embedEach(ImageSource source, int batchSize, Consumer<EmbeddedBatch> sink) {
+    int n = source.size();
     long[] srcHwc = {source.height(), source.width(), source.channels()};
     Dataset dataset = Dataset.from(source).batch(batchSize, false).prefetch(2);
     try (Adapter adapter = Adapter.between(srcHwc, inputHwc);
@@ -168,17 +199,14 @@ public final class EmbeddingModel implements AutoCloseable {
               e = embed((TUint8) adapted.get(0));
             }
           }
-          System.arraycopy(e, 0, data, done * embeddingDim, e.length);
-          System.arraycopy(batch.labels(), 0, labels, done, batch.size());
+          sink.accept(new EmbeddedBatch(e, batch.sourceIndices(), batch.labels()));
           done += batch.size();
-          progress.accept(done);
         }
       }
       if (done != n) {
         throw new IllegalStateException("embedded " + done + " of " + n + " images");
       }
     }
-    return new Features(data, n, embeddingDim, labels, source.numClasses());
   }
 
   @Override

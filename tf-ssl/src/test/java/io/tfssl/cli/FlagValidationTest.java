@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfssl.TinyConfigs;
 import io.tfssl.data.IdxSource;
+import io.tfssl.embed.NpyWriter;
 import io.tfssl.export.Exporter;
 import io.tfssl.train.PretrainConfig;
 import io.tfssl.train.RunInput;
@@ -161,6 +162,10 @@ class FlagValidationTest {
         {"--towers 2 --online-probe", "--online-probe is not supported with towers"},
         {"--towers 2 --communication mpi", "communication must be one of"},
         {"--towers 2 --collective-timeout -1", "collective timeout must be a positive"},
+        {"--label-offset 0", "--label-offset applies only to --dataset tfrecord"},
+        {"--label-key cls", "--label-key applies only to --dataset tfrecord"},
+        {"--dataset tfrecord --data-dir TMP --num-classes 0", "--num-classes must be positive"},
+        {"--dataset tfrecord --data-dir TMP --image-key=", "--image-key cannot be empty"},
         {"--no-such-flag", "Unknown option"}}) {
       all.add(c(pre + p[0], p[1]));
     }
@@ -185,7 +190,13 @@ class FlagValidationTest {
       all.add(c(e + "--report TMP/a-file/r.json", "--report"));
       all.add(c(e + "--seed x", "'x'"));
       all.add(c(e + "--threads -1", "--threads cannot be negative"));
+      all.add(c(e + "--label-offset 0", "--label-offset applies only to --dataset tfrecord"));
+      all.add(c(e + "--num-classes 5", "--num-classes applies only to --dataset tfrecord"));
+      all.add(c(e + "--image-key img", "--image-key applies only to --dataset tfrecord"));
+      all.add(c(e + "--label-key cls", "--label-key applies only to --dataset tfrecord"));
     }
+    all.add(c("eval knn --model MODEL --dataset tfrecord --data-dir TMP --num-classes 0",
+        "--num-classes must be positive"));
     for (String p : List.of("linear", "transfer --dataset cifar10")) {
       String e = "eval " + p + " --model MODEL ";
       all.add(c(e + "--epochs 0", "--epochs must be positive"));
@@ -220,6 +231,58 @@ class FlagValidationTest {
     all.add(c(data + "--split validation", "--split must be train or test"));
     all.add(c(data + "--limit -1", "--limit cannot be negative"));
     all.add(c(data + "--report TMP/a-file/r.json", "--report"));
+    String aug0 = "augment-preview --dataset fashion-mnist --out TMP/p.png ";
+    for (String d : List.of(data, aug0)) {
+      all.add(c(d + "--label-offset -1", "--label-offset applies only to --dataset tfrecord"));
+      all.add(c(d + "--num-classes 5", "--num-classes applies only to --dataset tfrecord"));
+      all.add(c(d + "--image-key img", "--image-key applies only to --dataset tfrecord"));
+      all.add(c(d + "--label-key cls", "--label-key applies only to --dataset tfrecord"));
+    }
+    all.add(c("data inspect --dataset tfrecord --data-dir TMP --num-classes -3",
+        "--num-classes must be positive"));
+    all.add(c("data inspect --dataset tfrecord --data-dir TMP --label-key=",
+        "--label-key cannot be empty"));
+    String emb = "embed --model MODEL --dataset fashion-mnist --out TMP/e.npy ";
+    all.add(c("embed --model TMP/nothing-here --dataset fashion-mnist --out TMP/e.npy",
+        "TMP/nothing-here"));
+    all.add(c("embed --model MODEL --dataset imagenet22k --out TMP/e.npy",
+        "unknown dataset 'imagenet22k'"));
+    all.add(c("embed --model MODEL --dataset fashion-mnist", "--out"));
+    all.add(c(emb + "--data-dir TMP/nothing-here", "TMP/nothing-here"));
+    all.add(c(emb + "--image-size -1", "--image-size cannot be negative"));
+    all.add(c(emb + "--split validation", "--split must be train or test"));
+    all.add(c(emb + "--label-offset 0", "--label-offset applies only to --dataset tfrecord"));
+    all.add(c(emb + "--num-classes 5", "--num-classes applies only to --dataset tfrecord"));
+    all.add(c(emb + "--image-key img", "--image-key applies only to --dataset tfrecord"));
+    all.add(c(emb + "--label-key cls", "--label-key applies only to --dataset tfrecord"));
+    all.add(c("embed --model MODEL --dataset tfrecord --data-dir TMP --out TMP/e.npy"
+        + " --num-classes 0", "--num-classes must be positive"));
+    all.add(c("embed --model MODEL --dataset fashion-mnist --out TMP/e.txt",
+        "must end in .npy or .csv"));
+    all.add(c("embed --model MODEL --dataset fashion-mnist --out TMP/a-file/e.npy",
+        "--out: cannot write to"));
+    all.add(c(emb + "--batch-size 0", "--batch-size must be positive"));
+    all.add(c(emb + "--limit -1", "--limit cannot be negative"));
+    all.add(c(emb + "--l2=maybe", "'maybe'"));
+    all.add(c(emb + "--skip-bad-images", "--skip-bad-images applies only to the folder"));
+    String nb = "neighbors --embeddings TMP/emb.npy ";
+    all.add(c("neighbors --embeddings TMP/nothing.npy --id 0", "no such file"));
+    all.add(c("neighbors --embeddings TMP/a-file --id 0", "must be a .npy file"));
+    all.add(c("neighbors --embeddings TMP/text.npy --id 0", "not a .npy file"));
+    all.add(c("neighbors --id 0", "--embeddings"));
+    all.add(c(nb + "--id nope", "no row has the id 'nope'"));
+    all.add(c(nb + "--id 0 --query TMP/a-file", "give exactly one of --id, --query"));
+    all.add(c(nb + "--duplicates --id 0", "give exactly one of --id, --query"));
+    all.add(c(nb + "--k 3", "give exactly one of --id, --query"));
+    all.add(c(nb + "--query TMP/a-file", "--query needs --model"));
+    all.add(c(nb + "--query TMP/nothing.png --model MODEL", "--query: no such file"));
+    all.add(c(nb + "--id 0 --model MODEL", "--model applies only to --query"));
+    all.add(c(nb + "--query TMP/folder/only-class/0.png --model MODEL",
+        "not the model that wrote it"));
+    all.add(c(nb + "--id 0 --k 0", "--k must be positive"));
+    all.add(c(nb + "--duplicates --threshold 1.5", "--threshold must be a cosine similarity"));
+    all.add(c(nb + "--id 0 --threshold 0.9", "--threshold applies only to --duplicates"));
+    all.add(c(nb + "--duplicates --block-rows 0", "--block-rows must be positive"));
     String aug = "augment-preview --dataset fashion-mnist --out TMP/p.png ";
     all.add(c("augment-preview --dataset imagenet22k --out TMP/p.png", "unknown dataset"));
     all.add(c(aug + "--data-dir TMP/nothing-here", "TMP/nothing-here"));
@@ -245,6 +308,10 @@ class FlagValidationTest {
           java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png", oneClass.resolve(i + ".png").toFile());
     }
     PretrainConfig config = TinyConfigs.pretrain("simsiam", 1);
+    try (NpyWriter w = new NpyWriter(tmp.resolve("emb.npy"), 4)) {
+      w.write(new float[] {1, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0}, 3);
+    }
+    Files.writeString(tmp.resolve("text.npy"), "not numpy");
     model = Exporter.exportRandomInit(config, new RunInput("fashion-mnist", 28, 28, 1, 10, 28),
         tmp.resolve("models"), "m", java.util.OptionalInt.of(1)).dir();
   }
@@ -261,7 +328,8 @@ class FlagValidationTest {
       line += (line.contains("--steps") || line.contains("--epochs") ? "" : " --steps 2")
           + (line.contains("--eval-limit") ? "" : " --eval-limit 100");
     }
-    if ((line.startsWith("eval") || line.startsWith("data")) && !line.contains("--limit")) {
+    if ((line.startsWith("eval") || line.startsWith("data") || line.startsWith("embed"))
+        && !line.contains("--limit")) {
       line += " --limit 100";
     }
     if (line.startsWith("eval finetune") && !line.contains("--epochs")) {
