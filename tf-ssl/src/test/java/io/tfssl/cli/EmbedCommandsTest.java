@@ -297,4 +297,25 @@ class EmbedCommandsTest {
     assertEquals(List.of("id\tlabel", "0\t1", "1\t2", "2\t3", "3\t4", "4\t5", "5\t5"),
         lines(tmp.resolve("tfr-own.ids.tsv")));
   }
+
+  @Test
+  void evalReadsOwnTfRecordsWithZeroBasedLabels() throws Exception {
+    Path dir = tmp.resolve("tfr-eval");
+    writeTfRecord(dir.resolve("train-00000-of-00001"), new long[] {0, 1, 2, 0, 1, 2, 0, 1, 2},
+        "jpeg", "class");
+    // no class 0 in the test split: alone it would read as 1-based
+    writeTfRecord(dir.resolve("validation-00000-of-00001"), new long[] {1, 2, 2}, "jpeg",
+        "class");
+    Path report = tmp.resolve("tfr-eval.json");
+    ok("eval", "knn", "--model", model.toString(), "--dataset", "tfrecord",
+        "--data-dir", dir.toString(), "--image-key", "jpeg", "--label-key", "class", "--k", "3",
+        "--report", report.toString());
+    JsonNode json = new ObjectMapper().readTree(report.toFile());
+    assertTrue(json.toString().contains("top1"), json.toString());
+    Run wrong = run("eval", "knn", "--model", model.toString(), "--dataset", "tfrecord",
+        "--data-dir", dir.toString(), "--image-key", "jpeg", "--label-key", "class", "--k", "3",
+        "--label-offset", "0", "--num-classes", "2");
+    assertTrue(wrong.code() != 0, wrong.out());
+    assertTrue(wrong.err().contains("--num-classes"), wrong.err());
+  }
 }
