@@ -89,7 +89,8 @@ class TfRecordLabelsTest {
         }
         TfRecordWriter.writeExamples(dir.resolve("validation-00000-of-00001"), val);
         // alone, the validation labels (no 0, largest 3) would read as 1-based with 3 classes
-        ImageSource s = Datasets.open("tfrecord", dir, Split.TEST, new Datasets.Options(SIDE, false));
+        ImageSource s = Datasets.open("tfrecord", dir, Split.TEST,
+                new Datasets.Options(SIDE, false));
         try {
             assertEquals(5, s.numClasses());
             assertEquals(List.of(2, 1, 3), List.of(box(labels(s))));
