@@ -25,7 +25,8 @@ final class DataOptions {
   Path dataDir;
 
   @Option(names = "--image-size", paramLabel = "PX", defaultValue = "0",
-      description = "Decode folder/TFRecord images to PX×PX (default 96).")
+      description = "Decode folder/TFRecord images to PX×PX (default 96; embed: the model's"
+          + " input size).")
   int imageSize;
 
   @Option(names = "--split", paramLabel = "train|test", defaultValue = "train",
