@@ -16,7 +16,7 @@ import org.tensorflow.types.TUint8;
  * derived from it by hashing ({@link SubSeeds}).
  *
  * <p>Pipeline (BYOL Appendix B order; deepmind-research {@code byol/utils/augmentations.py}):
- * random resized crop (reads the uint8 batch, emits float) → scale to [0,1] → horizontal flip
+ * cast to float → random resized crop → scale to [0,1] → horizontal flip
  * → colour jitter (random order) → grayscale → Gaussian blur → solarise → clip to [0,1] →
  * normalise → {@code StopGradient}. Ops whose probability is 0 are not put in the graph at all.
  *
@@ -51,8 +51,12 @@ public final class Augmenter {
           "normalisation has " + norm.channels() + " channels, images have " + hwc[2]);
     }
     SubSeeds seeds = new SubSeeds(tf, seed);
-    // CropAndResize reads the uint8 batch directly and emits float32 (0..255)
-    Operand<TFloat32> x = RandomResizedCrop.apply(tf, images, seeds.get(SubSeeds.CROP),
+    // The batch is cast to float32 (0..255) before the crop: CropAndResize has GPU kernels for
+    // float, half and double only, so on uint8 it would run on the host and copy both views
+    // to the GPU every step (tfssl bench gpu-audit). Its CPU kernel converts each uint8 pixel
+    // to float before interpolating, so the values are the same either way.
+    Operand<TFloat32> pixels = tf.dtypes.cast(images, TFloat32.class);
+    Operand<TFloat32> x = RandomResizedCrop.apply(tf, pixels, seeds.get(SubSeeds.CROP),
         p.cropScaleMin(), p.cropScaleMax(), p.cropRatioMin(), p.cropRatioMax(), outH, outW);
     x = tf.math.div(x, tf.constant(255f));
     x = RandomFlip.apply(tf, x, seeds.get(SubSeeds.FLIP), p.flipProb());

@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Operand;
+import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint8;
 
 class RandomResizedCropTest {
 
@@ -51,6 +55,44 @@ class RandomResizedCropTest {
         assertEquals(0f, b[4 * i + 1]);
         assertEquals(1f, b[4 * i + 2]);
         assertEquals(1f, b[4 * i + 3]);
+      }
+    }
+  }
+
+  /**
+   * The augmenter casts the uint8 batch to float before the crop (CropAndResize has no GPU
+   * kernel for uint8). The crop of the cast batch must equal, bit for bit, the crop of the uint8
+   * batch that the augmenter used to take: TF's CPU kernel converts each uint8 pixel to float
+   * before interpolating, and uint8 to float is exact. Oracle: the uint8 crop itself, same boxes
+   * (same seed), in the same graph.
+   */
+  @Test
+  void cropOfTheCastBatchIsBitIdenticalToTheCropOfTheUint8Batch() {
+    int n = 16, side = 28, c = 3;
+    byte[] img = new byte[n * side * side * c];
+    new Random(7).nextBytes(img);
+    try (TfHarness h = new TfHarness()) {
+      Placeholder<TUint8> images = h.images(side, side, c);
+      Placeholder<TInt64> seed = h.seed();
+      // smaller and larger outputs than the input: down- and up-sampling, random boxes
+      for (int out : new int[] {14, 28, 40}) {
+        Operand<TFloat32> fromUint8 = RandomResizedCrop.apply(h.tf, images, seed, 0.08f, 1f,
+            0.75f, 4f / 3f, out, out);
+        Operand<TFloat32> fromFloat = RandomResizedCrop.apply(h.tf,
+            h.tf.dtypes.cast(images, TFloat32.class), seed, 0.08f, 1f, 0.75f, 4f / 3f, out, out);
+        float[] a = h.run(fromUint8, images, img, new long[] {n, side, side, c}, seed, 11, 12)
+            .data();
+        float[] b = h.run(fromFloat, images, img, new long[] {n, side, side, c}, seed, 11, 12)
+            .data();
+        assertEquals(n * out * out * c, a.length);
+        int fractional = 0;
+        for (int i = 0; i < a.length; i++) {
+          assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]),
+              "output " + out + ", value " + i + ": " + a[i] + " vs " + b[i]);
+          fractional += a[i] != Math.rint(a[i]) ? 1 : 0;
+        }
+        // the comparison means something only if the crops interpolate between pixels
+        assertTrue(fractional > a.length / 2, "interpolated values: " + fractional);
       }
     }
   }
