@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         ThroughputCommand.class,
         LongRunCommand.class,
         StepBenchCommand.class,
+        GpuAuditCommand.class,
         LoaderBenchCommand.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec

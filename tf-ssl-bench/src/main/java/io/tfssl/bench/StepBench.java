@@ -1,9 +1,7 @@
 package io.tfssl.bench;
 
-import io.tfssl.augment.ViewPolicy;
 import io.tfssl.compute.ComputeSetup;
 import io.tfssl.compute.Placement;
-import io.tfssl.nn.Encoder;
 import io.tfssl.train.Components;
 import io.tfssl.train.PretrainConfig;
 import io.tfssl.train.TrainingGraph;
@@ -55,19 +53,12 @@ public final class StepBench {
     int c = (int) shape[2];
     long encoderFlops = Components.encoder(config, h).forwardFlops(h, w, c);
     long total = spec.totalSteps();
-    List<ViewPolicy> views = List.of(config.view1(), config.view2());
     ComputeSetup compute = ComputeSetup.resolve(config.device(), config.precision(),
         io.tfssl.train.SessionConfigs.training(spec.threads()));
     System.err.println(compute.describe());
 
     try (Graph graph = new Graph()) {
-      Encoder encoder = Components.encoder(config, h);
-      // The public constructor rather than fromConfig: Components.normalization only knows the
-      // 1-channel datasets, the ResNet input here has 3 channels. One "epoch" = the whole run.
-      TrainingGraph step = new TrainingGraph(graph, Components.method(config), encoder, shape,
-          h, spec.normalization(config), views, config.seed(), Components.optimizer(config),
-          Components.lrSchedule(config, total, total), config.peakLr(),
-          Components.tauSchedule(config, total), 0, config.precision());
+      TrainingGraph step = trainingGraph(graph, spec);
       long stepFlops = step.methodGraph().stepFlops();
 
       DescriptiveStatistics ms = new DescriptiveStatistics();
@@ -106,6 +97,20 @@ public final class StepBench {
           Machine.cpuModel(), Machine.cores(), Machine.oneDnnOpts(), stepProfile,
           compute.trainingDevice(), placement);
     }
+  }
+
+  /** Builds the training step {@code spec} describes into the empty {@code graph}. */
+  static TrainingGraph trainingGraph(Graph graph, StepBenchSpec spec) {
+    PretrainConfig config = spec.config();
+    long[] shape = spec.imageShape();
+    int h = (int) shape[0];
+    long total = spec.totalSteps();
+    // The public constructor rather than fromConfig: Components.normalization only knows the
+    // 1-channel datasets, the ResNet input here has 3 channels. One "epoch" = the whole run.
+    return new TrainingGraph(graph, Components.method(config), Components.encoder(config, h),
+        shape, h, spec.normalization(config), List.of(config.view1(), config.view2()),
+        config.seed(), Components.optimizer(config), Components.lrSchedule(config, total, total),
+        config.peakLr(), Components.tauSchedule(config, total), 0, config.precision());
   }
 
   private static StepProfile traced(Session session, TrainingGraph step, TUint8 images) {

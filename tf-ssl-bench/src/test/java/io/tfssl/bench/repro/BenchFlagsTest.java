@@ -20,7 +20,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The table, throughput, long-run and index commands refuse bad values with exit code 2 and one
+ * The table, throughput, long-run, index and gpu-audit commands refuse bad values with exit code 2 and one
  * line before anything runs; every one of their flags has a case here.
  */
 class BenchFlagsTest {
@@ -65,7 +65,13 @@ class BenchFlagsTest {
       "bench long-run --warmup-samples -1 | --warmup-samples and --threads not negative",
       "bench long-run --threads -1 | --warmup-samples and --threads not negative",
       "bench long-run --results TMP/a-file | --results",
-      "bench long-run --work TMP/a-file/w | --work"};
+      "bench long-run --work TMP/a-file/w | --work",
+      "bench gpu-audit --methods moco | --methods: unknown method 'moco'",
+      "bench gpu-audit --encoders resnet9 | --encoders: unknown encoder 'resnet9'",
+      "bench gpu-audit --batch-size 0 | --batch-size",
+      "bench gpu-audit --registry nope | --registry must be auto, live or snapshot",
+      "bench gpu-audit --results TMP/a-file | --results",
+      "bench gpu-audit --save-registry TMP/a-file/k.json.gz | --save-registry"};
 
   static java.util.stream.Stream<String> cases() {
     return java.util.stream.Stream.of(CASES);
@@ -88,7 +94,8 @@ class BenchFlagsTest {
   void everyFlagOfTheNewCommandsHasACase() {
     CommandLine bench = TfSsl.commandLine().getSubcommands().get("bench");
     List<String> missing = new ArrayList<>();
-    for (String name : Set.of("table", "all", "index", "throughput", "long-run")) {
+    for (String name : Set.of("table", "all", "index", "throughput", "long-run",
+        "gpu-audit")) {
       for (OptionSpec o : bench.getSubcommands().get(name).getCommandSpec().options()) {
         if (o.usageHelp() || o.versionHelp()) {
           continue;
