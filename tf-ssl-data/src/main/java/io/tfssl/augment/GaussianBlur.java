@@ -108,17 +108,17 @@ public final class GaussianBlur {
     if (c > 1) {
       perChannel = tf.reshape(
           tf.tile(tf.expandDims(kernel, tf.constant(1)), tf.constant(new int[] {1, (int) c, 1})),
-          tf.constant(new long[] {-1, k}));
+          tf.constant(new int[] {-1, k}));
     }
     Operand<TFloat32> kt = tf.linalg.transpose(perChannel, tf.constant(new int[] {1, 0}));
-    Operand<TFloat32> fv = tf.reshape(kt, tf.constant(new long[] {k, 1, -1, 1}));
-    Operand<TFloat32> fh = tf.reshape(kt, tf.constant(new long[] {1, k, -1, 1}));
+    Operand<TFloat32> fv = tf.reshape(kt, tf.constant(new int[] {k, 1, -1, 1}));
+    Operand<TFloat32> fh = tf.reshape(kt, tf.constant(new int[] {1, k, -1, 1}));
     List<Long> strides = List.of(1L, 1L, 1L, 1L);
     t = tf.nn.depthwiseConv2dNative(t, fv, strides, "VALID");
     t = tf.nn.depthwiseConv2dNative(t, fh, strides, "VALID");
 
     // [1,H,W,M*C] -> [H,W,M,C] -> [M,H,W,C]
-    t = tf.reshape(t, tf.constant(new long[] {h, w, -1, c}));
+    t = tf.reshape(t, tf.constant(new int[] {(int) h, (int) w, -1, (int) c}));
     return tf.linalg.transpose(t, tf.constant(new int[] {2, 0, 1, 3}));
   }
 

@@ -42,7 +42,7 @@ final class PerSample {
 
   /** Reshapes a per-sample {@code [N]} value to {@code [N,1,1,1]} so it broadcasts over NHWC. */
   static <T extends TType> Operand<T> perImage(Ops tf, Operand<T> v) {
-    return tf.reshape(v, tf.constant(new long[] {-1, 1, 1, 1}));
+    return tf.reshape(v, tf.constant(new int[] {-1, 1, 1, 1}));
   }
 
   /**

@@ -17,7 +17,7 @@ final class FlatBuffer {
   static <T extends TType> Operand<T> pack(Ops tf, List<Operand<T>> tensors) {
     List<Operand<T>> flat = new ArrayList<>();
     for (Operand<T> t : tensors) {
-      flat.add(tf.reshape(t, tf.constant(new long[] {-1})));
+      flat.add(tf.reshape(t, tf.constant(new int[] {-1})));
     }
     // ConcatV2 wants at least two inputs.
     return flat.size() == 1 ? flat.get(0) : tf.concat(flat, tf.constant(0));

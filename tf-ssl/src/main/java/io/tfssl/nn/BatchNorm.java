@@ -44,11 +44,11 @@ public final class BatchNorm {
       offset = tf.identity(store.variable(net.path(), "beta", ParamKind.BN_OFFSET,
           Initializer.constant(0f), c));
     } else {
-      scale = tf.fill(tf.constant(new long[] {c}), tf.constant(1f));
-      offset = tf.fill(tf.constant(new long[] {c}), tf.constant(0f));
+      scale = tf.fill(tf.constant(new int[] {(int) c}), tf.constant(1f));
+      offset = tf.fill(tf.constant(new int[] {(int) c}), tf.constant(0f));
     }
     // The fused kernel wants 4-D input; a [N, D] activation is viewed as [N, 1, 1, D].
-    Operand<TFloat32> x4 = rank == 4 ? x : tf.reshape(x, tf.constant(new long[] {-1, 1, 1, c}));
+    Operand<TFloat32> x4 = rank == 4 ? x : tf.reshape(x, tf.constant(new int[] {-1, 1, 1, (int) c}));
     Operand<TFloat32> y;
     CrossReplicaMoments crossReplica = CrossReplicaMoments.of(tf.scope().env());
     if (net.training() && crossReplica != null) {
@@ -71,7 +71,7 @@ public final class BatchNorm {
           tf.identity(movingVariance(net, c)), FusedBatchNorm.epsilon(EPSILON),
           FusedBatchNorm.isTraining(false)).y();
     }
-    return rank == 4 ? y : tf.reshape(y, tf.constant(new long[] {-1, c}));
+    return rank == 4 ? y : tf.reshape(y, tf.constant(new int[] {-1, (int) c}));
   }
 
   static Variable<TFloat32> movingMean(Net net, long c) {

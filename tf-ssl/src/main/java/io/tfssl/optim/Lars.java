@@ -81,7 +81,7 @@ public final class Lars extends MomentumOptimizer {
 
   /** Euclidean norm over all elements. */
   private static Operand<TFloat32> norm(Ops tf, Operand<TFloat32> x) {
-    Operand<TFloat32> flat = tf.reshape(x, tf.constant(new long[] {-1}));
+    Operand<TFloat32> flat = tf.reshape(x, tf.constant(new int[] {-1}));
     return tf.math.sqrt(tf.sum(tf.math.square(flat), tf.constant(0)));
   }
 }

@@ -57,7 +57,7 @@ final class NonFiniteGuard {
     Operand<TInt32> axis0 = g.constant(new int[] {0});
     List<Operand<TBool>> each = new ArrayList<>();
     for (Operand<TFloat32> v : values) {
-      Operand<TFloat32> flat = g.reshape(v, g.constant(new long[] {-1}));
+      Operand<TFloat32> flat = g.reshape(v, g.constant(new int[] {-1}));
       each.add(g.all(g.math.isFinite(flat), axis0));
     }
     return g.withName(name).assertThat(g.all(g.stack(each), axis0),
