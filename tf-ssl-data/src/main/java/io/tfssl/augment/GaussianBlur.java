@@ -83,7 +83,8 @@ public final class GaussianBlur {
   private static Operand<TFloat32> blurAll(Ops tf, Operand<TFloat32> x, Operand<TFloat32> sigma,
       long h, long w, long c, int r) {
     Operand<TInt32> m = PerSample.batchSize(tf, x);
-    Operand<TFloat32> blank = tf.zeros(tf.constant(new long[] {1, h, w, c}), TFloat32.class);
+    Operand<TFloat32> blank = tf.zeros(tf.constant(new int[] {1, (int) h, (int) w, (int) c}),
+        TFloat32.class);
     Operand<TFloat32> padded = tf.concat(List.of(x, blank), tf.constant(0));
     Operand<TFloat32> paddedSigma = tf.concat(List.of(sigma, tf.constant(new float[] {1f})),
         tf.constant(0));
@@ -99,7 +100,7 @@ public final class GaussianBlur {
 
     // [M,H,W,C] -> [H,W,M,C] -> [1,H,W,M*C]
     Operand<TFloat32> t = tf.reshape(tf.linalg.transpose(x, tf.constant(new int[] {1, 2, 0, 3})),
-        tf.constant(new long[] {1, h, w, -1}));
+        tf.constant(new int[] {1, (int) h, (int) w, -1}));
     t = tf.gather(t, tf.constant(reflectIndex(h, r)), tf.constant(1));
     t = tf.gather(t, tf.constant(reflectIndex(w, r)), tf.constant(2));
 

@@ -30,7 +30,7 @@ final class SubSeeds {
   SubSeeds(Ops tf, Operand<TInt64> seed) {
     this.tf = tf;
     this.table = tf.random.statelessRandomUniformFullInt(
-        tf.constant(new long[] {COUNT, 2}), seed, TInt64.class);
+        tf.constant(new int[] {COUNT, 2}), seed, TInt64.class);
   }
 
   /** The {@code [2]} int64 seed of stream {@code id}. */
@@ -39,7 +39,7 @@ final class SubSeeds {
       throw new IllegalArgumentException("stream id " + id);
     }
     return tf.reshape(
-        tf.slice(table, tf.constant(new long[] {id, 0}), tf.constant(new long[] {1, 2})),
-        tf.constant(new long[] {2}));
+        tf.slice(table, tf.constant(new int[] {id, 0}), tf.constant(new int[] {1, 2})),
+        tf.constant(new int[] {2}));
   }
 }
