@@ -6,7 +6,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TInt32;
 
 /**
  * MoCo's dictionary: a queue of the K most recent keys (He et al. 2020, §3.2 "Dictionary as a
@@ -87,10 +87,11 @@ public final class KeyQueue {
   public Op enqueue(Ops after, Operand<TFloat32> batchKeys) {
     Operand<TFloat32> all = after.concat(List.of(after.identity(keys), batchKeys),
         after.constant(0));
-    Operand<TInt64> n = after.dtypes.cast(
-        after.gather(after.shape(batchKeys), after.constant(0), after.constant(0)), TInt64.class);
-    Operand<TFloat32> newest = after.slice(all, after.stack(List.of(n, after.constant(0L))),
-        after.constant(new long[] {size, dim}));
+    // int32 offsets and sizes: on a GPU they stay in host memory, where Slice reads them
+    Operand<TInt32> n = after.gather(after.shape(batchKeys), after.constant(0),
+        after.constant(0));
+    Operand<TFloat32> newest = after.slice(all, after.stack(List.of(n, after.constant(0))),
+        after.constant(new int[] {size, dim}));
     return after.withName("enqueue").assign(keys, newest);
   }
 }

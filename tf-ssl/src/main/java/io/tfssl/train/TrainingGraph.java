@@ -243,7 +243,7 @@ public final class TrainingGraph {
       // Pin the static shape: some augmentation paths (per-sample partition and stitch) lose it,
       // and the encoder's kernels and FLOP count want it.
       views.add(viewOps.reshape(view,
-          viewOps.constant(new long[] {-1, size, size, imageShape[2]})));
+          viewOps.constant(new int[] {-1, size, size, (int) imageShape[2]})));
     }
 
     ImageIndex imageIndex;
