@@ -23,14 +23,18 @@ final class FlatBuffer {
     return flat.size() == 1 ? flat.get(0) : tf.concat(flat, tf.constant(0));
   }
 
-  /** Cuts {@code buffer} into tensors of {@code shapes}, in order. */
+  /**
+   * Cuts {@code buffer} into tensors of {@code shapes}, in order. Sizes and shapes are int32
+   * constants: on a GPU those stay in host memory, where SplitV and Reshape read them (int64
+   * ones would be copied to the host every step).
+   */
   static <T extends TType> List<Operand<T>> unpack(Ops tf, Operand<T> buffer, List<Shape> shapes) {
-    long[] sizes = new long[shapes.size()];
+    int[] sizes = new int[shapes.size()];
     for (int i = 0; i < sizes.length; i++) {
       if (shapes.get(i).hasUnknownDimension()) {
         throw new IllegalStateException("tensor " + i + " has no static shape: " + shapes.get(i));
       }
-      sizes[i] = shapes.get(i).size();
+      sizes[i] = Math.toIntExact(shapes.get(i).size());
     }
     List<Operand<T>> parts = new ArrayList<>();
     if (sizes.length == 1) {
@@ -41,7 +45,9 @@ final class FlatBuffer {
     }
     List<Operand<T>> out = new ArrayList<>();
     for (int i = 0; i < sizes.length; i++) {
-      out.add(tf.reshape(parts.get(i), tf.constant(shapes.get(i).asArray())));
+      int[] dims = java.util.Arrays.stream(shapes.get(i).asArray()).mapToInt(Math::toIntExact)
+          .toArray();
+      out.add(tf.reshape(parts.get(i), tf.constant(dims)));
     }
     return out;
   }
