@@ -1,8 +1,11 @@
 package io.tfssl.bench;
 
+import io.tfssl.distributed.DataParallelOptions;
+import io.tfssl.distributed.TowerTraining;
 import io.tfssl.export.InferenceNetwork;
 import io.tfssl.train.Components;
 import io.tfssl.train.PretrainConfig;
+import io.tfssl.train.Replication;
 import io.tfssl.train.TrainingGraph;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -85,28 +88,43 @@ public final class GpuAudit {
    * shows them, with why they are harmless and the most bytes they may copy per step.
    */
   public static final Map<String, Justified> JUSTIFIED = Map.of(
-      "Const dtype=DT_STRING", new Justified(0, "the messages of the non-finite guard's Assert "
-          + "ops: strings always live in host memory and Assert reads its data there "
-          + "(HostMemory), so nothing is copied"));
+      "Const dtype=DT_STRING", new Justified("non-finite guard", 0, "the messages of the "
+          + "non-finite guard's Assert ops: strings always live in host memory and Assert reads "
+          + "its data there (HostMemory), so nothing is copied"),
+      "Split T=DT_UINT8", new Justified("towers", Long.MAX_VALUE, "the fed uint8 batch cut "
+          + "into the towers' slices on the host (Split has no uint8 GPU kernel); each slice "
+          + "goes to its tower's GPU: the step's intended input copy, the batch's bytes in "
+          + "uint8"));
 
   /**
-   * Why a finding is harmless.
+   * Why a CPU node is harmless.
    *
+   * @param source the part of the step it must belong to
    * @param maxBytes the most bytes per step it may copy
    * @param why the reason
    */
-  public record Justified(long maxBytes, String why) {}
+  public record Justified(String source, long maxBytes, String why) {}
 
   /** Why finding {@code f} is harmless, or null. */
   public static String justification(KernelAudit.Finding f) {
     Justified j = JUSTIFIED.get(f.op() + " " + f.types());
-    return j != null && f.bytesPerStep() >= 0 && f.bytesPerStep() <= j.maxBytes() ? j.why()
-        : null;
+    return j != null && j.source().equals(f.source()) && f.bytesPerStep() >= 0
+        && f.bytesPerStep() <= j.maxBytes() ? j.why() : null;
   }
 
   /** The training and inference graphs of {@code method} with {@code encoder}. */
   public static List<GraphAudit> audit(String method, String encoder, int batch,
       GpuKernels kernels) {
+    return audit(method, encoder, batch, kernels, 1);
+  }
+
+  /**
+   * As above, plus the training graph of {@code towers} towers (when more than 1) as
+   * {@code pretrain --towers} builds it with {@code --communication nccl --sync-bn}: the
+   * all-reduce of the gradients, of the batch-norm moments and the cross-tower batch.
+   */
+  public static List<GraphAudit> audit(String method, String encoder, int batch,
+      GpuKernels kernels, int towers) {
     StepBenchSpec spec = new StepBenchSpec(method, encoder, batch, true, 1, 0, 0, 0L);
     List<GraphAudit> out = new ArrayList<>();
     try (Graph graph = new Graph()) {
@@ -116,6 +134,19 @@ public final class GpuAudit {
       double seconds = (System.nanoTime() - start) / 1e9;
       out.add(audit(method, encoder, "training", graph, kernels, trainingRoots(step), batch,
           seconds));
+    }
+    if (towers > 1) {
+      try (Graph graph = new Graph()) {
+        long start = System.nanoTime();
+        Replication replication = TowerTraining.replication(spec.config(),
+            DataParallelOptions.defaults().withTowers(towers).withCommunication("nccl")
+                .withSyncBatchNorm(true));
+        TrainingGraph step = StepBench.trainingGraph(graph, spec, replication);
+        addSaveOps(graph);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        out.add(audit(method, encoder, "training, " + towers + " towers (nccl, sync BN)", graph,
+            kernels, trainingRoots(step), batch, seconds));
+      }
     }
     try (Graph graph = new Graph()) {
       long start = System.nanoTime();

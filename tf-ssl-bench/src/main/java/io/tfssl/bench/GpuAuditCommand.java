@@ -51,6 +51,11 @@ public final class GpuAuditCommand implements Callable<Integer> {
       description = "Batch size the byte counts assume (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
+  @Option(names = "--towers", paramLabel = "N", defaultValue = "2",
+      description = "Also audit each training step as N towers build it (nccl, sync BN), for "
+          + "the small encoder; 1: no tower graphs (default: ${DEFAULT-VALUE}).")
+  int towers;
+
   @Option(names = "--registry", paramLabel = "auto|live|snapshot", defaultValue = "auto",
       description = "Kernel registry: live (the loaded GPU build), snapshot (the copy in the "
           + "sources), auto (live with the GPU build, else the snapshot; default).")
@@ -80,6 +85,11 @@ public final class GpuAuditCommand implements Callable<Integer> {
       }
     }
     CliChecks.positive("--batch-size", batchSize);
+    CliChecks.positive("--towers", towers);
+    if (batchSize % towers != 0) {
+      throw new UsageException("--batch-size " + batchSize + " does not split into " + towers
+          + " towers");
+    }
     if (!List.of("auto", "live", "snapshot").contains(registry)) {
       throw new UsageException("--registry must be auto, live or snapshot, got '" + registry
           + "'");
@@ -112,7 +122,8 @@ public final class GpuAuditCommand implements Callable<Integer> {
     List<GpuAudit.GraphAudit> audits = new ArrayList<>();
     for (String encoder : encoders) {
       for (String method : methods) {
-        for (GpuAudit.GraphAudit a : GpuAudit.audit(method, encoder, batchSize, kernels)) {
+        int t = encoder.equals("small") ? towers : 1;
+        for (GpuAudit.GraphAudit a : GpuAudit.audit(method, encoder, batchSize, kernels, t)) {
           out.printf(java.util.Locale.ROOT, "%-8s %-9s %-9s %5d nodes (built in %.1f s): %d "
               + "CPU nodes every step (%d unjustified), %d host-memory args every step%n",
               a.method(), a.encoder(), a.graph(), a.nodes(), a.buildSeconds(),
@@ -125,6 +136,7 @@ public final class GpuAuditCommand implements Callable<Integer> {
     }
     String command = "tfssl bench gpu-audit --methods " + String.join(",", methods)
         + " --encoders " + String.join(",", encoders) + " --batch-size " + batchSize
+        + " --towers " + towers
         + " --registry " + registry;
     GpuAuditReport report = new GpuAuditReport(command, batchSize, kernels, audits);
     report.write(results);

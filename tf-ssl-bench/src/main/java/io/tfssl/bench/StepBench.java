@@ -4,6 +4,7 @@ import io.tfssl.compute.ComputeSetup;
 import io.tfssl.compute.Placement;
 import io.tfssl.train.Components;
 import io.tfssl.train.PretrainConfig;
+import io.tfssl.train.Replication;
 import io.tfssl.train.TrainingGraph;
 import java.util.List;
 import java.util.Random;
@@ -101,6 +102,11 @@ public final class StepBench {
 
   /** Builds the training step {@code spec} describes into the empty {@code graph}. */
   static TrainingGraph trainingGraph(Graph graph, StepBenchSpec spec) {
+    return trainingGraph(graph, spec, Replication.LOCAL);
+  }
+
+  /** As above, as {@code replication} builds it (towers). */
+  static TrainingGraph trainingGraph(Graph graph, StepBenchSpec spec, Replication replication) {
     PretrainConfig config = spec.config();
     long[] shape = spec.imageShape();
     int h = (int) shape[0];
@@ -110,7 +116,8 @@ public final class StepBench {
     return new TrainingGraph(graph, Components.method(config), Components.encoder(config, h),
         shape, h, spec.normalization(config), List.of(config.view1(), config.view2()),
         config.seed(), Components.optimizer(config), Components.lrSchedule(config, total, total),
-        config.peakLr(), Components.tauSchedule(config, total), 0, config.precision());
+        config.peakLr(), Components.tauSchedule(config, total), 0, 0, config.precision(),
+        replication);
   }
 
   private static StepProfile traced(Session session, TrainingGraph step, TUint8 images) {

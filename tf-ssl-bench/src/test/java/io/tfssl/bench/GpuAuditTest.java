@@ -47,6 +47,25 @@ class GpuAuditTest {
   }
 
   /**
+   * Two towers as {@code pretrain --towers 2 --communication nccl --sync-bn} build them: no
+   * unjustified CPU node (the host-side split of the fed batch is the intended input copy), and
+   * every all-reduce of the step gets the DEFAULT-device kernel TF falls back to on a GPU.
+   */
+  @Test
+  void twoTowersHaveNoUnjustifiedCpuNodeAndTheirAllReducesRunOnTheGpus() {
+    GpuAudit.GraphAudit towers = GpuAudit.audit("simsiam", "small", 8, KERNELS, 2).get(1);
+    assertTrue(towers.graph().contains("2 towers"), towers.graph());
+    assertEquals(List.of(), towers.unjustified());
+    assertTrue(towers.cpuOnStepPath().stream().anyMatch(f -> f.op().equals("Split")),
+        towers.cpuOnStepPath().toString());
+    List<GpuAudit.Watched> reduces = towers.watched().stream()
+        .filter(w -> w.op().equals("CollectiveReduceV2")
+            && w.runs() == KernelAudit.Runs.EVERY_STEP).toList();
+    assertFalse(reduces.isEmpty(), towers.watched().toString());
+    reduces.forEach(w -> assertEquals("DEFAULT", w.kernel(), w.toString()));
+  }
+
+  /**
    * A uint8 crop on the step path (what the augmenter did before it cast first) is flagged:
    * on the CPU, unjustified, and charged the two copies it causes, counted by hand: the
    * float boxes computed on the GPU go to the host (2 boxes × 4 × 4 bytes) and the 2 × 14 × 14

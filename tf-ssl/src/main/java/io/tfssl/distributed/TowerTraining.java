@@ -1,6 +1,7 @@
 package io.tfssl.distributed;
 
 import io.tfssl.train.PretrainConfig;
+import io.tfssl.train.Replication;
 import io.tfssl.train.RunFolder;
 import io.tfssl.train.Trainer;
 import java.nio.file.Path;
@@ -49,6 +50,15 @@ public final class TowerTraining {
     PretrainConfig config = change.apply(new RunFolder(out).readConfig());
     ClusterTraining.requireSupported(config, "with towers");
     return Trainer.resume(out, change, DataParallel.inProcess(kept, config));
+  }
+
+  /**
+   * The replication a tower run builds its step with, for tools that only inspect the step's
+   * graph ({@code bench gpu-audit}). Its towers are CPU devices until {@code use} sees GPUs.
+   */
+  public static Replication replication(PretrainConfig config, DataParallelOptions options) {
+    ClusterTraining.requireSupported(config, "with towers");
+    return DataParallel.inProcess(options, config);
   }
 
   /** Whether the run in {@code runDir} was trained with towers in one process. */

@@ -69,6 +69,8 @@ class BenchFlagsTest {
       "bench gpu-audit --methods moco | --methods: unknown method 'moco'",
       "bench gpu-audit --encoders resnet9 | --encoders: unknown encoder 'resnet9'",
       "bench gpu-audit --batch-size 0 | --batch-size",
+      "bench gpu-audit --towers 0 | --towers",
+      "bench gpu-audit --batch-size 9 --towers 2 | does not split into 2 towers",
       "bench gpu-audit --registry nope | --registry must be auto, live or snapshot",
       "bench gpu-audit --results TMP/a-file | --results",
       "bench gpu-audit --save-registry TMP/a-file/k.json.gz | --save-registry"};
