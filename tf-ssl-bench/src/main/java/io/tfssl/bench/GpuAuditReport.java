@@ -63,8 +63,14 @@ public record GpuAuditReport(String command, int batch, GpuKernels kernels,
       g.put("findings_on_step_path", a.onStepPath().size());
       g.put("cpu_nodes_on_step_path", a.cpuOnStepPath().size());
       g.put("unjustified_on_step_path", a.unjustified().size());
+      // Each CPU node that runs per step (every step or log steps); the rest grouped by op,
+      // types, source and reason: host-memory arguments (many, a few bytes each) and what does
+      // not run per step (initializers, checkpoint ops).
       List<Map<String, Object>> findings = new ArrayList<>();
       for (Finding f : a.findings()) {
+        if (!f.cpu() || f.runs() == KernelAudit.Runs.NOT_PER_STEP) {
+          continue;
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("node", f.node());
         m.put("op", f.op());
@@ -79,7 +85,14 @@ public record GpuAuditReport(String command, int batch, GpuKernels kernels,
         m.put("justification", f.cpuOnStepPath() ? GpuAudit.justification(f) : null);
         findings.add(m);
       }
-      g.put("findings", findings);
+      g.put("cpu_nodes_per_step", findings);
+      GpuAuditReport one = new GpuAuditReport(command, batch, kernels, List.of(a));
+      g.put("host_memory_every_step_grouped",
+          one.groupedJson(f -> !f.cpu() && f.stepPath()));
+      g.put("host_memory_log_steps_grouped",
+          one.groupedJson(f -> !f.cpu() && f.runs() == KernelAudit.Runs.LOG_STEPS));
+      g.put("not_per_step_grouped",
+          one.groupedJson(f -> f.runs() == KernelAudit.Runs.NOT_PER_STEP));
       g.put("watched", a.watched());
       graphs.add(g);
     }
@@ -189,6 +202,22 @@ public record GpuAuditReport(String command, int batch, GpuKernels kernels,
           .append(r.getOrDefault("host_memory", "")).append(" |\n");
     }
     return b.toString();
+  }
+
+  /** {@link #group} as JSON rows. */
+  private List<Map<String, Object>> groupedJson(java.util.function.Predicate<Finding> which) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    group(which).forEach((k, v) -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("op", k.get(0));
+      m.put("types", k.get(1));
+      m.put("source", k.get(2));
+      m.put("reason", k.get(3));
+      m.put("nodes", v[0]);
+      m.put("max_bytes_per_run", v[1]);
+      rows.add(m);
+    });
+    return rows;
   }
 
   /** Findings grouped by op, types, source and reason: node count and largest byte count. */
