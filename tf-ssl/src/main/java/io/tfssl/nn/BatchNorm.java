@@ -48,7 +48,8 @@ public final class BatchNorm {
       offset = tf.fill(tf.constant(new int[] {(int) c}), tf.constant(0f));
     }
     // The fused kernel wants 4-D input; a [N, D] activation is viewed as [N, 1, 1, D].
-    Operand<TFloat32> x4 = rank == 4 ? x : tf.reshape(x, tf.constant(new int[] {-1, 1, 1, (int) c}));
+    Operand<TFloat32> x4 = rank == 4 ? x
+        : tf.reshape(x, tf.constant(new int[] {-1, 1, 1, (int) c}));
     Operand<TFloat32> y;
     CrossReplicaMoments crossReplica = CrossReplicaMoments.of(tf.scope().env());
     if (net.training() && crossReplica != null) {

@@ -20,8 +20,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The table, throughput, long-run, index and gpu-audit commands refuse bad values with exit code 2 and one
- * line before anything runs; every one of their flags has a case here.
+ * The table, throughput, long-run, index and gpu-audit commands refuse bad values with exit code 2
+ * and one line before anything runs; every one of their flags has a case here.
  */
 class BenchFlagsTest {
   @TempDir Path tmp;
