@@ -1,7 +1,7 @@
 package io.tfssl.bench;
 
 import io.tfssl.augment.Augmenter;
-import io.tfssl.augment.Normalization;
+import io.tfssl.data.Normalization;
 import io.tfssl.augment.ViewPolicy;
 import io.tfssl.data.Batch;
 import io.tfssl.data.BatchIterator;
@@ -43,7 +43,7 @@ public final class LoaderBench {
       new java.util.Random(1).nextBytes(bytes);
       org.apache.commons.math3.stat.descriptive.DescriptiveStatistics ms =
           new org.apache.commons.math3.stat.descriptive.DescriptiveStatistics();
-      try (Session s = new Session(g, io.tfssl.train.SessionConfigs.training(0));
+      try (Session s = new Session(g, io.tfssl.compute.SessionConfigs.training(0));
           TUint8 images = TUint8.tensorOf(Shape.of(batchSize,
           shape[0], shape[1], shape[2]), org.tensorflow.ndarray.buffer.DataBuffers.of(bytes, true, false))) {
         s.initialize();

@@ -52,7 +52,7 @@ public record MeasuredPeak(int n, int runs, double medianSeconds, double bestSec
       throw new IllegalArgumentException("n and runs must be positive, warmup not negative");
     }
     try (Graph g = new Graph();
-        Session s = new Session(g, io.tfssl.train.SessionConfigs.training(0))) {
+        Session s = new Session(g, io.tfssl.compute.SessionConfigs.training(0))) {
       Ops tf = Ops.create(g);
       Operand<TFloat32> product = gemm(tf, randomMatrix(n, 1), randomMatrix(n, 2), n);
       // Fetch one scalar, not the n×n product: copying 16 MB to the JVM would be timed too.

@@ -55,7 +55,7 @@ public final class StepBench {
     long encoderFlops = Components.encoder(config, h).forwardFlops(h, w, c);
     long total = spec.totalSteps();
     ComputeSetup compute = ComputeSetup.resolve(config.device(), config.precision(),
-        io.tfssl.train.SessionConfigs.training(spec.threads()));
+        io.tfssl.compute.SessionConfigs.training(spec.threads()));
     System.err.println(compute.describe());
 
     try (Graph graph = new Graph()) {

@@ -1,6 +1,6 @@
 package io.tfssl.bench;
 
-import io.tfssl.augment.Normalization;
+import io.tfssl.data.Normalization;
 import io.tfssl.augment.ViewPolicy;
 import io.tfssl.compute.Device;
 import io.tfssl.compute.Precision;

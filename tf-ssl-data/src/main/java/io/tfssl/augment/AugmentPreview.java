@@ -1,6 +1,7 @@
 package io.tfssl.augment;
 
 import io.tfssl.data.ImageSource;
+import io.tfssl.data.Normalization;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.tfssl.augment;
 
+import io.tfssl.data.Normalization;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;

@@ -1,6 +1,5 @@
 package io.tfssl.data;
 
-import io.tfssl.augment.Normalization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

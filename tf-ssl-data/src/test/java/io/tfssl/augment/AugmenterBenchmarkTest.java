@@ -1,5 +1,6 @@
 package io.tfssl.augment;
 
+import io.tfssl.data.Normalization;
 import java.util.Arrays;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tfssl.data.Normalization;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Operand;

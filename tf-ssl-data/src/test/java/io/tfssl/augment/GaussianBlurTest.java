@@ -3,6 +3,7 @@ package io.tfssl.augment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tfssl.data.Normalization;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Operand;

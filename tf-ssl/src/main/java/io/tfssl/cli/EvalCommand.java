@@ -9,7 +9,7 @@ import io.tfssl.data.Split;
 import io.tfssl.eval.EvalData;
 import io.tfssl.eval.Evaluation;
 import io.tfssl.eval.FineTune;
-import io.tfssl.eval.KnnEval;
+import io.tfssl.features.KnnEval;
 import io.tfssl.eval.LinearEval;
 import io.tfssl.eval.RankEval;
 import io.tfssl.export.ModelMetadata;

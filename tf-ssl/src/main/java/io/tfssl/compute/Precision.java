@@ -17,7 +17,7 @@ public enum Precision {
   /**
    * IEEE half precision on a GPU (TF's {@code auto_mixed_precision} rewriter, which only
    * rewrites ops placed on a GPU of compute capability 7.0 or newer), with a dynamic loss scale
-   * in the graph ({@code io.tfssl.train.LossScale}) so small gradients do not flush to zero.
+   * in the graph ({@code io.tfssl.compute.LossScale}) so small gradients do not flush to zero.
    */
   FP16("DT_HALF"),
   /**

@@ -3,7 +3,7 @@ package io.tfssl.demo;
 import io.tfssl.data.IdxSource;
 import io.tfssl.eval.EvalData;
 import io.tfssl.eval.Evaluation;
-import io.tfssl.eval.KnnEval;
+import io.tfssl.features.KnnEval;
 import io.tfssl.eval.LinearEval;
 import io.tfssl.export.ExportedModel;
 import io.tfssl.export.Exporter;

@@ -3,7 +3,7 @@ package io.tfssl.distributed;
 import io.tfssl.compute.ComputeSetup;
 import io.tfssl.train.Components;
 import io.tfssl.train.PretrainConfig;
-import io.tfssl.train.SessionConfigs;
+import io.tfssl.compute.SessionConfigs;
 import io.tfssl.train.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,6 +10,8 @@ import io.tfssl.export.ExportedModel;
 import io.tfssl.export.Exporter;
 import io.tfssl.export.ModelMetadata;
 import io.tfssl.export.SavedModels;
+import io.tfssl.features.Features;
+import io.tfssl.features.KnnEval;
 import io.tfssl.train.RunInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,11 +1,15 @@
 package io.tfssl.eval;
 
+import io.tfssl.compute.SessionConfigs;
+import io.tfssl.features.Classification;
+import io.tfssl.features.Features;
+import io.tfssl.features.Ranking;
+import io.tfssl.features.Standardizer;
 import io.tfssl.nn.Param;
 import io.tfssl.nn.ParamKind;
 import io.tfssl.optim.ParamGrad;
 import io.tfssl.optim.SgdMomentum;
 import io.tfssl.train.Gradients;
-import io.tfssl.train.SessionConfigs;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;

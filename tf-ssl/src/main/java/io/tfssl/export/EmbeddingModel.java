@@ -4,7 +4,7 @@ import io.tfssl.data.Batch;
 import io.tfssl.data.BatchIterator;
 import io.tfssl.data.Dataset;
 import io.tfssl.data.ImageSource;
-import io.tfssl.eval.Features;
+import io.tfssl.features.Features;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;

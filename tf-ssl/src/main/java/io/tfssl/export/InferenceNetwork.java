@@ -1,7 +1,7 @@
 package io.tfssl.export;
 
 import io.tfssl.augment.EvalTransform;
-import io.tfssl.augment.Normalization;
+import io.tfssl.data.Normalization;
 import io.tfssl.method.SslMethod;
 import io.tfssl.nn.Encoder;
 import io.tfssl.nn.Mlp;

@@ -1,6 +1,6 @@
 package io.tfssl.train;
 
-import io.tfssl.augment.Normalization;
+import io.tfssl.data.Normalization;
 import io.tfssl.data.Datasets;
 import io.tfssl.data.ImageSource;
 import io.tfssl.data.Split;

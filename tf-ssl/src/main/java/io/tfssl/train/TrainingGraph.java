@@ -2,10 +2,10 @@ package io.tfssl.train;
 
 import io.tfssl.augment.Augmenter;
 import io.tfssl.augment.EvalTransform;
-import io.tfssl.augment.Normalization;
 import io.tfssl.augment.ViewPolicy;
+import io.tfssl.compute.LossScale;
 import io.tfssl.compute.Precision;
-import io.tfssl.eval.OnlineProbe;
+import io.tfssl.data.Normalization;
 import io.tfssl.method.ImageIndex;
 import io.tfssl.method.MethodGraph;
 import io.tfssl.method.SslMethod;

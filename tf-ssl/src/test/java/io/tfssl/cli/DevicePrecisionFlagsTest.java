@@ -9,7 +9,7 @@ import io.tfssl.compute.TfDevice;
 import io.tfssl.compute.TfDevices;
 import io.tfssl.data.IdxSource;
 import io.tfssl.train.RunFolder;
-import io.tfssl.train.SessionConfigs;
+import io.tfssl.compute.SessionConfigs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.tfssl.eval;
 
+import io.tfssl.features.Features;
 import java.util.Random;
 
 /** Synthetic feature sets for the evaluation tests. */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tfssl.features.Features;
+import io.tfssl.features.Standardizer;
 import org.junit.jupiter.api.Test;
 
 /** Features validation and helpers; Standardizer statistics. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.tfssl.features.Features;
+import io.tfssl.features.KnnEval;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Random;

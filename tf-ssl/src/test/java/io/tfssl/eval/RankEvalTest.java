@@ -14,6 +14,7 @@ import io.tfssl.data.SubsetSource;
 import io.tfssl.export.EmbeddingModel;
 import io.tfssl.export.ExportedModel;
 import io.tfssl.export.Exporter;
+import io.tfssl.features.Features;
 import io.tfssl.train.Trainer;
 import java.io.PrintWriter;
 import java.io.StringWriter;

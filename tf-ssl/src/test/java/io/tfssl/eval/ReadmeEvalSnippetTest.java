@@ -7,6 +7,7 @@ import io.tfssl.TinyConfigs;
 import io.tfssl.data.IdxSource;
 import io.tfssl.export.ExportedModel;
 import io.tfssl.export.Exporter;
+import io.tfssl.features.KnnEval;
 import io.tfssl.train.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;

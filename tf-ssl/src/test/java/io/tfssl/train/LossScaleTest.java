@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfssl.TinyConfigs;
+import io.tfssl.compute.LossScale;
 import io.tfssl.compute.Precision;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tfssl.eval.EvalData;
 import io.tfssl.eval.Evaluation;
-import io.tfssl.eval.KnnEval;
+import io.tfssl.features.KnnEval;
 import io.tfssl.eval.LinearEval;
 import io.tfssl.export.ExportedModel;
 import io.tfssl.export.Exporter;

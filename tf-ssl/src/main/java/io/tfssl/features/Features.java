@@ -1,4 +1,4 @@
-package io.tfssl.eval;
+package io.tfssl.features;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package io.tfssl.train;
+package io.tfssl.compute;
 
 import java.util.ArrayList;
 import java.util.List;

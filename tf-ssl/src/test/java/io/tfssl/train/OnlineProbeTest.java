@@ -1,4 +1,4 @@
-package io.tfssl.eval;
+package io.tfssl.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

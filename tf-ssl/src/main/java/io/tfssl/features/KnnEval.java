@@ -1,7 +1,7 @@
-package io.tfssl.eval;
+package io.tfssl.features;
 
+import io.tfssl.compute.SessionConfigs;
 import io.tfssl.method.Losses;
-import io.tfssl.train.SessionConfigs;
 import java.util.Objects;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;

@@ -1,4 +1,4 @@
-package io.tfssl.train;
+package io.tfssl.compute;
 
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GPUOptions;

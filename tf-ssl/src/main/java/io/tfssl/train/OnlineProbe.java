@@ -1,5 +1,6 @@
-package io.tfssl.eval;
+package io.tfssl.train;
 
+import io.tfssl.features.Classification;
 import io.tfssl.nn.Dense;
 import io.tfssl.nn.Mode;
 import io.tfssl.nn.Net;
@@ -7,7 +8,6 @@ import io.tfssl.nn.Param;
 import io.tfssl.nn.VarStore;
 import io.tfssl.optim.ParamGrad;
 import io.tfssl.optim.SgdMomentum;
-import io.tfssl.train.Gradients;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;

@@ -1,18 +1,18 @@
-package io.tfssl.eval;
+package io.tfssl.features;
 
 /**
- * Top-k decisions on a row of class scores, shared by {@link LinearEval}, {@link KnnEval} and
- * {@link FineTune}.
+ * Top-k decisions on a row of class scores, shared by {@code LinearEval}, {@link KnnEval} and
+ * {@code FineTune}.
  *
  * <p>Ties are broken towards the lower class index: class {@code c} ranks before class {@code c'}
  * when {@code s[c] > s[c']}, or {@code s[c] == s[c']} and {@code c < c'}. A NaN score of the true
  * class never counts as correct (a diverged classifier scores 0, not 100%).
  */
-final class Ranking {
+public final class Ranking {
   private Ranking() {}
 
   /** The top-1 class of {@code scores[off .. off + numClasses)}, lowest index on ties. */
-  static int argmax(float[] scores, int off, int numClasses) {
+  public static int argmax(float[] scores, int off, int numClasses) {
     int best = 0;
     for (int c = 1; c < numClasses; c++) {
       if (scores[off + c] > scores[off + best]) {
@@ -23,7 +23,7 @@ final class Ranking {
   }
 
   /** Whether {@code label} is among the {@code k} best classes of the row at {@code off}. */
-  static boolean contains(float[] scores, int off, int numClasses, int label, int k) {
+  public static boolean contains(float[] scores, int off, int numClasses, int label, int k) {
     float s = scores[off + label];
     if (Float.isNaN(s)) {
       return false;
@@ -42,7 +42,8 @@ final class Ranking {
    * Counts, over {@code rows} rows of {@code numClasses} scores, how often the label is the top-1
    * class and how often it is among the top {@code k}: {@code {top1Hits, topKHits}}.
    */
-  static long[] hits(float[] scores, int rows, int numClasses, int[] labels, int labelOff, int k) {
+  public static long[] hits(float[] scores, int rows, int numClasses, int[] labels,
+      int labelOff, int k) {
     long top1 = 0;
     long topK = 0;
     for (int i = 0; i < rows; i++) {

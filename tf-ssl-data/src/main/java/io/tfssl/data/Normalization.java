@@ -1,4 +1,4 @@
-package io.tfssl.augment;
+package io.tfssl.data;
 
 import java.util.Arrays;
 import org.tensorflow.Operand;
