@@ -78,8 +78,9 @@ public final class PretrainCommand implements Callable<Integer> {
           + " over the preset of its method). Flags given beside it override it.")
   Path configFile;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Run folder (required unless"
-      + " --print-config).")
+  // --run is what export calls the run folder; both spellings work here.
+  @Option(names = {"--out", "--run"}, paramLabel = "DIR", description = "Run folder (required"
+      + " unless --print-config; --run is the same).")
   Path out;
 
   @Option(names = "--print-config", description = "Print the fully resolved config (preset,"

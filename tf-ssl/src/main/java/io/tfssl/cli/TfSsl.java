@@ -1,5 +1,7 @@
 package io.tfssl.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,6 +33,12 @@ public final class TfSsl implements Runnable {
     for (CliExtension extension : ServiceLoader.load(CliExtension.class)) {
       cli.addSubcommand(extension.command());
     }
+    // pretrain's preset-controlled flags: their values come from the preset, shown in its help.
+    CommandLine pretrain = cli.getSubcommands().get("pretrain");
+    List<String> footer = new ArrayList<>(List.of(pretrain.getCommandSpec().usageMessage()
+        .footer()));
+    footer.addAll(PresetDefaults.lines("fmnist-small"));
+    pretrain.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
     cli.setExecutionExceptionHandler(new ErrorHandler());
     cli.setParameterExceptionHandler(ErrorHandler::parameterError);
     return cli;

@@ -177,6 +177,8 @@ class FlagValidationTest {
     all.add(c("export --run TMP/not-a-run --saved-models TMP/a-file", "--saved-models"));
     all.add(c("export", "--run"));
     all.add(c("inspect TMP/nothing-here", "TMP/nothing-here"));
+    all.add(c("inspect --model TMP/nothing-here", "TMP/nothing-here"));
+    all.add(c("inspect TMP/a --model TMP/b", "inspect takes one model"));
     for (String p : List.of("linear", "knn", "transfer --dataset cifar10",
         "finetune --labels 1%", "rank")) {
       String e = "eval " + p + " --model MODEL ";

@@ -39,6 +39,14 @@ class HelpTest {
   }
 
   @Test
+  void pretrainHelpShowsThePresetsValues() {
+    String usage = TfSsl.commandLine().getSubcommands().get("pretrain").getUsageMessage();
+    // SimSiam's fmnist-small recipe (README "Presets"): SGD, base lr 0.3, batch 256.
+    assertTrue(usage.contains("simsiam  --batch-size 256 --epochs 10 --encoder small"), usage);
+    assertTrue(usage.contains("--optimizer sgd --lr 0.3 --weight-decay 0.0005"), usage);
+  }
+
+  @Test
   void finetuneHelpShowsThePercentages() {
     String usage = TfSsl.commandLine().getSubcommands().get("eval").getSubcommands()
         .get("finetune").getUsageMessage();
