@@ -124,7 +124,11 @@ public final class EvalCommand implements Runnable {
 
     abstract String protocol();
 
-    abstract EvalData data();
+    /** The data to evaluate on: by default the model's own dataset (or --dataset). */
+    EvalData data() {
+      ModelMetadata m = common.metadata();
+      return common.data(m == null ? null : m.dataset());
+    }
 
     /** Evaluates one model; returns its metrics (top1 and top5 first). */
     abstract Map<String, Object> evaluate(Path model, boolean randomInit, EvalData data);
@@ -296,12 +300,6 @@ public final class EvalCommand implements Runnable {
     String protocol() {
       return "linear";
     }
-
-    @Override
-    EvalData data() {
-      ModelMetadata m = common.metadata();
-      return common.data(m == null ? null : m.dataset());
-    }
   }
 
   @Command(name = "transfer", mixinStandardHelpOptions = true,
@@ -346,12 +344,6 @@ public final class EvalCommand implements Runnable {
     @Override
     String protocol() {
       return "knn";
-    }
-
-    @Override
-    EvalData data() {
-      ModelMetadata m = common.metadata();
-      return common.data(m == null ? null : m.dataset());
     }
 
     @Override
@@ -476,12 +468,6 @@ public final class EvalCommand implements Runnable {
     @Override
     String protocol() {
       return "rank";
-    }
-
-    @Override
-    EvalData data() {
-      ModelMetadata m = common.metadata();
-      return common.data(m == null ? null : m.dataset());
     }
 
     @Override

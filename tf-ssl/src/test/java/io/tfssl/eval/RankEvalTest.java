@@ -3,6 +3,7 @@ package io.tfssl.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tfssl.RankMeOracle;
 import io.tfssl.TinyConfigs;
 import io.tfssl.cli.TfSsl;
 import io.tfssl.data.Datasets;
@@ -22,8 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalInt;
 import java.util.stream.IntStream;
-import org.apache.commons.math3.linear.MatrixUtils;
-import org.apache.commons.math3.linear.SingularValueDecomposition;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,27 +47,6 @@ class RankEvalTest {
     model = Exporter.exportRun(tmp.resolve("run"), tmp.resolve("models"), "m", OptionalInt.empty());
   }
 
-  private static double oracle(float[] rows, int n, int d) {
-    double[][] m = new double[n][d];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < d; j++) {
-        m[i][j] = rows[i * d + j];
-      }
-    }
-    double[] sigma = new SingularValueDecomposition(MatrixUtils.createRealMatrix(m))
-        .getSingularValues();
-    double l1 = 0;
-    for (double s : sigma) {
-      l1 += s;
-    }
-    double h = 0;
-    for (double s : sigma) {
-      double p = s / l1 + 1e-7;
-      h -= p * Math.log(p);
-    }
-    return Math.exp(h);
-  }
-
   @Test
   void embeddingRankEqualsThePaperFormulaOnTheServedEmbeddings() {
     int n = 300; // more than one of RankEval's batches of 256
@@ -82,7 +60,7 @@ class RankEvalTest {
       }
       assertEquals(n, r.images());
       assertEquals(f.dim(), r.embeddingDim());
-      double expected = oracle(f.data(), n, f.dim());
+      double expected = RankMeOracle.rankMe(f.data(), n, f.dim());
       assertEquals(expected, r.embedding(), 1e-3 * expected, "RankMe of the embedding");
       assertTrue(r.projection() >= 1 && r.projection() <= Math.min(n, r.projectionDim()) + 1e-3,
           "projection rank within [1, min(N, d)]: " + r.summary());

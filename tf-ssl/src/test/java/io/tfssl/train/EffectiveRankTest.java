@@ -3,12 +3,12 @@ package io.tfssl.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tfssl.RankMeOracle;
 import io.tfssl.TestGraphs;
 import java.util.Random;
 import org.apache.commons.math3.linear.MatrixUtils;
 import org.apache.commons.math3.linear.QRDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
-import org.apache.commons.math3.linear.SingularValueDecomposition;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
@@ -31,22 +31,6 @@ class EffectiveRankTest {
       Ops tf = Ops.create(g);
       return TestGraphs.fetch(s, EffectiveRank.rankMe(tf, tf.constant(f)))[0];
     }
-  }
-
-  /** Garrido et al. 2023, eq. 1, in double precision on commons-math3's SVD. */
-  private static double oracle(double[][] z) {
-    double[] sigma = new SingularValueDecomposition(MatrixUtils.createRealMatrix(z))
-        .getSingularValues();
-    double l1 = 0;
-    for (double s : sigma) {
-      l1 += s;
-    }
-    double entropy = 0;
-    for (double s : sigma) {
-      double p = s / l1 + 1e-7;
-      entropy -= p * Math.log(p);
-    }
-    return Math.exp(entropy);
   }
 
   private static double[][] gaussian(int n, int d, long seed) {
@@ -104,7 +88,7 @@ class EffectiveRankTest {
     int d = 32;
     double[][] z = gaussian(16 * d, d, 5);
     double rank = rankMe(z);
-    assertEquals(oracle(z), rank, 1e-3 * d);
+    assertEquals(RankMeOracle.rankMe(z), rank, 1e-3 * d);
     assertTrue(rank > 0.97 * d && rank <= d, "white noise rank " + rank + " of " + d);
   }
 
@@ -117,7 +101,7 @@ class EffectiveRankTest {
         row[j] *= Math.pow(0.8, j);
       }
     }
-    double expected = oracle(z);
+    double expected = RankMeOracle.rankMe(z);
     assertEquals(expected, rankMe(z), 1e-4 * expected);
     assertTrue(expected > 5 && expected < 40, "a spectrum between the extremes: " + expected);
   }
