@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reading a run folder's metrics.jsonl in tests. */
+/** Run folders in tests: reading metrics.jsonl, and a tiny exported run. */
 public final class TestRuns {
   private TestRuns() {}
 
@@ -31,5 +31,18 @@ public final class TestRuns {
       }
     }
     return out;
+  }
+
+  /**
+   * Pretrains TinyConfigs' SimSiam for 2 steps in {@code dir/run} and exports it to
+   * {@code dir/models/m/1}: a real export for tests of what reads SavedModels.
+   */
+  public static io.tfssl.export.ExportedModel tinyExport(Path dir) {
+    try (io.tfssl.train.Trainer t = io.tfssl.train.Trainer.create(
+        TinyConfigs.pretrain("simsiam", 2), dir.resolve("run"))) {
+      t.progressBar(false).train();
+    }
+    return io.tfssl.export.Exporter.exportRun(dir.resolve("run"), dir.resolve("models"), "m",
+        java.util.OptionalInt.empty());
   }
 }

@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tfssl.TinyConfigs;
+import io.tfssl.TestRuns;
 import io.tfssl.data.IdxSource;
 import io.tfssl.export.EmbeddingModel;
 import io.tfssl.export.EncoderWeights;
 import io.tfssl.export.ExportedModel;
-import io.tfssl.export.Exporter;
 import io.tfssl.export.InferenceNetwork;
 import io.tfssl.export.ModelMetadata;
 import io.tfssl.nn.Encoder;
@@ -17,10 +16,8 @@ import io.tfssl.nn.Mode;
 import io.tfssl.nn.Net;
 import io.tfssl.nn.VarStore;
 import io.tfssl.train.Components;
-import io.tfssl.train.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,10 +39,7 @@ class FineTuneTest {
   static void exportATinyRun() {
     Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
         "needs Debian's dataset-fashion-mnist");
-    try (Trainer t = Trainer.create(TinyConfigs.pretrain("simsiam", 2), tmp.resolve("run"))) {
-      t.progressBar(false).train();
-    }
-    model = Exporter.exportRun(tmp.resolve("run"), tmp.resolve("models"), "m", OptionalInt.empty());
+    model = TestRuns.tinyExport(tmp);
   }
 
   @Test

@@ -3,8 +3,8 @@ package io.tfssl.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tfssl.TestRuns;
 import io.tfssl.RankMeOracle;
-import io.tfssl.TinyConfigs;
 import io.tfssl.cli.TfSsl;
 import io.tfssl.data.Datasets;
 import io.tfssl.data.IdxSource;
@@ -14,14 +14,11 @@ import io.tfssl.data.Split;
 import io.tfssl.data.SubsetSource;
 import io.tfssl.export.EmbeddingModel;
 import io.tfssl.export.ExportedModel;
-import io.tfssl.export.Exporter;
 import io.tfssl.features.Features;
-import io.tfssl.train.Trainer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.OptionalInt;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,10 +38,7 @@ class RankEvalTest {
   static void exportATinyRun() {
     Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
         "needs Debian's dataset-fashion-mnist");
-    try (Trainer t = Trainer.create(TinyConfigs.pretrain("simsiam", 2), tmp.resolve("run"))) {
-      t.progressBar(false).train();
-    }
-    model = Exporter.exportRun(tmp.resolve("run"), tmp.resolve("models"), "m", OptionalInt.empty());
+    model = TestRuns.tinyExport(tmp);
   }
 
   @Test
