@@ -77,7 +77,7 @@ class DevicePrecisionFlagsTest {
 
     Run resumed = run("pretrain", "--resume", "--precision", "bf16", "--out", out.toString());
     assertEquals(2, resumed.code(), resumed.err());
-    assertTrue(resumed.err().contains("cannot change --precision"), resumed.err());
+    assertTrue(resumed.err().contains("precision: FP32 in the run, BF16 given"), resumed.err());
   }
 
   @Test
