@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         LongRunCommand.class,
         StepBenchCommand.class,
         GpuAuditCommand.class,
-        LoaderBenchCommand.class, CommandLine.HelpCommand.class})
+        LoaderBenchCommand.class, AugmentBenchCommand.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

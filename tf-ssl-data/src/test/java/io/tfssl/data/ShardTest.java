@@ -4,6 +4,7 @@ import static io.tfssl.data.IdxSourceTest.assertMentions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfssl.data.DatasetTest.Seen;
 import java.util.Arrays;
@@ -34,7 +35,7 @@ class ShardTest {
                 assertEquals(k, mine.index());
                 assertEquals(expected.get(k).epoch(), mine.epoch());
                 for (int label : mine.labels()) {
-                    assertEquals(true, seen.add(label), "image " + label + " read twice in batch " + k);
+                    assertTrue(seen.add(label), "image " + label + " read twice in batch " + k);
                 }
                 concatenated = IntStream.concat(Arrays.stream(concatenated), Arrays.stream(mine.labels())).toArray();
             }

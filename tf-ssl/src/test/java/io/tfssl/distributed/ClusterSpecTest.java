@@ -1,6 +1,7 @@
 package io.tfssl.distributed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +20,7 @@ class ClusterSpecTest {
     assertEquals(2, c.size());
     assertEquals("grpc://10.0.0.2:2223", c.target());
     assertEquals("/job:worker/replica:0/task:0", c.leader());
-    assertEquals(false, c.isChief());
+    assertFalse(c.isChief());
     assertEquals(2, c.clusterDef().getJob(0).getTasksCount());
   }
 

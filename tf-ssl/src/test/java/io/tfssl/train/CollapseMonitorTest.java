@@ -1,6 +1,8 @@
 package io.tfssl.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfssl.TestGraphs;
 import java.util.Random;
@@ -63,7 +65,7 @@ class CollapseMonitorTest {
 
   @Test
   void thresholdSeparatesTheCases() {
-    assertEquals(true, CollapseMonitor.collapsed(0.05));
-    assertEquals(false, CollapseMonitor.collapsed(0.9));
+    assertTrue(CollapseMonitor.collapsed(0.05));
+    assertFalse(CollapseMonitor.collapsed(0.9));
   }
 }

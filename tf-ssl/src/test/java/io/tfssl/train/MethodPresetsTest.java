@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfssl.method.MoCoConfig;
 import java.util.List;
@@ -56,7 +57,7 @@ class MethodPresetsTest {
     // Batch 100 cannot be split into 8 shuffle-BN groups.
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> moco.toBuilder().batchSize(100).mocov2(MoCoConfig.paper()).build());
-    assertEquals(true, e.getMessage().contains("multiple of the shuffle-BN groups"), e.getMessage());
+    assertTrue(e.getMessage().contains("multiple of the shuffle-BN groups"), e.getMessage());
     assertNotNull(moco.toBuilder().batchSize(96).build());
   }
 }

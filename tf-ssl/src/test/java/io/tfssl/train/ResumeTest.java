@@ -2,6 +2,7 @@ package io.tfssl.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfssl.TestRuns;
 import io.tfssl.TinyConfigs;
@@ -60,6 +61,6 @@ class ResumeTest {
     }
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Trainer.create(config, run));
-    assertEquals(true, e.getMessage().contains("resume"), e.getMessage());
+    assertTrue(e.getMessage().contains("resume"), e.getMessage());
   }
 }

@@ -1,6 +1,7 @@
 package io.tfssl.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfssl.TinyConfigs;
 import io.tfssl.augment.ViewPolicy;
@@ -23,6 +24,6 @@ class TrainingGraphTest {
     // BYOL's view 2 blurs and solarizes only some samples (partition and stitch in the graph).
     long augmented = stepFlops(ViewPolicy.byolView1(), ViewPolicy.byolView2());
     assertEquals(plain, augmented);
-    assertEquals(true, plain > 0);
+    assertTrue(plain > 0);
   }
 }

@@ -73,7 +73,9 @@ class BenchFlagsTest {
       "bench gpu-audit --batch-size 9 --towers 2 | does not split into 2 towers",
       "bench gpu-audit --registry nope | --registry must be auto, live or snapshot",
       "bench gpu-audit --results TMP/a-file | --results",
-      "bench gpu-audit --save-registry TMP/a-file/k.json.gz | --save-registry"};
+      "bench gpu-audit --save-registry TMP/a-file/k.json.gz | --save-registry",
+      "bench augment --iterations 0 | --iterations must be positive",
+      "bench augment --warmup -1 | --warmup not negative"};
 
   static java.util.stream.Stream<String> cases() {
     return java.util.stream.Stream.of(CASES);
@@ -97,7 +99,7 @@ class BenchFlagsTest {
     CommandLine bench = TfSsl.commandLine().getSubcommands().get("bench");
     List<String> missing = new ArrayList<>();
     for (String name : Set.of("table", "all", "index", "throughput", "long-run",
-        "gpu-audit")) {
+        "gpu-audit", "augment")) {
       for (OptionSpec o : bench.getSubcommands().get(name).getCommandSpec().options()) {
         if (o.usageHelp() || o.versionHelp()) {
           continue;
