@@ -186,39 +186,8 @@ public final class PretrainCommand implements Callable<Integer> {
   HeadBn headBn;
 
   // ---- SimSiam switches ----
-  @Option(names = "--stop-gradient", negatable = true,
-      description = "SimSiam: stop-gradient on the target branch (default on).")
-  Boolean stopGradient;
-
-  @Option(names = "--predictor", paramLabel = "mlp|none|fixed|moving-average",
-      converter = PredictorConverter.class,
-      description = "SimSiam: predictor MLP, none (identity), fixed at random init, or"
-          + " moving-average: no predictor, the target of each image is a moving average"
-          + " eta_x <- m*eta_x + (1-m)*F(T'(x)) over its visits (paper section 5).")
-  PredictorMode predictor;
-
-  @Option(names = "--predictor-momentum", paramLabel = "M",
-      description = "SimSiam with --predictor moving-average: the momentum m of eta_x, in [0, 1)"
-          + " (default 0.8, the paper's; 0 = SimSiam without predictor).")
-  Double predictorMomentum;
-
-  @Option(names = "--alternation-steps", paramLabel = "K",
-      description = "SimSiam: train against a snapshot of the encoder and projector refreshed"
-          + " every K steps (paper section 5, multi-step alternation; 1 = SimSiam through the"
-          + " snapshot, one epoch = images / batch size steps). Default 0: off.")
-  Integer alternationSteps;
-
-  @Option(names = "--predictor-lr", paramLabel = "fixed|decayed",
-      description = "SimSiam: keep the predictor's lr fixed or decay it with the rest.")
-  String predictorLr;
-
-  @Option(names = "--similarity", paramLabel = "cosine|cross-entropy",
-      converter = SimilarityConverter.class, description = "SimSiam: the similarity D.")
-  Similarity similarity;
-
-  @Option(names = "--symmetry", paramLabel = "symmetric|asymmetric|asymmetric-2x",
-      converter = SymmetryConverter.class, description = "SimSiam: loss symmetrization.")
-  Symmetry symmetry;
+  @Mixin
+  SimSiamOptions simsiam = new SimSiamOptions();
 
   // ---- BYOL and MoCo v2 switches ----
   @Option(names = "--tau", paramLabel = "TAU",
@@ -245,28 +214,9 @@ public final class PretrainCommand implements Callable<Integer> {
           + " the batch must be a multiple).")
   Integer shuffleBnGroups;
 
-  @Option(names = "--prototypes", paramLabel = "K", description = "SwAV: number of prototypes.")
-  Integer prototypes;
-
-  @Option(names = "--sinkhorn-iterations", paramLabel = "N",
-      description = "SwAV: Sinkhorn-Knopp iterations for the codes.")
-  Integer sinkhornIterations;
-
-  @Option(names = "--epsilon", paramLabel = "EPS",
-      description = "SwAV: entropy regularization of Sinkhorn-Knopp.")
-  Double epsilon;
-
-  @Option(names = "--small-crops", paramLabel = "N",
-      description = "SwAV: multi-crop small views besides the two large ones (0 = off).")
-  Integer smallCrops;
-
-  @Option(names = "--small-crop-size", paramLabel = "PX",
-      description = "SwAV: side of the small views in pixels.")
-  Integer smallCropSize;
-
-  @Option(names = "--small-crop-scale", split = ",", paramLabel = "MIN,MAX",
-      description = "SwAV: area fraction range of the small crops.")
-  List<Double> smallCropScale;
+  // ---- SwAV switches ----
+  @Mixin
+  SwavOptions swav = new SwavOptions();
 
   // ---- bookkeeping ----
   @Option(names = "--log-every", paramLabel = "K", description = "Write metrics every K steps.")
@@ -474,11 +424,8 @@ public final class PretrainCommand implements Callable<Integer> {
   /** {@code base} with every given flag applied, validated. */
   private PretrainConfig config(PretrainConfig base) {
     PretrainConfig.Builder b = base.toBuilder();
-    rejectUnless(method.equals("simsiam"), "SimSiam", opt("--stop-gradient", stopGradient),
-        opt("--predictor", predictor), opt("--predictor-lr", predictorLr),
-        opt("--similarity", similarity), opt("--symmetry", symmetry),
-        opt("--predictor-momentum", predictorMomentum),
-        opt("--alternation-steps", alternationSteps));
+    rejectUnless(method.equals("simsiam"), "SimSiam",
+        simsiam.given().toArray(Given[]::new));
     rejectUnless(method.equals("byol") || method.equals("mocov2"), "BYOL and MoCo v2",
         opt("--tau", tau), opt("--tau-schedule", tauSchedule));
     rejectUnless(method.equals("simsiam") || method.equals("byol"), "SimSiam and BYOL",
@@ -489,10 +436,7 @@ public final class PretrainCommand implements Callable<Integer> {
         "SimCLR, MoCo v2 and SwAV", opt("--temperature", temperature));
     rejectUnless(method.equals("mocov2"), "MoCo v2", opt("--queue-size", queueSize),
         opt("--shuffle-bn-groups", shuffleBnGroups));
-    rejectUnless(method.equals("swav"), "SwAV", opt("--prototypes", prototypes),
-        opt("--sinkhorn-iterations", sinkhornIterations), opt("--epsilon", epsilon),
-        opt("--small-crops", smallCrops), opt("--small-crop-size", smallCropSize),
-        opt("--small-crop-scale", smallCropScale));
+    rejectUnless(method.equals("swav"), "SwAV", swav.given().toArray(Given[]::new));
     OptimizerKind opt = optimizer != null ? optimizer : base.optimizer();
     rejectUnless(opt == OptimizerKind.LARS, "the LARS optimizer", opt("--lars-eta", larsEta));
     // LARS always leaves biases and BN parameters out of the decay (BYOL App. C).
@@ -519,25 +463,7 @@ public final class PretrainCommand implements Callable<Integer> {
         if (projectorDims != null) s = s.withProjectorDims(projectorDims);
         if (predictorDims != null) s = s.withPredictorDims(predictorDims);
         if (headBn != null) s = s.withHeadBn(headBn);
-        if (stopGradient != null) s = s.withStopGradient(stopGradient);
-        if (predictor != null) s = s.withPredictor(predictor);
-        if (similarity != null) s = s.withSimilarity(similarity);
-        if (symmetry != null) s = s.withSymmetry(symmetry);
-        if (predictorLr != null) {
-          if (!predictorLr.equals("fixed") && !predictorLr.equals("decayed")) {
-            throw new UsageException("--predictor-lr must be fixed or decayed, got '" + predictorLr + "'");
-          }
-          s = s.withPredictorFixedLr(predictorLr.equals("fixed"));
-        }
-        if (predictorMomentum != null) {
-          if (s.predictor() != PredictorMode.MOVING_AVERAGE) {
-            throw new UsageException("--predictor-momentum applies only to --predictor"
-                + " moving-average");
-          }
-          s = s.withPredictorMomentum(predictorMomentum);
-        }
-        if (alternationSteps != null) s = s.withAlternationSteps(alternationSteps);
-        b.simsiam(s);
+        b.simsiam(simsiam.applyTo(s));
       }
       case "byol" -> {
         ByolConfig y = base.byol();
@@ -565,19 +491,7 @@ public final class PretrainCommand implements Callable<Integer> {
         SwavConfig w = base.swav();
         if (projectorDims != null) w = w.withProjectorDims(projectorDims);
         if (temperature != null) w = w.withTemperature(temperature);
-        if (prototypes != null) w = w.withPrototypes(prototypes);
-        if (sinkhornIterations != null) w = w.withSinkhornIterations(sinkhornIterations);
-        if (epsilon != null) w = w.withEpsilon(epsilon);
-        if (smallCropScale != null && smallCropScale.size() != 2) {
-          throw new UsageException("--small-crop-scale takes MIN,MAX, got " + smallCropScale);
-        }
-        if (smallCrops != null || smallCropSize != null || smallCropScale != null) {
-          w = w.withSmallCrops(smallCrops != null ? smallCrops : w.smallCrops(),
-              smallCropSize != null ? smallCropSize : w.smallCropSize(),
-              smallCropScale != null ? smallCropScale.get(0) : w.smallCropScaleMin(),
-              smallCropScale != null ? smallCropScale.get(1) : w.smallCropScaleMax());
-        }
-        b.swav(w);
+        b.swav(swav.applyTo(w));
       }
     }
     if (tau != null) b.tauBase(tau);
@@ -613,9 +527,9 @@ public final class PretrainCommand implements Callable<Integer> {
     return b.build();
   }
 
-  private record Given(String flag, Object value) {}
+  record Given(String flag, Object value) {}
 
-  private static Given opt(String flag, Object value) {
+  static Given opt(String flag, Object value) {
     return new Given(flag, value);
   }
 
