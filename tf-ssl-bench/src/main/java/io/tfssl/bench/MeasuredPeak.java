@@ -78,8 +78,12 @@ public record MeasuredPeak(int n, int runs, double medianSeconds, double bestSec
     return tf.linalg.matMul(matrix(tf, a, n), matrix(tf, b, n));
   }
 
+  /**
+   * A variable, not a constant: Grappler folds a MatMul of two constants into a constant once,
+   * and every later run would time nothing (a first version measured 141 TFLOP/s on 2 cores).
+   */
   static Operand<TFloat32> matrix(Ops tf, float[] values, int n) {
-    return tf.constant(Shape.of(n, n), DataBuffers.of(values, true, false));
+    return tf.variable(tf.constant(Shape.of(n, n), DataBuffers.of(values, true, false)));
   }
 
   /** Uniform in [-1, 1): denormals and zeros would make some CPUs' FMAs slower or faster. */

@@ -35,6 +35,21 @@ class MeasuredPeakTest {
     }
   }
 
+  /** Constants would be folded into one by Grappler, and the timed runs would compute nothing. */
+  @Test
+  void theProductReadsVariablesNotConstants() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      org.tensorflow.Operand<TFloat32> c = MeasuredPeak.gemm(tf, MeasuredPeak.randomMatrix(4, 1),
+          MeasuredPeak.randomMatrix(4, 2), 4);
+      org.tensorflow.GraphOperation matMul = (org.tensorflow.GraphOperation) c.op();
+      assertEquals("MatMul", matMul.type());
+      for (int i = 0; i < matMul.numInputs(); i++) {
+        assertEquals("VariableV2", matMul.input(i).op().type(), "input " + i);
+      }
+    }
+  }
+
   @Test
   void gflopsCountTwoNCubedPerProductAtTheMedianTime() {
     MeasuredPeak p = new MeasuredPeak(1000, 5, 0.5, 0.25);
