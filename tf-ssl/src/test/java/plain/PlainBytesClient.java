@@ -13,14 +13,13 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TString;
 
 /**
- * A plain TensorFlow Java program that knows nothing of tf-ssl: it sends encoded image files
- * (JPEG, PNG, ...) as they are on disk to the {@code serving_bytes} signature, as a TF Serving
- * client sends {@code {"b64": ...}} values, and writes the three outputs. The serving test runs
- * it in a separate JVM whose class path holds only TensorFlow's jars.
+ * A plain TensorFlow Java program that knows nothing of tf-ssl: it sends encoded image files (JPEG,
+ * PNG, ...) as they are on disk to the {@code serving_bytes} signature, as a TF Serving client
+ * sends {@code {"b64": ...}} values, and writes the three outputs. The serving test runs it in a
+ * separate JVM whose class path holds only TensorFlow's jars.
  *
- * <p>Usage: {@code PlainBytesClient MODEL_DIR OUT FILE...}; OUT gets, for {@code embedding},
- * {@code embedding_l2} and {@code projection} in that order, rows and cols as ints, then the
- * floats.
+ * <p>Usage: {@code PlainBytesClient MODEL_DIR OUT FILE...}; OUT gets, for {@code embedding}, {@code
+ * embedding_l2} and {@code projection} in that order, rows and cols as ints, then the floats.
  */
 public final class PlainBytesClient {
   public static void main(String[] args) throws Exception {

@@ -13,13 +13,13 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TUint8;
 
 /**
- * A plain TensorFlow Java program that knows nothing of tf-ssl: it loads a SavedModel with
- * {@code SavedModelBundle.load(dir, "serve")}, calls {@code serving_default} with uint8 images
- * and writes the embedding. The export test runs it in a separate JVM whose class path holds
- * only TensorFlow's jars.
+ * A plain TensorFlow Java program that knows nothing of tf-ssl: it loads a SavedModel with {@code
+ * SavedModelBundle.load(dir, "serve")}, calls {@code serving_default} with uint8 images and writes
+ * the embedding. The export test runs it in a separate JVM whose class path holds only TensorFlow's
+ * jars.
  *
- * <p>Usage: {@code PlainServingClient MODEL_DIR IMAGES_IN EMBEDDING_OUT}; IMAGES_IN holds
- * n, h, w, c as ints then the bytes; EMBEDDING_OUT gets rows, cols as ints then the floats.
+ * <p>Usage: {@code PlainServingClient MODEL_DIR IMAGES_IN EMBEDDING_OUT}; IMAGES_IN holds n, h, w,
+ * c as ints then the bytes; EMBEDDING_OUT gets rows, cols as ints then the floats.
  */
 public final class PlainServingClient {
   public static void main(String[] args) throws Exception {

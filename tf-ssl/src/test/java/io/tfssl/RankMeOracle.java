@@ -4,16 +4,16 @@ import org.apache.commons.math3.linear.MatrixUtils;
 import org.apache.commons.math3.linear.SingularValueDecomposition;
 
 /**
- * RankMe (Garrido et al. 2023, eq. 1) in double precision on commons-math3's SVD: the oracle
- * the in-graph {@code EffectiveRank} and {@code eval rank} are checked against.
+ * RankMe (Garrido et al. 2023, eq. 1) in double precision on commons-math3's SVD: the oracle the
+ * in-graph {@code EffectiveRank} and {@code eval rank} are checked against.
  */
 public final class RankMeOracle {
   private RankMeOracle() {}
 
   /** exp of the entropy of the singular values normalized to sum 1, plus 1e-7 each. */
   public static double rankMe(double[][] z) {
-    double[] sigma = new SingularValueDecomposition(MatrixUtils.createRealMatrix(z))
-        .getSingularValues();
+    double[] sigma =
+        new SingularValueDecomposition(MatrixUtils.createRealMatrix(z)).getSingularValues();
     double l1 = 0;
     for (double s : sigma) {
       l1 += s;

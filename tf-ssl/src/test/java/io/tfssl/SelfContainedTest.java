@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
  */
 class SelfContainedTest {
   /** Names of the material that lived beside the repository while it was written. */
-  private static final List<String> OUTSIDE = List.of("TFJAVA" + "_NOTES", "../" + "shared",
-      "ARCHITECTURE" + ".md");
-  private static final Set<String> SKIPPED_DIRS = Set.of(".git", "target", "saved_models",
-      "runs", "node_modules");
+  private static final List<String> OUTSIDE =
+      List.of("TFJAVA" + "_NOTES", "../" + "shared", "ARCHITECTURE" + ".md");
+
+  private static final Set<String> SKIPPED_DIRS =
+      Set.of(".git", "target", "saved_models", "runs", "node_modules");
   private static final Pattern CITATION = Pattern.compile("tensorflow-java\\.md\\)? §(\\d+)");
 
   @Test
@@ -71,16 +72,19 @@ class SelfContainedTest {
     List<Path> files = new ArrayList<>();
     try (Stream<Path> s = Files.walk(root())) {
       s.filter(Files::isRegularFile)
-          .filter(f -> {
-            for (Path part : root().relativize(f)) {
-              if (SKIPPED_DIRS.contains(part.toString())) {
-                return false;
-              }
-            }
-            return true;
-          })
-          .filter(f -> f.toString().matches(".*\\.(java|md|sh|xml|txt|json|yml|yaml)$")
-              || f.getFileName().toString().equals("tfssl"))
+          .filter(
+              f -> {
+                for (Path part : root().relativize(f)) {
+                  if (SKIPPED_DIRS.contains(part.toString())) {
+                    return false;
+                  }
+                }
+                return true;
+              })
+          .filter(
+              f ->
+                  f.toString().matches(".*\\.(java|md|sh|xml|txt|json|yml|yaml)$")
+                      || f.getFileName().toString().equals("tfssl"))
           .forEach(files::add);
     }
     return files;

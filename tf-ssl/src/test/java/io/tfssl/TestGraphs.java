@@ -1,5 +1,6 @@
 package io.tfssl;
 
+import io.tfssl.train.Gradients;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -14,15 +15,14 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TUint8;
-import io.tfssl.train.Gradients;
 
 /** Helpers for tests that inspect real graphs. */
 public final class TestGraphs {
   private TestGraphs() {}
 
   /**
-   * Whether {@code target} can be reached from {@code from} by walking op inputs backwards
-   * without passing through a StopGradient op: i.e. whether a gradient path exists.
+   * Whether {@code target} can be reached from {@code from} by walking op inputs backwards without
+   * passing through a StopGradient op: i.e. whether a gradient path exists.
    */
   public static boolean reachableWithoutStopGradient(Operand<?> from, GraphOperation target) {
     return reachable(from, target, true);

@@ -34,15 +34,15 @@ public final class TestRuns {
   }
 
   /**
-   * Pretrains TinyConfigs' SimSiam for 2 steps in {@code dir/run} and exports it to
-   * {@code dir/models/m/1}: a real export for tests of what reads SavedModels.
+   * Pretrains TinyConfigs' SimSiam for 2 steps in {@code dir/run} and exports it to {@code
+   * dir/models/m/1}: a real export for tests of what reads SavedModels.
    */
   public static io.tfssl.export.ExportedModel tinyExport(Path dir) {
-    try (io.tfssl.train.Trainer t = io.tfssl.train.Trainer.create(
-        TinyConfigs.pretrain("simsiam", 2), dir.resolve("run"))) {
+    try (io.tfssl.train.Trainer t =
+        io.tfssl.train.Trainer.create(TinyConfigs.pretrain("simsiam", 2), dir.resolve("run"))) {
       t.progressBar(false).train();
     }
-    return io.tfssl.export.Exporter.exportRun(dir.resolve("run"), dir.resolve("models"), "m",
-        java.util.OptionalInt.empty());
+    return io.tfssl.export.Exporter.exportRun(
+        dir.resolve("run"), dir.resolve("models"), "m", java.util.OptionalInt.empty());
   }
 }

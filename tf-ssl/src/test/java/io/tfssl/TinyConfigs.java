@@ -6,8 +6,8 @@ import io.tfssl.method.SimClrConfig;
 import io.tfssl.method.SimSiamConfig;
 import io.tfssl.method.SwavConfig;
 import io.tfssl.nn.HeadBn;
-import io.tfssl.train.PretrainConfig;
 import io.tfssl.train.Presets;
+import io.tfssl.train.PretrainConfig;
 import java.util.List;
 
 /** Small, fast configurations for tests: the real graphs with narrow heads and small batches. */
@@ -15,7 +15,9 @@ public final class TinyConfigs {
   private TinyConfigs() {}
 
   public static SimSiamConfig simsiam() {
-    return SimSiamConfig.paper().withProjectorDims(List.of(64, 64)).withPredictorDims(List.of(16, 64))
+    return SimSiamConfig.paper()
+        .withProjectorDims(List.of(64, 64))
+        .withPredictorDims(List.of(16, 64))
         .validate();
   }
 
@@ -39,8 +41,13 @@ public final class TinyConfigs {
 
   /** The fmnist-small preset shrunk: batch 16, narrow heads, a few steps. */
   public static PretrainConfig pretrain(String method, long steps) {
-    PretrainConfig.Builder b = Presets.get("fmnist-small", method).toBuilder()
-        .batchSize(16).steps(steps).logEvery(1).checkpointEvery(1000).threads(2);
+    PretrainConfig.Builder b =
+        Presets.get("fmnist-small", method).toBuilder()
+            .batchSize(16)
+            .steps(steps)
+            .logEvery(1)
+            .checkpointEvery(1000)
+            .threads(2);
     return switch (method) {
       case "simsiam" -> b.simsiam(simsiam()).build();
       case "byol" -> b.byol(byol()).build();

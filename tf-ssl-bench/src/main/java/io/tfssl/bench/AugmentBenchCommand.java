@@ -27,31 +27,55 @@ import picocli.CommandLine.Option;
  * graph, for BYOL's two view policies on Fashion-MNIST and CIFAR shapes (and no augmentation, the
  * floor). It was a unit test that printed timings; timings belong here, not in the tests.
  */
-@Command(name = "augment", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Times one augmented view (random resized crop, flip, color jitter, blur,"
-        + " solarize, normalization; in the graph, on one fixed batch of random bytes) for BYOL's"
-        + " view 1 and view 2 on 28x28x1 (batch 256) and 32x32x3 (batch 64), and no augmentation;"
-        + " prints the minimum and median ms per call."},
+@Command(
+    name = "augment",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Times one augmented view (random resized crop, flip, color jitter, blur,"
+          + " solarize, normalization; in the graph, on one fixed batch of random bytes) for BYOL's"
+          + " view 1 and view 2 on 28x28x1 (batch 256) and 32x32x3 (batch 64), and no augmentation;"
+          + " prints the minimum and median ms per call."
+    },
     footer = {"", "Example:", "  tfssl bench augment --iterations 50"})
 public final class AugmentBenchCommand implements Callable<Integer> {
-  @Option(names = "--iterations", paramLabel = "N", defaultValue = "20",
+  @Option(
+      names = "--iterations",
+      paramLabel = "N",
+      defaultValue = "20",
       description = "Timed calls per configuration (default: ${DEFAULT-VALUE}).")
   int iterations;
 
-  @Option(names = "--warmup", paramLabel = "W", defaultValue = "3",
+  @Option(
+      names = "--warmup",
+      paramLabel = "W",
+      defaultValue = "3",
       description = "Untimed calls first (default: ${DEFAULT-VALUE}).")
   int warmup;
 
   @Override
   public Integer call() {
     if (iterations < 1 || warmup < 0) {
-      throw new UsageException("--iterations must be positive and --warmup not negative, got "
-          + iterations + " and " + warmup);
+      throw new UsageException(
+          "--iterations must be positive and --warmup not negative, got "
+              + iterations
+              + " and "
+              + warmup);
     }
     System.out.printf("machine: %d cores, %s%n", Machine.cores(), Machine.cpuModel());
-    bench("byolView1 fashion-mnist", 256, 28, 1, ViewPolicy.byolView1(),
+    bench(
+        "byolView1 fashion-mnist",
+        256,
+        28,
+        1,
+        ViewPolicy.byolView1(),
         Normalization.fashionMnist());
-    bench("byolView2 fashion-mnist", 256, 28, 1, ViewPolicy.byolView2(),
+    bench(
+        "byolView2 fashion-mnist",
+        256,
+        28,
+        1,
+        ViewPolicy.byolView2(),
         Normalization.fashionMnist());
     bench("byolView1 cifar10", 64, 32, 3, ViewPolicy.byolView1(), Normalization.cifar10());
     bench("byolView2 cifar10", 64, 32, 3, ViewPolicy.byolView2(), Normalization.cifar10());
@@ -59,17 +83,17 @@ public final class AugmentBenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void bench(String name, int n, int side, int c, ViewPolicy policy,
-      Normalization norm) {
+  private void bench(String name, int n, int side, int c, ViewPolicy policy, Normalization norm) {
     byte[] pixels = new byte[n * side * side * c];
     new Random(21).nextBytes(pixels);
     double[] ms = new double[iterations];
-    try (Graph g = new Graph(); Session s = new Session(g);
-        TUint8 images = TUint8.tensorOf(Shape.of(n, side, side, c),
-            DataBuffers.of(pixels, true, false))) {
+    try (Graph g = new Graph();
+        Session s = new Session(g);
+        TUint8 images =
+            TUint8.tensorOf(Shape.of(n, side, side, c), DataBuffers.of(pixels, true, false))) {
       Ops tf = Ops.create(g);
-      Placeholder<TUint8> in = tf.placeholder(TUint8.class,
-          Placeholder.shape(Shape.of(-1, side, side, c)));
+      Placeholder<TUint8> in =
+          tf.placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, side, side, c)));
       Placeholder<TInt64> seed = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
       Operand<TFloat32> view = Augmenter.view(tf, in, seed, policy, side, side, norm);
       for (int i = 0; i < warmup + iterations; i++) {
@@ -86,7 +110,15 @@ public final class AugmentBenchCommand implements Callable<Integer> {
     }
     Arrays.sort(ms);
     // Minimum and median: the machine may be shared, and the mean is mostly that noise.
-    System.out.printf(Locale.ROOT, "%-24s batch %3d %dx%dx%d: min %.2f ms, median %.2f ms"
-        + " per call%n", name, n, side, side, c, ms[0], ms[iterations / 2]);
+    System.out.printf(
+        Locale.ROOT,
+        "%-24s batch %3d %dx%dx%d: min %.2f ms, median %.2f ms" + " per call%n",
+        name,
+        n,
+        side,
+        side,
+        c,
+        ms[0],
+        ms[iterations / 2]);
   }
 }

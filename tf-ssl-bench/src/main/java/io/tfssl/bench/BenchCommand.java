@@ -7,18 +7,26 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code tfssl bench}: the benchmarks. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Reproduction tables of the SimSiam and BYOL papers, and benchmarks of the"
-        + " training engine.",
-    subcommands = {TableCommand.class, AllCommand.class, IndexCommand.class,
-        ThroughputCommand.class,
-        LongRunCommand.class,
-        StepBenchCommand.class,
-        GpuAuditCommand.class,
-        LoaderBenchCommand.class, AugmentBenchCommand.class, CommandLine.HelpCommand.class})
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Reproduction tables of the SimSiam and BYOL papers, and benchmarks of the"
+            + " training engine.",
+    subcommands = {
+      TableCommand.class,
+      AllCommand.class,
+      IndexCommand.class,
+      ThroughputCommand.class,
+      LongRunCommand.class,
+      StepBenchCommand.class,
+      GpuAuditCommand.class,
+      LoaderBenchCommand.class,
+      AugmentBenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class BenchCommand implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {

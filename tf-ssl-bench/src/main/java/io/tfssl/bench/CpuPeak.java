@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The CPU's theoretical FP32 peak: cores × FLOP/cycle × clock. FLOP/cycle per core is
- * 2 (a fused multiply-add counts two) × SIMD lanes × FMA units, with two FMA units as on
- * every x86 server core since Haswell and Zen 2: AVX2 → 2 × 8 × 2 = 32; AVX-512 on Intel →
- * 2 × 16 × 2 = 64 (AMD's Zen 4 runs AVX-512 on 256-bit units: 32); without FMA, SSE → 8. The
- * clock is {@code cpu MHz} of {@code /proc/cpuinfo} (nominal on a VM; turbo is not counted).
+ * The CPU's theoretical FP32 peak: cores × FLOP/cycle × clock. FLOP/cycle per core is 2 (a fused
+ * multiply-add counts two) × SIMD lanes × FMA units, with two FMA units as on every x86 server core
+ * since Haswell and Zen 2: AVX2 → 2 × 8 × 2 = 32; AVX-512 on Intel → 2 × 16 × 2 = 64 (AMD's Zen 4
+ * runs AVX-512 on 256-bit units: 32); without FMA, SSE → 8. The clock is {@code cpu MHz} of {@code
+ * /proc/cpuinfo} (nominal on a VM; turbo is not counted).
  *
  * @param cores cores the JVM may use
  * @param flopsPerCycle FP32 FLOP per cycle per core, as above
@@ -68,7 +68,13 @@ public record CpuPeak(int cores, int flopsPerCycle, double ghz, String basis) {
 
   /** The formula with this machine's numbers. */
   public String describe() {
-    return String.format(java.util.Locale.ROOT, "%d cores x %d FLOP/cycle (%s) x %.2f GHz"
-        + " = %.0f GFLOP/s", cores, flopsPerCycle, basis, ghz, gflops());
+    return String.format(
+        java.util.Locale.ROOT,
+        "%d cores x %d FLOP/cycle (%s) x %.2f GHz" + " = %.0f GFLOP/s",
+        cores,
+        flopsPerCycle,
+        basis,
+        ghz,
+        gflops());
   }
 }

@@ -9,8 +9,8 @@ import java.util.Locale;
 
 /**
  * Renders {@code ./tfssl demo --report} JSON files as a Markdown table, so the demo's numbers in
- * {@code results/demo.md} and the README come from the run that measured them:
- * {@code java -cp ... io.tfssl.bench.DemoTable demo-simsiam.json demo-byol.json}.
+ * {@code results/demo.md} and the README come from the run that measured them: {@code java -cp ...
+ * io.tfssl.bench.DemoTable demo-simsiam.json demo-byol.json}.
  */
 public final class DemoTable {
   private DemoTable() {}
@@ -31,19 +31,24 @@ public final class DemoTable {
   public static String render(Path... reports) throws IOException {
     ObjectMapper json = new ObjectMapper();
     StringBuilder b = new StringBuilder();
-    b.append("| method | pretraining | linear top-1, pretrained | linear top-1, random init "
-        + "| kNN top-1, pretrained | kNN top-1, random init | pretraining img/s | total time |\n");
+    b.append(
+        "| method | pretraining | linear top-1, pretrained | linear top-1, random init "
+            + "| kNN top-1, pretrained | kNN top-1, random init | pretraining img/s | total time |\n");
     b.append("|---|---|---|---|---|---|---|---|\n");
     for (Path p : reports) {
       JsonNode r = json.readTree(Files.readString(p));
-      b.append(String.format(Locale.ROOT,
-          "| %s | %d steps | %.2f%% | %.2f%% | %.2f%% | %.2f%% | %.0f | %.1f min |%n",
-          r.get("method").asText(), r.get("pretraining_steps").asLong(),
-          100 * r.at("/linear/pretrained/top1").asDouble(),
-          100 * r.at("/linear/random_init/top1").asDouble(),
-          100 * r.at("/knn/pretrained/top1").asDouble(),
-          100 * r.at("/knn/random_init/top1").asDouble(),
-          r.get("pretraining_images_per_sec").asDouble(), r.get("seconds").asDouble() / 60));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d steps | %.2f%% | %.2f%% | %.2f%% | %.2f%% | %.0f | %.1f min |%n",
+              r.get("method").asText(),
+              r.get("pretraining_steps").asLong(),
+              100 * r.at("/linear/pretrained/top1").asDouble(),
+              100 * r.at("/linear/random_init/top1").asDouble(),
+              100 * r.at("/knn/pretrained/top1").asDouble(),
+              100 * r.at("/knn/random_init/top1").asDouble(),
+              r.get("pretraining_images_per_sec").asDouble(),
+              r.get("seconds").asDouble() / 60));
     }
     return b.toString();
   }

@@ -26,8 +26,8 @@ import org.tensorflow.TensorFlow;
  * @param kernels the registry audited against
  * @param audits the graphs
  */
-public record GpuAuditReport(String command, int batch, GpuKernels kernels,
-    List<GraphAudit> audits) {
+public record GpuAuditReport(
+    String command, int batch, GpuKernels kernels, List<GraphAudit> audits) {
 
   /** Graphs with an unjustified CPU op on their step path. */
   public List<GraphAudit> failing() {
@@ -38,7 +38,8 @@ public record GpuAuditReport(String command, int batch, GpuKernels kernels,
   public void write(Path dir) throws IOException {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("gpu-audit.md"), markdown());
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
         .writeValue(dir.resolve("gpu-audit.json").toFile(), json());
   }
 
@@ -87,12 +88,12 @@ public record GpuAuditReport(String command, int batch, GpuKernels kernels,
       }
       g.put("cpu_nodes_per_step", findings);
       GpuAuditReport one = new GpuAuditReport(command, batch, kernels, List.of(a));
-      g.put("host_memory_every_step_grouped",
-          one.groupedJson(f -> !f.cpu() && f.stepPath()));
-      g.put("host_memory_log_steps_grouped",
+      g.put("host_memory_every_step_grouped", one.groupedJson(f -> !f.cpu() && f.stepPath()));
+      g.put(
+          "host_memory_log_steps_grouped",
           one.groupedJson(f -> !f.cpu() && f.runs() == KernelAudit.Runs.LOG_STEPS));
-      g.put("not_per_step_grouped",
-          one.groupedJson(f -> f.runs() == KernelAudit.Runs.NOT_PER_STEP));
+      g.put(
+          "not_per_step_grouped", one.groupedJson(f -> f.runs() == KernelAudit.Runs.NOT_PER_STEP));
       g.put("watched", a.watched());
       graphs.add(g);
     }
@@ -125,38 +126,63 @@ public record GpuAuditReport(String command, int batch, GpuKernels kernels,
     b.append("# GPU kernel audit (`tfssl bench gpu-audit`)\n\n");
     b.append("Written by `").append(command).append("`; do not edit by hand.\n\n");
     b.append("- date: ").append(Instant.now()).append('\n');
-    b.append("- machine: ").append(Machine.cpuModel()).append(", ").append(Machine.cores())
+    b.append("- machine: ")
+        .append(Machine.cpuModel())
+        .append(", ")
+        .append(Machine.cores())
         .append(" cores (no GPU needed: the audit reads the graphs and the kernel registry)\n");
-    b.append("- TensorFlow: ").append(TensorFlow.version()).append(" (the loaded ")
-        .append(io.tfssl.compute.NativeBuild.describe()).append(")\n");
+    b.append("- TensorFlow: ")
+        .append(TensorFlow.version())
+        .append(" (the loaded ")
+        .append(io.tfssl.compute.NativeBuild.describe())
+        .append(")\n");
     b.append("- kernel registry: ").append(kernels.provenance()).append('\n');
-    b.append("- byte counts at batch ").append(batch)
+    b.append("- byte counts at batch ")
+        .append(batch)
         .append(" (unknown dimensions taken as the batch size)\n");
-    b.append("- verdict: ").append(failing().isEmpty()
-        ? "**every CPU node on a step path is justified**" : "**" + failing().size()
-            + " graph(s) with an unjustified CPU node on the step path**").append("\n\n");
-    b.append("Runs: *every step* when the step's targets and fetches (training: `train_step` "
-        + "and the loss; inference: `embedding` and `projection`) depend on the node (the step's "
-        + "critical path); *log steps only* when only the monitors fetched on log steps "
-        + "(learning rate, collapse std, RankMe of y and z, tau) need it; otherwise *not per "
-        + "step* (initializers, checkpoint save/restore, the kNN monitor's embedding). A finding "
-        + "is a node the placer would put on the CPU in a session with a GPU (no GPU or DEFAULT "
-        + "kernel for its types, or colocated with such a node), or a GPU node whose kernel keeps "
-        + "an argument in host memory that another GPU node has in device memory. Copied bytes: "
-        + "each tensor crossing between host and device memory once per run (int32, string and "
-        + "resource arguments and `HostMemory` ones are in host memory; the fed uint8 batch is "
-        + "the intended copy and not counted).\n\n");
-    b.append("| method | encoder | graph | nodes | every step | build s | CPU nodes | CPU, "
-        + "every step | unjustified | their bytes/step | host-memory args, every step "
-        + "| their bytes/step |\n");
+    b.append("- verdict: ")
+        .append(
+            failing().isEmpty()
+                ? "**every CPU node on a step path is justified**"
+                : "**"
+                    + failing().size()
+                    + " graph(s) with an unjustified CPU node on the step path**")
+        .append("\n\n");
+    b.append(
+        "Runs: *every step* when the step's targets and fetches (training: `train_step` "
+            + "and the loss; inference: `embedding` and `projection`) depend on the node (the step's "
+            + "critical path); *log steps only* when only the monitors fetched on log steps "
+            + "(learning rate, collapse std, RankMe of y and z, tau) need it; otherwise *not per "
+            + "step* (initializers, checkpoint save/restore, the kNN monitor's embedding). A finding "
+            + "is a node the placer would put on the CPU in a session with a GPU (no GPU or DEFAULT "
+            + "kernel for its types, or colocated with such a node), or a GPU node whose kernel keeps "
+            + "an argument in host memory that another GPU node has in device memory. Copied bytes: "
+            + "each tensor crossing between host and device memory once per run (int32, string and "
+            + "resource arguments and `HostMemory` ones are in host memory; the fed uint8 batch is "
+            + "the intended copy and not counted).\n\n");
+    b.append(
+        "| method | encoder | graph | nodes | every step | build s | CPU nodes | CPU, "
+            + "every step | unjustified | their bytes/step | host-memory args, every step "
+            + "| their bytes/step |\n");
     b.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (GraphAudit a : audits) {
       List<Finding> host = a.onStepPath().stream().filter(f -> !f.cpu()).toList();
-      b.append(String.format(Locale.ROOT,
-          "| %s | %s | %s | %d | %d | %.1f | %d | %d | %d | %d | %d | %d |%n", a.method(),
-          a.encoder(), a.graph(), a.nodes(), a.stepNodes(), a.buildSeconds(),
-          a.findings().stream().filter(Finding::cpu).count(), a.cpuOnStepPath().size(),
-          a.unjustified().size(), bytes(a.cpuOnStepPath()), host.size(), bytes(host)));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %d | %d | %.1f | %d | %d | %d | %d | %d | %d |%n",
+              a.method(),
+              a.encoder(),
+              a.graph(),
+              a.nodes(),
+              a.stepNodes(),
+              a.buildSeconds(),
+              a.findings().stream().filter(Finding::cpu).count(),
+              a.cpuOnStepPath().size(),
+              a.unjustified().size(),
+              bytes(a.cpuOnStepPath()),
+              host.size(),
+              bytes(host)));
     }
     b.append("\n## CPU nodes that run every step\n\n");
     b.append("The audit fails on any of these that is not justified.\n\n");
@@ -164,10 +190,11 @@ public record GpuAuditReport(String command, int batch, GpuKernels kernels,
     b.append("|---|---|---|---|---:|---:|---|\n");
     group(Finding::cpuOnStepPath).forEach((k, v) -> b.append(row(k, v, true)));
     b.append("\n## Host-memory arguments of GPU kernels, every step\n\n");
-    b.append("GPU nodes whose kernel reads or writes an argument in host memory (`HostMemory`) "
-        + "that its neighbour has in device memory: each is a small copy per step, and a "
-        + "device-to-host copy waits for the GPU to produce the value. Reported, not failed "
-        + "on.\n\n");
+    b.append(
+        "GPU nodes whose kernel reads or writes an argument in host memory (`HostMemory`) "
+            + "that its neighbour has in device memory: each is a small copy per step, and a "
+            + "device-to-host copy waits for the GPU to produce the value. Reported, not failed "
+            + "on.\n\n");
     b.append("| op | types | source | reason | graphs × nodes | bytes/step |\n");
     b.append("|---|---|---|---|---:|---:|\n");
     group(f -> !f.cpu() && f.stepPath()).forEach((k, v) -> b.append(row(k, v, false)));
@@ -182,24 +209,33 @@ public record GpuAuditReport(String command, int batch, GpuKernels kernels,
     group(f -> f.runs() == KernelAudit.Runs.NOT_PER_STEP)
         .forEach((k, v) -> b.append(row(k, v, false)));
     b.append("\n## Watched ops in the graphs\n\n");
-    b.append("The kernel each would get on a GPU (`DEFAULT`: TF's fallback registration for "
-        + "any device, used when no registration of the device's type matches).\n\n");
+    b.append(
+        "The kernel each would get on a GPU (`DEFAULT`: TF's fallback registration for "
+            + "any device, used when no registration of the device's type matches).\n\n");
     b.append("| op | types | source | runs | kernel | graphs × nodes |\n");
     b.append("|---|---|---|---|---|---:|\n");
     Map<String, Integer> watched = new TreeMap<>();
     for (GraphAudit a : audits) {
       for (GpuAudit.Watched w : a.watched()) {
-        watched.merge(String.join(" | ", w.op(), w.types(), w.source(), w.runs().toString(),
-            w.kernel()), 1, Integer::sum);
+        watched.merge(
+            String.join(" | ", w.op(), w.types(), w.source(), w.runs().toString(), w.kernel()),
+            1,
+            Integer::sum);
       }
     }
     watched.forEach((k, n) -> b.append("| ").append(k).append(" | ").append(n).append(" |\n"));
     b.append("\n## Watched ops in the registry\n\n");
     b.append("| op | device | type constraints | host memory |\n|---|---|---|---|\n");
     for (Map<String, Object> r : registryRows()) {
-      b.append("| ").append(r.get("op")).append(" | ").append(r.get("device")).append(" | ")
-          .append(r.getOrDefault("constraints", "")).append(" | ")
-          .append(r.getOrDefault("host_memory", "")).append(" |\n");
+      b.append("| ")
+          .append(r.get("op"))
+          .append(" | ")
+          .append(r.get("device"))
+          .append(" | ")
+          .append(r.getOrDefault("constraints", ""))
+          .append(" | ")
+          .append(r.getOrDefault("host_memory", ""))
+          .append(" |\n");
     }
     return b.toString();
   }
@@ -207,35 +243,38 @@ public record GpuAuditReport(String command, int batch, GpuKernels kernels,
   /** {@link #group} as JSON rows. */
   private List<Map<String, Object>> groupedJson(java.util.function.Predicate<Finding> which) {
     List<Map<String, Object>> rows = new ArrayList<>();
-    group(which).forEach((k, v) -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("op", k.get(0));
-      m.put("types", k.get(1));
-      m.put("source", k.get(2));
-      m.put("reason", k.get(3));
-      m.put("nodes", v[0]);
-      m.put("max_bytes_per_run", v[1]);
-      rows.add(m);
-    });
+    group(which)
+        .forEach(
+            (k, v) -> {
+              Map<String, Object> m = new LinkedHashMap<>();
+              m.put("op", k.get(0));
+              m.put("types", k.get(1));
+              m.put("source", k.get(2));
+              m.put("reason", k.get(3));
+              m.put("nodes", v[0]);
+              m.put("max_bytes_per_run", v[1]);
+              rows.add(m);
+            });
     return rows;
   }
 
   /** Findings grouped by op, types, source and reason: node count and largest byte count. */
   private Map<List<String>, long[]> group(java.util.function.Predicate<Finding> which) {
-    Map<List<String>, long[]> groups = new TreeMap<>((x, y) -> String.join("\u0000", x)
-        .compareTo(String.join("\u0000", y)));
+    Map<List<String>, long[]> groups =
+        new TreeMap<>((x, y) -> String.join("\u0000", x).compareTo(String.join("\u0000", y)));
     for (GraphAudit a : audits) {
       for (Finding f : a.findings()) {
         if (!which.test(f)) {
           continue;
         }
-        String reason = f.reason().startsWith("colocated") ? "colocated with a CPU-only node"
-            : f.reason();
+        String reason =
+            f.reason().startsWith("colocated") ? "colocated with a CPU-only node" : f.reason();
         String why = f.cpuOnStepPath() ? String.valueOf(GpuAudit.justification(f)) : "";
         String types = f.types().length() > 60 ? f.types().substring(0, 57) + "..." : f.types();
         reason = reason.length() > 70 ? reason.substring(0, 67) + "..." : reason;
-        long[] v = groups.computeIfAbsent(List.of(f.op(), types, f.source(), reason, why),
-            k -> new long[2]);
+        long[] v =
+            groups.computeIfAbsent(
+                List.of(f.op(), types, f.source(), reason, why), k -> new long[2]);
         v[0]++;
         v[1] = f.bytesPerStep() < 0 || v[1] < 0 ? -1 : Math.max(v[1], f.bytesPerStep());
       }
@@ -249,8 +288,16 @@ public record GpuAuditReport(String command, int batch, GpuKernels kernels,
 
   private static String row(List<String> k, long[] v, boolean withWhy) {
     String bytes = v[1] < 0 ? "unknown shape" : "≤ " + v[1];
-    String head = String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %s |", k.get(0),
-        k.get(1).replace("|", "\\|"), k.get(2), k.get(3).replace("|", "\\|"), v[0], bytes);
+    String head =
+        String.format(
+            Locale.ROOT,
+            "| %s | %s | %s | %s | %d | %s |",
+            k.get(0),
+            k.get(1).replace("|", "\\|"),
+            k.get(2),
+            k.get(3).replace("|", "\\|"),
+            v[0],
+            bytes);
     if (!withWhy) {
       return head + "\n";
     }

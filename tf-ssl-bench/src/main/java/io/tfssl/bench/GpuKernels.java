@@ -35,20 +35,20 @@ import org.tensorflow.proto.KernelList;
 import org.tensorflow.proto.NodeDef;
 
 /**
- * The GPU kernels a TensorFlow build registers: for every op, the type constraints of each
- * kernel and the arguments it keeps in host memory ({@code HostMemory} in
- * {@code REGISTER_KERNEL_BUILDER}).
+ * The GPU kernels a TensorFlow build registers: for every op, the type constraints of each kernel
+ * and the arguments it keeps in host memory ({@code HostMemory} in {@code
+ * REGISTER_KERNEL_BUILDER}).
  *
- * <p>Two sources. {@link #live()} asks the loaded library ({@code TF_GetAllRegisteredKernels},
- * a {@code KernelList} proto); only the GPU build ({@code -Pgpu}) has GPU kernels, and it lists
- * them on a machine without a GPU too. {@link #snapshot()} reads the copy of that list that
- * {@code bench gpu-audit --save-registry} wrote from the GPU build into the sources, so that the
- * audit also runs with the CPU build (normal CI).
+ * <p>Two sources. {@link #live()} asks the loaded library ({@code TF_GetAllRegisteredKernels}, a
+ * {@code KernelList} proto); only the GPU build ({@code -Pgpu}) has GPU kernels, and it lists them
+ * on a machine without a GPU too. {@link #snapshot()} reads the copy of that list that {@code bench
+ * gpu-audit --save-registry} wrote from the GPU build into the sources, so that the audit also runs
+ * with the CPU build (normal CI).
  *
- * <p>Both keep the kernels of device {@code GPU} and {@code DEFAULT}: TF's kernel lookup
- * ({@code FindKernelRegistration}) falls back to a {@code DEVICE_DEFAULT} registration when no
- * registration for the device type matches, and that is how, for example,
- * {@code CollectiveReduceV2} runs on a GPU although no kernel of device {@code GPU} is listed.
+ * <p>Both keep the kernels of device {@code GPU} and {@code DEFAULT}: TF's kernel lookup ({@code
+ * FindKernelRegistration}) falls back to a {@code DEVICE_DEFAULT} registration when no registration
+ * for the device type matches, and that is how, for example, {@code CollectiveReduceV2} runs on a
+ * GPU although no kernel of device {@code GPU} is listed.
  *
  * @param tfVersion the TensorFlow version the kernels were read from
  * @param provenance how they were read (live, or the snapshot's command and date)
@@ -66,15 +66,20 @@ public record GpuKernels(String tfVersion, String provenance, Map<String, List<K
    * @param hostMemory arguments (input or output names of the op) kept in host memory
    * @param label the kernel label ({@code _kernel} attribute) it needs, or empty
    */
-  public record Kernel(String op, String device, Map<String, Set<String>> constraints,
-      Set<String> hostMemory, String label) {}
+  public record Kernel(
+      String op,
+      String device,
+      Map<String, Set<String>> constraints,
+      Set<String> hostMemory,
+      String label) {}
 
   /** The kernels of the loaded TensorFlow library; it must be the GPU build. */
   public static GpuKernels live() {
     if (!NativeBuild.isGpu()) {
-      throw new IllegalStateException("the live GPU kernel registry needs the GPU build of "
-          + "TensorFlow (mvn -Pgpu, TFSSL_GPU=1 ./tfssl); this is the "
-          + NativeBuild.describe());
+      throw new IllegalStateException(
+          "the live GPU kernel registry needs the GPU build of "
+              + "TensorFlow (mvn -Pgpu, TFSSL_GPU=1 ./tfssl); this is the "
+              + NativeBuild.describe());
     }
     String version = TensorFlow.version();
     KernelList list;
@@ -98,13 +103,23 @@ public record GpuKernels(String tfVersion, String provenance, Map<String, List<K
           c.getAllowedValues().getList().getTypeList().forEach(t -> types.add(t.name()));
           constraints.put(c.getName(), types);
         }
-        byOp.computeIfAbsent(k.getOp(), o -> new ArrayList<>()).add(new Kernel(k.getOp(),
-            k.getDeviceType(), constraints, new TreeSet<>(k.getHostMemoryArgList()),
-            k.getLabel()));
+        byOp.computeIfAbsent(k.getOp(), o -> new ArrayList<>())
+            .add(
+                new Kernel(
+                    k.getOp(),
+                    k.getDeviceType(),
+                    constraints,
+                    new TreeSet<>(k.getHostMemoryArgList()),
+                    k.getLabel()));
       }
     }
-    return new GpuKernels(version, "live: TF_GetAllRegisteredKernels of the loaded "
-        + NativeBuild.describe() + ", TensorFlow " + version, byOp);
+    return new GpuKernels(
+        version,
+        "live: TF_GetAllRegisteredKernels of the loaded "
+            + NativeBuild.describe()
+            + ", TensorFlow "
+            + version,
+        byOp);
   }
 
   /** The snapshot committed with the sources. */
@@ -130,21 +145,33 @@ public record GpuKernels(String tfVersion, String provenance, Map<String, List<K
     Map<String, List<Kernel>> byOp = new TreeMap<>();
     for (JsonNode k : root.get("kernels")) {
       Map<String, Set<String>> constraints = new TreeMap<>();
-      k.get("constraints").fields().forEachRemaining(e -> {
-        Set<String> types = new TreeSet<>();
-        e.getValue().forEach(t -> types.add(t.asText()));
-        constraints.put(e.getKey(), types);
-      });
+      k.get("constraints")
+          .fields()
+          .forEachRemaining(
+              e -> {
+                Set<String> types = new TreeSet<>();
+                e.getValue().forEach(t -> types.add(t.asText()));
+                constraints.put(e.getKey(), types);
+              });
       Set<String> host = new TreeSet<>();
       k.get("host_memory").forEach(a -> host.add(a.asText()));
       String op = k.get("op").asText();
-      byOp.computeIfAbsent(op, o -> new ArrayList<>()).add(new Kernel(op,
-          k.get("device").asText(), constraints, host, k.get("label").asText()));
+      byOp.computeIfAbsent(op, o -> new ArrayList<>())
+          .add(
+              new Kernel(op, k.get("device").asText(), constraints, host, k.get("label").asText()));
     }
-    String provenance = "snapshot " + SNAPSHOT + " of TensorFlow "
-        + root.get("tf_version").asText() + " (" + root.get("native_build").asText()
-        + "), written " + root.get("date").asText() + " by `" + root.get("command").asText()
-        + "`";
+    String provenance =
+        "snapshot "
+            + SNAPSHOT
+            + " of TensorFlow "
+            + root.get("tf_version").asText()
+            + " ("
+            + root.get("native_build").asText()
+            + "), written "
+            + root.get("date").asText()
+            + " by `"
+            + root.get("command").asText()
+            + "`";
     return new GpuKernels(root.get("tf_version").asText(), provenance, byOp);
   }
 
@@ -156,8 +183,10 @@ public record GpuKernels(String tfVersion, String provenance, Map<String, List<K
     root.put("native_build", NativeBuild.describe());
     root.put("command", command);
     root.put("date", Instant.now().toString());
-    root.put("note", "GPU and DEFAULT kernel registrations of TensorFlow's kernel registry "
-        + "(TF_GetAllRegisteredKernels): op, device, type constraints, HostMemory arguments");
+    root.put(
+        "note",
+        "GPU and DEFAULT kernel registrations of TensorFlow's kernel registry "
+            + "(TF_GetAllRegisteredKernels): op, device, type constraints, HostMemory arguments");
     ArrayNode kernels = root.putArray("kernels");
     for (List<Kernel> ks : byOp.values()) {
       for (Kernel k : ks) {
@@ -185,13 +214,15 @@ public record GpuKernels(String tfVersion, String provenance, Map<String, List<K
   /**
    * The kernel TF would pick for {@code node} on a GPU: a {@code GPU} registration whose type
    * constraints the node's attributes satisfy, else a matching {@code DEFAULT} one, else empty
-   * (TF's placer then puts the node on the CPU). Registrations with a label match only a node
-   * that asks for that label.
+   * (TF's placer then puts the node on the CPU). Registrations with a label match only a node that
+   * asks for that label.
    */
   public Optional<Kernel> forNode(NodeDef node) {
     List<Kernel> kernels = byOp.getOrDefault(node.getOp(), List.of());
-    String label = node.getAttrMap().containsKey("_kernel")
-        ? node.getAttrMap().get("_kernel").getS().toStringUtf8() : "";
+    String label =
+        node.getAttrMap().containsKey("_kernel")
+            ? node.getAttrMap().get("_kernel").getS().toStringUtf8()
+            : "";
     for (String device : List.of("GPU", "DEFAULT")) {
       for (Kernel k : kernels) {
         if (k.device().equals(device) && k.label().equals(label) && matches(k, node)) {
@@ -211,8 +242,8 @@ public record GpuKernels(String tfVersion, String provenance, Map<String, List<K
         // cannot be checked, and TF's own check would reject the kernel.
         return false;
       }
-      List<DataType> types = value.hasList() ? value.getList().getTypeList()
-          : List.of(value.getType());
+      List<DataType> types =
+          value.hasList() ? value.getList().getTypeList() : List.of(value.getType());
       for (DataType t : types) {
         if (!c.getValue().contains(t.name())) {
           return false;

@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.tensorflow.Graph;
-import org.tensorflow.GraphOperation;
 import org.tensorflow.Output;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.internal.c_api.TF_Buffer;
@@ -36,36 +35,40 @@ import org.tensorflow.proto.OpList;
  * what that costs: read from the graph and a {@link GpuKernels} registry, without a GPU.
  *
  * <p>The rules, as TF 2.18's placer and executor apply them:
+ *
  * <ol>
  *   <li>A node can go on the GPU when a GPU kernel (or a {@code DEFAULT} one) accepts its type
  *       attributes ({@link GpuKernels#forNode}); otherwise it goes on the CPU.
  *   <li>Nodes joined by a reference edge (an input declared {@code Ref(...)}: a {@code VariableV2}
  *       and its {@code Assign}, {@code ApplyMomentum}, ...) or by a {@code _class} colocation
- *       attribute are placed together: one member without a GPU kernel takes the whole group to
- *       the CPU.
- *   <li>On a GPU, an argument lives in host memory when its kernel declares it
- *       {@code HostMemory}, or its type is int32, string or resource ({@code MTypeFromDType} in
- *       TF's {@code memory_types.cc}): int32 shape and index arithmetic stays on the host even
- *       for GPU ops, and costs no copy.
- *   <li>A copy happens on an edge between a CPU node and a GPU node's device-memory argument:
- *       one per tensor and direction per step. Its bytes are the tensor's static shape with each
+ *       attribute are placed together: one member without a GPU kernel takes the whole group to the
+ *       CPU.
+ *   <li>On a GPU, an argument lives in host memory when its kernel declares it {@code HostMemory},
+ *       or its type is int32, string or resource ({@code MTypeFromDType} in TF's {@code
+ *       memory_types.cc}): int32 shape and index arithmetic stays on the host even for GPU ops, and
+ *       costs no copy.
+ *   <li>A copy happens on an edge between a CPU node and a GPU node's device-memory argument: one
+ *       per tensor and direction per step. Its bytes are the tensor's static shape with each
  *       unknown dimension taken as the batch size.
  * </ol>
- * A node is on the step path (the step's critical path) when the step's fetches and targets
- * depend on it (data or control); it runs on log steps only when just the monitors fetched on
- * log steps need it; what runs every k steps (checkpoints, the kNN monitor) or once
- * (initializers) is neither.
  *
- * <p>What this cannot see: Grappler's rewrites before placement (constant folding may remove a
- * CPU node; the fp16 rewrite changes types), and soft placement of ops a user pinned. On a GPU,
- * the placement line of {@code pretrain} (read from the graphs TF really ran) is the check.
+ * A node is on the step path (the step's critical path) when the step's fetches and targets depend
+ * on it (data or control); it runs on log steps only when just the monitors fetched on log steps
+ * need it; what runs every k steps (checkpoints, the kNN monitor) or once (initializers) is
+ * neither.
+ *
+ * <p>What this cannot see: Grappler's rewrites before placement (constant folding may remove a CPU
+ * node; the fp16 rewrite changes types), and soft placement of ops a user pinned. On a GPU, the
+ * placement line of {@code pretrain} (read from the graphs TF really ran) is the check.
  */
 public final class KernelAudit {
   private KernelAudit() {}
 
   /** How often a node runs in training. */
   public enum Runs {
-    EVERY_STEP("every step"), LOG_STEPS("log steps only"), NOT_PER_STEP("not per step");
+    EVERY_STEP("every step"),
+    LOG_STEPS("log steps only"),
+    NOT_PER_STEP("not per step");
 
     private final String label;
 
@@ -87,15 +90,23 @@ public final class KernelAudit {
    * @param types its type attributes ({@code T=DT_UINT8})
    * @param source the part of the step it belongs to (a function of the node's name)
    * @param runs how often it runs
-   * @param cpu whether it runs on the CPU (else: a GPU node whose kernel keeps an argument in
-   *     host memory that its neighbour has in device memory)
+   * @param cpu whether it runs on the CPU (else: a GPU node whose kernel keeps an argument in host
+   *     memory that its neighbour has in device memory)
    * @param reason why it is on the CPU, or which argument is in host memory
-   * @param bytesPerStep bytes copied between host and GPU each time it runs because it is on
-   *     the CPU (−1: a shape was unknown)
+   * @param bytesPerStep bytes copied between host and GPU each time it runs because it is on the
+   *     CPU (−1: a shape was unknown)
    * @param copies the copied tensors, {@code name dtype[shape] direction}
    */
-  public record Finding(String node, String op, String types, String source, Runs runs,
-      boolean cpu, String reason, long bytesPerStep, List<String> copies) {
+  public record Finding(
+      String node,
+      String op,
+      String types,
+      String source,
+      Runs runs,
+      boolean cpu,
+      String reason,
+      long bytesPerStep,
+      List<String> copies) {
 
     /** Whether every step runs it: the step's critical path. */
     public boolean stepPath() {
@@ -123,8 +134,11 @@ public final class KernelAudit {
     Set<String> log = stepPath(def, roots.log());
     Map<String, Runs> runs = new HashMap<>();
     for (NodeDef n : def.getNodeList()) {
-      runs.put(n.getName(), step.contains(n.getName()) ? Runs.EVERY_STEP
-          : log.contains(n.getName()) ? Runs.LOG_STEPS : Runs.NOT_PER_STEP);
+      runs.put(
+          n.getName(),
+          step.contains(n.getName())
+              ? Runs.EVERY_STEP
+              : log.contains(n.getName()) ? Runs.LOG_STEPS : Runs.NOT_PER_STEP);
     }
     return runs;
   }
@@ -158,8 +172,8 @@ public final class KernelAudit {
    * @param batch the batch size unknown dimensions stand for
    * @param source names the part of the graph a node belongs to
    */
-  public static List<Finding> audit(Graph graph, GpuKernels kernels, Roots roots, long batch,
-      Function<String, String> source) {
+  public static List<Finding> audit(
+      Graph graph, GpuKernels kernels, Roots roots, long batch, Function<String, String> source) {
     GraphDef def = graph.toGraphDef();
     Collection<String> fed = roots.fed();
     Map<String, NodeDef> nodes = new LinkedHashMap<>();
@@ -204,8 +218,9 @@ public final class KernelAudit {
       } else {
         String culprit = groupWithoutKernel.get(find(parent, n.getName()));
         if (culprit != null) {
-          cpuReason.put(n.getName(), "colocated with " + culprit + " (" + nodes.get(culprit)
-              .getOp() + ", no GPU kernel)");
+          cpuReason.put(
+              n.getName(),
+              "colocated with " + culprit + " (" + nodes.get(culprit).getOp() + ", no GPU kernel)");
         }
       }
     }
@@ -238,28 +253,48 @@ public final class KernelAudit {
           owner = pCpu ? p : c.getName();
         } else if (pDevice) {
           owner = c.getName();
-          charges.computeIfAbsent(owner, k -> new Charge(false,
-              "on the GPU; its kernel reads input '"
-              + argName(c, j, true) + "' from host memory"));
+          charges.computeIfAbsent(
+              owner,
+              k ->
+                  new Charge(
+                      false,
+                      "on the GPU; its kernel reads input '"
+                          + argName(c, j, true)
+                          + "' from host memory"));
         } else {
           owner = p;
-          charges.computeIfAbsent(owner, k -> new Charge(false,
-              "on the GPU; its kernel writes output '"
-              + argName(nodes.get(p), i, false) + "' to host memory"));
+          charges.computeIfAbsent(
+              owner,
+              k ->
+                  new Charge(
+                      false,
+                      "on the GPU; its kernel writes output '"
+                          + argName(nodes.get(p), i, false)
+                          + "' to host memory"));
         }
         Output<?> out = graph.operation(p).output(i);
-        charges.get(owner).add(describe(out) + (pDevice ? " GPU->CPU" : " CPU->GPU"),
-            bytes(out, batch));
+        charges
+            .get(owner)
+            .add(describe(out) + (pDevice ? " GPU->CPU" : " CPU->GPU"), bytes(out, batch));
       }
     }
 
     List<Finding> findings = new ArrayList<>();
-    charges.forEach((name, charge) -> {
-      NodeDef n = nodes.get(name);
-      findings.add(new Finding(name, n.getOp(), typeAttrs(n), source.apply(name), runs.get(name),
-          charge.cpu, charge.reason, charge.unknown ? -1 : charge.bytes,
-          List.copyOf(charge.copies)));
-    });
+    charges.forEach(
+        (name, charge) -> {
+          NodeDef n = nodes.get(name);
+          findings.add(
+              new Finding(
+                  name,
+                  n.getOp(),
+                  typeAttrs(n),
+                  source.apply(name),
+                  runs.get(name),
+                  charge.cpu,
+                  charge.reason,
+                  charge.unknown ? -1 : charge.bytes,
+                  List.copyOf(charge.copies)));
+        });
     return findings;
   }
 
@@ -287,19 +322,19 @@ public final class KernelAudit {
   /** The name of argument {@code index} (an input when {@code input}) in the op's definition. */
   private static String argName(NodeDef n, int index, boolean input) {
     OpDef op = opDefs().get(n.getOp());
-    List<Arg> args = op == null ? List.of()
-        : args(input ? op.getInputArgList() : op.getOutputArgList(), n);
+    List<Arg> args =
+        op == null ? List.of() : args(input ? op.getInputArgList() : op.getOutputArgList(), n);
     return index < args.size() ? args.get(index).name() : "#" + index;
   }
 
   private record Arg(String name, DataType type, boolean ref) {}
 
   /**
-   * Whether argument {@code index} (an input when {@code input}, else an output) of a GPU node
-   * is in device memory.
+   * Whether argument {@code index} (an input when {@code input}, else an output) of a GPU node is
+   * in device memory.
    */
-  private static boolean onDevice(NodeDef n, Optional<GpuKernels.Kernel> kernel, int index,
-      boolean input) {
+  private static boolean onDevice(
+      NodeDef n, Optional<GpuKernels.Kernel> kernel, int index, boolean input) {
     OpDef op = opDefs().get(n.getOp());
     if (op == null || kernel.isEmpty()) {
       return false;
@@ -313,8 +348,11 @@ public final class KernelAudit {
       return false;
     }
     DataType t = a.type();
-    return !(t == DataType.DT_INT32 || t == DataType.DT_INT32_REF || t == DataType.DT_STRING
-        || t == DataType.DT_STRING_REF || t == DataType.DT_RESOURCE);
+    return !(t == DataType.DT_INT32
+        || t == DataType.DT_INT32_REF
+        || t == DataType.DT_STRING
+        || t == DataType.DT_STRING_REF
+        || t == DataType.DT_RESOURCE);
   }
 
   /** The op's arguments expanded to one entry per tensor, with their types for this node. */
@@ -324,17 +362,24 @@ public final class KernelAudit {
       if (!d.getTypeListAttr().isEmpty()) {
         AttrValue list = n.getAttrMap().get(d.getTypeListAttr());
         if (list != null) {
-          list.getList().getTypeList().forEach(t -> args.add(new Arg(d.getName(), t,
-              d.getIsRef())));
+          list.getList()
+              .getTypeList()
+              .forEach(t -> args.add(new Arg(d.getName(), t, d.getIsRef())));
         }
         continue;
       }
-      DataType t = d.getType() != DataType.DT_INVALID ? d.getType()
-          : n.getAttrMap().containsKey(d.getTypeAttr())
-              ? n.getAttrMap().get(d.getTypeAttr()).getType() : DataType.DT_INVALID;
-      long count = d.getNumberAttr().isEmpty() ? 1
-          : n.getAttrMap().containsKey(d.getNumberAttr())
-              ? n.getAttrMap().get(d.getNumberAttr()).getI() : 1;
+      DataType t =
+          d.getType() != DataType.DT_INVALID
+              ? d.getType()
+              : n.getAttrMap().containsKey(d.getTypeAttr())
+                  ? n.getAttrMap().get(d.getTypeAttr()).getType()
+                  : DataType.DT_INVALID;
+      long count =
+          d.getNumberAttr().isEmpty()
+              ? 1
+              : n.getAttrMap().containsKey(d.getNumberAttr())
+                  ? n.getAttrMap().get(d.getNumberAttr()).getI()
+                  : 1;
       for (long i = 0; i < count; i++) {
         args.add(new Arg(d.getName(), t, d.getIsRef()));
       }
@@ -362,23 +407,30 @@ public final class KernelAudit {
   /** {@code T=DT_UINT8} for each type attribute (and list of types) of the node. */
   static String typeAttrs(NodeDef n) {
     List<String> parts = new ArrayList<>();
-    new java.util.TreeMap<>(n.getAttrMap()).forEach((k, v) -> {
-      if (k.startsWith("_")) {
-        return;
-      }
-      if (v.getValueCase() == AttrValue.ValueCase.TYPE) {
-        parts.add(k + "=" + v.getType().name());
-      } else if (v.hasList() && v.getList().getTypeCount() > 0) {
-        parts.add(k + "=" + v.getList().getTypeList().stream().map(DataType::name).toList());
-      }
-    });
+    new java.util.TreeMap<>(n.getAttrMap())
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("_")) {
+                return;
+              }
+              if (v.getValueCase() == AttrValue.ValueCase.TYPE) {
+                parts.add(k + "=" + v.getType().name());
+              } else if (v.hasList() && v.getList().getTypeCount() > 0) {
+                parts.add(
+                    k + "=" + v.getList().getTypeList().stream().map(DataType::name).toList());
+              }
+            });
     return parts.isEmpty() ? "(no type attribute)" : String.join(", ", parts);
   }
 
   /** {@code online/x:0 DT_FLOAT[-1, 4]}; {@code [?]} for an unknown rank. */
   private static String describe(Output<?> out) {
     Shape s = out.shape();
-    return out.op().name() + ":" + out.index() + " " + out.dataType().name()
+    return out.op().name()
+        + ":"
+        + out.index()
+        + " "
+        + out.dataType().name()
         + (s == null || s.isUnknown() ? "[?]" : s.toString());
   }
 

@@ -19,39 +19,65 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code tfssl bench loader}: input pipeline throughput beside the training step's rate. */
-@Command(name = "loader", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "loader",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
-        "Measures images/s of the loader alone (read, decode, shuffle, batch, prefetch) and of the "
-            + "loader plus the in-graph augmentation of both views, and beside them the images/s "
-            + "the training step consumes (small encoder, SimSiam with the fmnist-small heads, same "
-            + "input shape, views and batch).",
-        "fashion-mnist reads the IDX files; folder reads --data-dir, or a folder of 96x96 JPEGs "
-            + "the benchmark writes to a temporary directory."},
-    footer = {"", "Examples:", "  tfssl bench loader --dataset fashion-mnist",
-        "  tfssl bench loader --dataset folder --images 4096 --json"})
+      "Measures images/s of the loader alone (read, decode, shuffle, batch, prefetch) and of the "
+          + "loader plus the in-graph augmentation of both views, and beside them the images/s "
+          + "the training step consumes (small encoder, SimSiam with the fmnist-small heads, same "
+          + "input shape, views and batch).",
+      "fashion-mnist reads the IDX files; folder reads --data-dir, or a folder of 96x96 JPEGs "
+          + "the benchmark writes to a temporary directory."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  tfssl bench loader --dataset fashion-mnist",
+      "  tfssl bench loader --dataset folder --images 4096 --json"
+    })
 public final class LoaderBenchCommand implements Callable<Integer> {
-  @Option(names = "--dataset", required = true, paramLabel = "fashion-mnist|folder",
+  @Option(
+      names = "--dataset",
+      required = true,
+      paramLabel = "fashion-mnist|folder",
       description = "Which pipeline to measure.")
   String dataset;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "The dataset's folder (folder: "
-      + "default a synthetic one).")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "The dataset's folder (folder: " + "default a synthetic one).")
   Path dataDir;
 
-  @Option(names = "--batch-size", paramLabel = "B", defaultValue = "256",
+  @Option(
+      names = "--batch-size",
+      paramLabel = "B",
+      defaultValue = "256",
       description = "Images per batch (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--batches", paramLabel = "N", defaultValue = "40",
+  @Option(
+      names = "--batches",
+      paramLabel = "N",
+      defaultValue = "40",
       description = "Timed batches (default: ${DEFAULT-VALUE}).")
   int batches;
 
-  @Option(names = "--images", paramLabel = "N", defaultValue = "4096",
+  @Option(
+      names = "--images",
+      paramLabel = "N",
+      defaultValue = "4096",
       description = "Size of the synthetic JPEG folder (default: ${DEFAULT-VALUE}).")
   int images;
 
-  @Option(names = "--step-steps", paramLabel = "N", defaultValue = "10",
-      description = "Timed training steps for the comparison (default: ${DEFAULT-VALUE}; 0 skips it).")
+  @Option(
+      names = "--step-steps",
+      paramLabel = "N",
+      defaultValue = "10",
+      description =
+          "Timed training steps for the comparison (default: ${DEFAULT-VALUE}; 0 skips it).")
   int stepSteps;
 
   @Option(names = "--json", description = "Print one JSON line.")
@@ -83,16 +109,20 @@ public final class LoaderBenchCommand implements Callable<Integer> {
         views = List.of(ViewPolicy.byolView1(), ViewPolicy.byolView2());
         viewSize = 96;
       }
-      default -> throw new UsageException("--dataset must be fashion-mnist or folder, got '" + dataset + "'");
+      default ->
+          throw new UsageException(
+              "--dataset must be fashion-mnist or folder, got '" + dataset + "'");
     }
     LoaderBench.Rates rates;
     double stepRate = Double.NaN;
     try {
-      rates = LoaderBench.run(source, batchSize, batches, views,
-          Datasets.normalization(dataset), viewSize);
+      rates =
+          LoaderBench.run(
+              source, batchSize, batches, views, Datasets.normalization(dataset), viewSize);
       if (stepSteps > 0) {
-        stepRate = LoaderBench.stepRate(source, batchSize, stepSteps, views,
-            Datasets.normalization(dataset));
+        stepRate =
+            LoaderBench.stepRate(
+                source, batchSize, stepSteps, views, Datasets.normalization(dataset));
       }
     } finally {
       if (source instanceof EncodedImageSource e) {
@@ -121,14 +151,28 @@ public final class LoaderBenchCommand implements Callable<Integer> {
     if (json) {
       System.out.println(new ObjectMapper().writeValueAsString(m));
     } else {
-      System.out.printf(Locale.ROOT, "bench loader: %s (%s), batch %d, %d timed batches%n", dataset,
-          m.get("image_shape"), batchSize, batches);
-      System.out.printf(Locale.ROOT, "  loader               %10.0f images/s%n", rates.loaderImagesPerSec());
-      System.out.printf(Locale.ROOT, "  loader + 2 views     %10.0f images/s%n",
+      System.out.printf(
+          Locale.ROOT,
+          "bench loader: %s (%s), batch %d, %d timed batches%n",
+          dataset,
+          m.get("image_shape"),
+          batchSize,
+          batches);
+      System.out.printf(
+          Locale.ROOT, "  loader               %10.0f images/s%n", rates.loaderImagesPerSec());
+      System.out.printf(
+          Locale.ROOT,
+          "  loader + 2 views     %10.0f images/s%n",
           rates.loaderAndAugmentImagesPerSec());
-      System.out.printf(Locale.ROOT, "  training step        %10.0f images/s (small encoder, SimSiam"
-          + " fmnist-small heads, same input and views)%n", stepRate);
-      System.out.printf(Locale.ROOT, "  pipeline / step      %10.1f x%n", rates.loaderAndAugmentImagesPerSec() / stepRate);
+      System.out.printf(
+          Locale.ROOT,
+          "  training step        %10.0f images/s (small encoder, SimSiam"
+              + " fmnist-small heads, same input and views)%n",
+          stepRate);
+      System.out.printf(
+          Locale.ROOT,
+          "  pipeline / step      %10.1f x%n",
+          rates.loaderAndAugmentImagesPerSec() / stepRate);
     }
     return 0;
   }

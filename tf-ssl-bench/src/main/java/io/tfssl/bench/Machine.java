@@ -11,8 +11,8 @@ public final class Machine {
   private Machine() {}
 
   /**
-   * Peak resident set size of this process in MiB ({@code VmHWM} of {@code /proc/self/status}),
-   * or empty where that file does not exist.
+   * Peak resident set size of this process in MiB ({@code VmHWM} of {@code /proc/self/status}), or
+   * empty where that file does not exist.
    */
   public static OptionalDouble peakRssMb() {
     return statusField("VmHWM:");
@@ -51,9 +51,9 @@ public final class Machine {
   }
 
   /**
-   * {@code TF_ENABLE_ONEDNN_OPTS} as the process sees it, or null when unset. TensorFlow turns
-   * its oneDNN kernels on by default only on some CPUs (not on an AVX2-only AMD EPYC, where
-   * setting it to 1 made the training step 1.2-1.5x faster), so results depend on it.
+   * {@code TF_ENABLE_ONEDNN_OPTS} as the process sees it, or null when unset. TensorFlow turns its
+   * oneDNN kernels on by default only on some CPUs (not on an AVX2-only AMD EPYC, where setting it
+   * to 1 made the training step 1.2-1.5x faster), so results depend on it.
    */
   public static String oneDnnOpts() {
     return System.getenv("TF_ENABLE_ONEDNN_OPTS");

@@ -13,14 +13,14 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The FP32 throughput this machine actually reaches: the median time of a large square MatMul
- * in TensorFlow on every core, as 2·n³ FLOP per product.
+ * The FP32 throughput this machine actually reaches: the median time of a large square MatMul in
+ * TensorFlow on every core, as 2·n³ FLOP per product.
  *
  * <p>Why measure it: {@link CpuPeak}'s formula uses the nominal {@code cpu MHz}, and cores that
  * boost past it make a measured training step read more than 100% of "peak" (196 GFLOP/s was
- * measured on a 2-core EPYC whose nominal figure is 166). A dense GEMM is the best case of the
- * same library the training step runs on (oneDNN/Eigen kernels, same thread pools), so a step's
- * share of it says how far the step is from what TensorFlow can do here, not from a datasheet.
+ * measured on a 2-core EPYC whose nominal figure is 166). A dense GEMM is the best case of the same
+ * library the training step runs on (oneDNN/Eigen kernels, same thread pools), so a step's share of
+ * it says how far the step is from what TensorFlow can do here, not from a datasheet.
  *
  * @param n matrix side
  * @param runs timed products
@@ -67,8 +67,8 @@ public record MeasuredPeak(int n, int runs, double medianSeconds, double bestSec
         }
       }
       Arrays.sort(seconds);
-      double median = runs % 2 == 1 ? seconds[runs / 2]
-          : (seconds[runs / 2 - 1] + seconds[runs / 2]) / 2;
+      double median =
+          runs % 2 == 1 ? seconds[runs / 2] : (seconds[runs / 2 - 1] + seconds[runs / 2]) / 2;
       return new MeasuredPeak(n, runs, median, seconds[0]);
     }
   }
@@ -79,8 +79,8 @@ public record MeasuredPeak(int n, int runs, double medianSeconds, double bestSec
   }
 
   /**
-   * A variable, not a constant: Grappler folds a MatMul of two constants into a constant once,
-   * and every later run would time nothing (a first version measured 141 TFLOP/s on 2 cores).
+   * A variable, not a constant: Grappler folds a MatMul of two constants into a constant once, and
+   * every later run would time nothing (a first version measured 141 TFLOP/s on 2 cores).
    */
   static Operand<TFloat32> matrix(Ops tf, float[] values, int n) {
     return tf.variable(tf.constant(Shape.of(n, n), DataBuffers.of(values, true, false)));
@@ -98,8 +98,16 @@ public record MeasuredPeak(int n, int runs, double medianSeconds, double bestSec
 
   /** One line for results files. */
   public String describe() {
-    return String.format(Locale.ROOT, "%.0f GFLOP/s (median of %d TensorFlow MatMuls %dx%d x"
-        + " %dx%d on all cores, 2n^3 FLOP each; fastest %.0f GFLOP/s)", gflops(), runs, n, n, n,
-        n, bestGflops());
+    return String.format(
+        Locale.ROOT,
+        "%.0f GFLOP/s (median of %d TensorFlow MatMuls %dx%d x"
+            + " %dx%d on all cores, 2n^3 FLOP each; fastest %.0f GFLOP/s)",
+        gflops(),
+        runs,
+        n,
+        n,
+        n,
+        n,
+        bestGflops());
   }
 }

@@ -25,14 +25,14 @@ import org.tensorflow.types.TUint8;
  * optimizer update, BN statistics, BYOL's target EMA and the global-step increment.
  *
  * <p>The input is one fixed batch of random bytes, created once, fed every step and closed at the
- * end, so the JVM does no data work inside the timed region. Each step is timed with
- * {@link System#nanoTime()} around {@code Session.Runner.run()} alone; {@code warmup} steps run
- * first and are not counted, and the median of the timed steps is the result.
+ * end, so the JVM does no data work inside the timed region. Each step is timed with {@link
+ * System#nanoTime()} around {@code Session.Runner.run()} alone; {@code warmup} steps run first and
+ * are not counted, and the median of the timed steps is the result.
  *
- * <p>The session is the trainer's ({@link ComputeSetup}: device, precision), and the first
- * warm-up step returns the graphs TF ran, so the result says where the convolutions ran and how
- * many conv/matmul ops computed in 16 bits ({@link Placement}); a request TF did not honour
- * fails as it does in training.
+ * <p>The session is the trainer's ({@link ComputeSetup}: device, precision), and the first warm-up
+ * step returns the graphs TF ran, so the result says where the convolutions ran and how many
+ * conv/matmul ops computed in 16 bits ({@link Placement}); a request TF did not honour fails as it
+ * does in training.
  */
 public final class StepBench {
   private StepBench() {}
@@ -54,8 +54,11 @@ public final class StepBench {
     int c = (int) shape[2];
     long encoderFlops = Components.encoder(config, h).forwardFlops(h, w, c);
     long total = spec.totalSteps();
-    ComputeSetup compute = ComputeSetup.resolve(config.device(), config.precision(),
-        io.tfssl.compute.SessionConfigs.training(spec.threads()));
+    ComputeSetup compute =
+        ComputeSetup.resolve(
+            config.device(),
+            config.precision(),
+            io.tfssl.compute.SessionConfigs.training(spec.threads()));
     System.err.println(compute.describe());
 
     try (Graph graph = new Graph()) {
@@ -70,8 +73,12 @@ public final class StepBench {
           TUint8 images = syntheticBatch(spec.batchSize(), shape, spec.seed())) {
         session.initialize();
         for (long s = 0; s < total; s++) {
-          Session.Runner runner = session.runner().feed(step.images(), images)
-              .addTarget(step.trainStep()).fetch(step.loss());
+          Session.Runner runner =
+              session
+                  .runner()
+                  .feed(step.images(), images)
+                  .addTarget(step.trainStep())
+                  .fetch(step.loss());
           boolean first = s == 0;
           if (first) {
             runner.setOptions(Placement.RUN_OPTIONS);
@@ -93,10 +100,22 @@ public final class StepBench {
           stepProfile = traced(session, step, images);
         }
       }
-      return new StepBenchResult(spec, ms.getPercentile(50), ms.getMin(), ms.getMax(), stepFlops,
-          encoderFlops, Machine.peakRssMb().orElse(Double.NaN), lastLoss, TensorFlow.version(),
-          Machine.cpuModel(), Machine.cores(), Machine.oneDnnOpts(), stepProfile,
-          compute.trainingDevice(), placement);
+      return new StepBenchResult(
+          spec,
+          ms.getPercentile(50),
+          ms.getMin(),
+          ms.getMax(),
+          stepFlops,
+          encoderFlops,
+          Machine.peakRssMb().orElse(Double.NaN),
+          lastLoss,
+          TensorFlow.version(),
+          Machine.cpuModel(),
+          Machine.cores(),
+          Machine.oneDnnOpts(),
+          stepProfile,
+          compute.trainingDevice(),
+          placement);
     }
   }
 
@@ -113,22 +132,41 @@ public final class StepBench {
     long total = spec.totalSteps();
     // The public constructor rather than fromConfig: Components.normalization only knows the
     // 1-channel datasets, the ResNet input here has 3 channels. One "epoch" = the whole run.
-    return new TrainingGraph(graph, Components.method(config), Components.encoder(config, h),
-        shape, h, spec.normalization(config), List.of(config.view1(), config.view2()),
-        config.seed(), Components.optimizer(config), Components.lrSchedule(config, total, total),
-        config.peakLr(), Components.tauSchedule(config, total), 0, 0, config.precision(),
+    return new TrainingGraph(
+        graph,
+        Components.method(config),
+        Components.encoder(config, h),
+        shape,
+        h,
+        spec.normalization(config),
+        List.of(config.view1(), config.view2()),
+        config.seed(),
+        Components.optimizer(config),
+        Components.lrSchedule(config, total, total),
+        config.peakLr(),
+        Components.tauSchedule(config, total),
+        0,
+        0,
+        config.precision(),
         replication);
   }
 
   private static StepProfile traced(Session session, TrainingGraph step, TUint8 images) {
-    RunOptions options = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE)
-        .build();
+    RunOptions options =
+        RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
     long t0 = System.nanoTime();
-    try (Result r = session.runner().feed(step.images(), images).addTarget(step.trainStep())
-        .fetch(step.loss()).setOptions(options).runAndFetchMetadata()) {
+    try (Result r =
+        session
+            .runner()
+            .feed(step.images(), images)
+            .addTarget(step.trainStep())
+            .fetch(step.loss())
+            .setOptions(options)
+            .runAndFetchMetadata()) {
       long wallMicros = (System.nanoTime() - t0) / 1000;
-      RunMetadata metadata = r.getMetadata()
-          .orElseThrow(() -> new IllegalStateException("TensorFlow returned no run metadata"));
+      RunMetadata metadata =
+          r.getMetadata()
+              .orElseThrow(() -> new IllegalStateException("TensorFlow returned no run metadata"));
       return StepProfile.of(metadata, wallMicros);
     }
   }
@@ -137,8 +175,8 @@ public final class StepBench {
   static TUint8 syntheticBatch(int n, long[] hwc, long seed) {
     long bytes = n * hwc[0] * hwc[1] * hwc[2];
     if (bytes > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("batch of " + n + " images is too large (" + bytes
-          + " bytes)");
+      throw new IllegalArgumentException(
+          "batch of " + n + " images is too large (" + bytes + " bytes)");
     }
     byte[] data = new byte[(int) bytes];
     new Random(seed).nextBytes(data);

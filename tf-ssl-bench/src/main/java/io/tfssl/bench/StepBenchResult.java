@@ -11,9 +11,9 @@ import java.util.Map;
  * @param msMedian median wall time of the timed steps, ms
  * @param msMin fastest timed step, ms
  * @param msMax slowest timed step, ms
- * @param stepFlopsPerImage FLOPs of one training step per input image
- *     ({@link io.tfssl.method.MethodGraph#stepFlops()}: 3× the trained forward over both views
- *     plus the gradient-free forward of BYOL's target)
+ * @param stepFlopsPerImage FLOPs of one training step per input image ({@link
+ *     io.tfssl.method.MethodGraph#stepFlops()}: 3× the trained forward over both views plus the
+ *     gradient-free forward of BYOL's target)
  * @param encoderFlopsPerImage forward FLOPs of the encoder for one image (one view)
  * @param peakRssMb peak resident set size of the process, MiB (NaN where unknown)
  * @param finalLoss loss of the last timed step (a sanity check, not a result)
@@ -23,13 +23,25 @@ import java.util.Map;
  * @param oneDnnOpts the {@code TF_ENABLE_ONEDNN_OPTS} environment variable, or null when unset
  * @param profile where one traced step spent its time, or null when not asked for
  * @param device the device the step was to run on ({@code CPU:0}, {@code GPU:0})
- * @param placement where the first step's convolutions ran and how many conv/matmul ops
- *     computed in 16 bits
+ * @param placement where the first step's convolutions ran and how many conv/matmul ops computed in
+ *     16 bits
  */
-public record StepBenchResult(StepBenchSpec spec, double msMedian, double msMin, double msMax,
-    long stepFlopsPerImage, long encoderFlopsPerImage, double peakRssMb, double finalLoss,
-    String tfVersion, String cpuModel, int cores, String oneDnnOpts, StepProfile profile,
-    String device, Placement placement) {
+public record StepBenchResult(
+    StepBenchSpec spec,
+    double msMedian,
+    double msMin,
+    double msMax,
+    long stepFlopsPerImage,
+    long encoderFlopsPerImage,
+    double peakRssMb,
+    double finalLoss,
+    String tfVersion,
+    String cpuModel,
+    int cores,
+    String oneDnnOpts,
+    StepProfile profile,
+    String device,
+    Placement placement) {
 
   /** Images per second at the median step time. */
   public double imagesPerSecond() {
@@ -69,8 +81,7 @@ public record StepBenchResult(StepBenchSpec spec, double msMedian, double msMin,
     m.put("precision", spec.precision().cli());
     m.put("conv_ops_by_device", placement == null ? Map.of() : placement.convByDevice());
     m.put("matrix_ops", placement == null ? null : placement.matrixOps());
-    m.put("low_precision_matrix_ops",
-        placement == null ? null : placement.lowPrecisionMatrixOps());
+    m.put("low_precision_matrix_ops", placement == null ? null : placement.lowPrecisionMatrixOps());
     return m;
   }
 

@@ -11,20 +11,19 @@ import org.tensorflow.proto.NodeExecStats;
 import org.tensorflow.proto.RunMetadata;
 
 /**
- * Where one traced training step spends its time, from TensorFlow's step statistics
- * ({@code RunOptions.TraceLevel.FULL_TRACE}): op time summed by op type (as executed, e.g. the
- * oneDNN kernels {@code _MklNativeConv2D}) and by the first name-scope component of the node
- * ({@code view1}, {@code gradients}, {@code optimizer}, ...; unscoped nodes count as
- * {@code (top level)}). Ops run in parallel, so the sums
- * exceed the wall time; the shares are of the summed op time.
+ * Where one traced training step spends its time, from TensorFlow's step statistics ({@code
+ * RunOptions.TraceLevel.FULL_TRACE}): op time summed by op type (as executed, e.g. the oneDNN
+ * kernels {@code _MklNativeConv2D}) and by the first name-scope component of the node ({@code
+ * view1}, {@code gradients}, {@code optimizer}, ...; unscoped nodes count as {@code (top level)}).
+ * Ops run in parallel, so the sums exceed the wall time; the shares are of the summed op time.
  *
  * @param byOpType (op type, total µs, executions), largest first
  * @param byScope (scope, total µs, executions), largest first
  * @param totalMicros sum of every op's execution time
  * @param wallMicros wall time of the traced step (tracing adds overhead)
  */
-public record StepProfile(List<Entry> byOpType, List<Entry> byScope, long totalMicros,
-    long wallMicros) {
+public record StepProfile(
+    List<Entry> byOpType, List<Entry> byScope, long totalMicros, long wallMicros) {
 
   /** One row: a key, its summed op time and how many ops ran under it. */
   public record Entry(String key, long micros, int count) {}
@@ -77,9 +76,12 @@ public record StepProfile(List<Entry> byOpType, List<Entry> byScope, long totalM
   /** The top {@code n} rows of both tables as text. */
   public String format(int n) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT,
-        "profile of one traced step: wall %.1f ms, summed op time %.1f ms%n",
-        wallMicros / 1e3, totalMicros / 1e3));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "profile of one traced step: wall %.1f ms, summed op time %.1f ms%n",
+            wallMicros / 1e3,
+            totalMicros / 1e3));
     table(b, "op type", byOpType, n);
     table(b, "scope", byScope, n);
     return b.toString();
@@ -88,8 +90,14 @@ public record StepProfile(List<Entry> byOpType, List<Entry> byScope, long totalM
   private void table(StringBuilder b, String title, List<Entry> rows, int n) {
     b.append(String.format(Locale.ROOT, "  %-36s %10s %6s %6s%n", title, "ms", "share", "ops"));
     for (Entry e : rows.subList(0, Math.min(n, rows.size()))) {
-      b.append(String.format(Locale.ROOT, "  %-36s %10.1f %5.1f%% %6d%n", e.key(), e.micros() / 1e3,
-          totalMicros == 0 ? 0.0 : 100.0 * e.micros() / totalMicros, e.count()));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "  %-36s %10.1f %5.1f%% %6d%n",
+              e.key(),
+              e.micros() / 1e3,
+              totalMicros == 0 ? 0.0 : 100.0 * e.micros() / totalMicros,
+              e.count()));
     }
   }
 }

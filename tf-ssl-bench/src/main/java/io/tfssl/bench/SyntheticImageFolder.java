@@ -24,8 +24,12 @@ public final class SyntheticImageFolder {
       System.err.println("usage: SyntheticImageFolder ROOT IMAGES CLASSES SIZE");
       System.exit(2);
     }
-    write(Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]),
-        Integer.parseInt(args[3]), 0);
+    write(
+        Path.of(args[0]),
+        Integer.parseInt(args[1]),
+        Integer.parseInt(args[2]),
+        Integer.parseInt(args[3]),
+        0);
   }
 
   public static Path write(Path root, int images, int classes, int size, long seed) {
@@ -38,7 +42,9 @@ public final class SyntheticImageFolder {
         BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         for (int y = 0; y < size; y++) {
-          g.setColor(new Color((y * 255 / size + 40 * k) % 256, (128 + 13 * k) % 256, 255 - y * 255 / size));
+          g.setColor(
+              new Color(
+                  (y * 255 / size + 40 * k) % 256, (128 + 13 * k) % 256, 255 - y * 255 / size));
           g.drawLine(0, y, size, y);
         }
         for (int s = 0; s < 6; s++) {

@@ -18,7 +18,8 @@ class MeasuredPeakTest {
     int n = 37;
     float[] a = MeasuredPeak.randomMatrix(n, 1);
     float[] b = MeasuredPeak.randomMatrix(n, 2);
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       try (Result r = s.runner().fetch(MeasuredPeak.gemm(tf, a, b, n)).run()) {
         TFloat32 c = (TFloat32) r.get(0);
@@ -40,8 +41,9 @@ class MeasuredPeakTest {
   void theProductReadsVariablesNotConstants() {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      org.tensorflow.Operand<TFloat32> c = MeasuredPeak.gemm(tf, MeasuredPeak.randomMatrix(4, 1),
-          MeasuredPeak.randomMatrix(4, 2), 4);
+      org.tensorflow.Operand<TFloat32> c =
+          MeasuredPeak.gemm(
+              tf, MeasuredPeak.randomMatrix(4, 1), MeasuredPeak.randomMatrix(4, 2), 4);
       org.tensorflow.GraphOperation matMul = (org.tensorflow.GraphOperation) c.op();
       assertEquals("MatMul", matMul.type());
       for (int i = 0; i < matMul.numInputs(); i++) {

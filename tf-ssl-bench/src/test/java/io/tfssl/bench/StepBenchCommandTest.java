@@ -28,8 +28,21 @@ class StepBenchCommandTest {
 
   @Test
   void jsonLineHasPositiveFields() throws Exception {
-    Run r = run("bench", "step", "--method", "simsiam", "--encoder", "small", "--batch-size", "8",
-        "--steps", "2", "--warmup", "1", "--json");
+    Run r =
+        run(
+            "bench",
+            "step",
+            "--method",
+            "simsiam",
+            "--encoder",
+            "small",
+            "--batch-size",
+            "8",
+            "--steps",
+            "2",
+            "--warmup",
+            "1",
+            "--json");
     assertEquals(0, r.exitCode(), r.err());
     List<String> lines = r.out().lines().filter(l -> !l.isBlank()).toList();
     assertEquals(1, lines.size(), "exactly one JSON line: " + r.out());
@@ -39,8 +52,14 @@ class StepBenchCommandTest {
     assertEquals(8, j.path("batch_size").asInt());
     assertFalse(j.path("augment").asBoolean());
     assertEquals(2, j.path("steps").asInt());
-    for (String field : List.of("ms_per_step_median", "images_per_sec", "gflops_per_sec",
-        "step_flops_per_image", "peak_rss_mb", "cores")) {
+    for (String field :
+        List.of(
+            "ms_per_step_median",
+            "images_per_sec",
+            "gflops_per_sec",
+            "step_flops_per_image",
+            "peak_rss_mb",
+            "cores")) {
       assertTrue(j.path(field).isNumber(), field + " missing or not a number: " + j);
       assertTrue(j.path(field).asDouble() > 0, field + " should be positive: " + j);
     }

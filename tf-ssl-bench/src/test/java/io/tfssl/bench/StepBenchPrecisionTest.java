@@ -21,8 +21,23 @@ import picocli.CommandLine;
 class StepBenchPrecisionTest {
 
   private static JsonNode jsonRun(String... extra) throws Exception {
-    String[] base = {"bench", "step", "--method", "simsiam", "--encoder", "small", "--batch-size",
-        "8", "--steps", "1", "--warmup", "1", "--device", "cpu", "--json"};
+    String[] base = {
+      "bench",
+      "step",
+      "--method",
+      "simsiam",
+      "--encoder",
+      "small",
+      "--batch-size",
+      "8",
+      "--steps",
+      "1",
+      "--warmup",
+      "1",
+      "--device",
+      "cpu",
+      "--json"
+    };
     String[] args = new String[base.length + extra.length];
     System.arraycopy(base, 0, args, 0, base.length);
     System.arraycopy(extra, 0, args, base.length, extra.length);
@@ -52,17 +67,20 @@ class StepBenchPrecisionTest {
 
   @Test
   void imageSizeSelectsTheImagenetStem() {
-    StepBenchSpec spec = new StepBenchSpec("byol", "resnet50", 256, false, 10, 3, 0, 0, 224,
-        Device.GPU, Precision.FP16);
+    StepBenchSpec spec =
+        new StepBenchSpec(
+            "byol", "resnet50", 256, false, 10, 3, 0, 0, 224, Device.GPU, Precision.FP16);
     PretrainConfig c = spec.config();
     assertArrayEquals(new long[] {224, 224, 3}, spec.imageShape());
     assertEquals(ResNet.Stem.IMAGENET, c.stem());
     assertEquals(Device.GPU, c.device());
     assertEquals(Precision.FP16, c.precision());
     assertEquals("224x224x3", spec.inputLabel());
-    assertEquals(ResNet.Stem.CIFAR,
+    assertEquals(
+        ResNet.Stem.CIFAR,
         new StepBenchSpec("simsiam", "resnet18", 8, false, 1, 0, 0, 0).config().stem());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new StepBenchSpec("simsiam", "small", 8, false, 1, 0, 0, 0, 64, null, null));
   }
 }

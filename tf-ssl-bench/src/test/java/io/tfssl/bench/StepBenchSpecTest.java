@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfssl.augment.ViewPolicy;
 import io.tfssl.nn.ResNet;
-import io.tfssl.train.PretrainConfig;
 import io.tfssl.train.Presets;
+import io.tfssl.train.PretrainConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -55,8 +55,11 @@ class StepBenchSpecTest {
     PretrainConfig preset = Presets.get("fmnist-small", "byol");
     assertEquals(preset.view1(), c.view1());
     assertEquals(preset.view2(), c.view2());
-    assertTrue(new StepBenchSpec("simsiam", "resnet18", 8, true, 1, 0, 0, 0).config().view1()
-        .equals(ViewPolicy.simsiam()));
+    assertTrue(
+        new StepBenchSpec("simsiam", "resnet18", 8, true, 1, 0, 0, 0)
+            .config()
+            .view1()
+            .equals(ViewPolicy.simsiam()));
   }
 
   @Test
@@ -69,35 +72,46 @@ class StepBenchSpecTest {
       assertEquals("none", spec.predictorLabel());
       assertEquals(method.equals("mocov2") ? ViewPolicy.simsiam() : ViewPolicy.simclr(), c.view1());
     }
-    assertEquals(3000, new StepBenchSpec("swav", "small", 8, false, 1, 0, 0, 0).config().swav()
-        .prototypes());
+    assertEquals(
+        3000,
+        new StepBenchSpec("swav", "small", 8, false, 1, 0, 0, 0).config().swav().prototypes());
   }
 
   @Test
   void rejectsBadValues() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new StepBenchSpec("mocov9", "small", 8, false, 1, 0, 0, 0));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new StepBenchSpec("byol", "vit", 8, false, 1, 0, 0, 0));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new StepBenchSpec("byol", "small", -1, false, 1, 0, 0, 0));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new StepBenchSpec("byol", "small", 8, false, 0, 0, 0, 0));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new StepBenchSpec("byol", "small", 8, false, 1, -1, 0, 0));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new StepBenchSpec("byol", "small", 8, false, 1, 0, -2, 0));
   }
 
   @Test
   void tableRendersJsonLines() throws Exception {
-    String line = "{\"method\":\"byol\",\"encoder\":\"small\",\"input\":\"28x28x1\",\"batch_size\":256,"
-        + "\"augment\":true,\"ms_per_step_median\":100.0,\"ms_per_step_min\":90.0,"
-        + "\"ms_per_step_max\":110.0,\"images_per_sec\":2560.0,\"gflops_per_sec\":50.0,"
-        + "\"step_flops_per_image\":195312500,\"encoder_mflops_per_image\":24.3,"
-        + "\"peak_rss_mb\":900.0,\"steps\":20,\"warmup\":3}";
+    String line =
+        "{\"method\":\"byol\",\"encoder\":\"small\",\"input\":\"28x28x1\",\"batch_size\":256,"
+            + "\"augment\":true,\"ms_per_step_median\":100.0,\"ms_per_step_min\":90.0,"
+            + "\"ms_per_step_max\":110.0,\"images_per_sec\":2560.0,\"gflops_per_sec\":50.0,"
+            + "\"step_flops_per_image\":195312500,\"encoder_mflops_per_image\":24.3,"
+            + "\"peak_rss_mb\":900.0,\"steps\":20,\"warmup\":3}";
     String table = StepBenchTable.render(List.of(line, ""));
     assertEquals(3, table.lines().count(), table);
-    assertTrue(table.contains("| byol | small | 28x28x1 | 256 | yes | 100.0 | 90.0 | 110.0 | 2560.0 | 50.0 | 0.195 | 24.3 | 900 | 3 + 20 |"), table);
+    assertTrue(
+        table.contains(
+            "| byol | small | 28x28x1 | 256 | yes | 100.0 | 90.0 | 110.0 | 2560.0 | 50.0 | 0.195 | 24.3 | 900 | 3 + 20 |"),
+        table);
   }
 }

@@ -29,12 +29,15 @@ class CommandTreeHelpTest {
 
   private static void walk(CommandLine c, String prefix, List<String> out) {
     out.add(prefix.trim());
-    c.getSubcommands().forEach((name, sub) -> {
-      if (!sub.getCommandSpec().usageMessage().hidden()
-          && name.equals(sub.getCommandName()) && !name.equals("help")) {
-        walk(sub, prefix + " " + name, out);
-      }
-    });
+    c.getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              if (!sub.getCommandSpec().usageMessage().hidden()
+                  && name.equals(sub.getCommandName())
+                  && !name.equals("help")) {
+                walk(sub, prefix + " " + name, out);
+              }
+            });
   }
 
   @ParameterizedTest(name = "tfssl {0} --help")

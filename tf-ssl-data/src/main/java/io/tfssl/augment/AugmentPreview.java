@@ -34,8 +34,15 @@ public final class AugmentPreview {
    *
    * @param scale each pixel drawn as scale×scale (28-pixel images are hard to see otherwise)
    */
-  public static void write(ImageSource source, ViewPolicy view1, ViewPolicy view2, int rows,
-      int size, long seed, int scale, Path png) {
+  public static void write(
+      ImageSource source,
+      ViewPolicy view1,
+      ViewPolicy view2,
+      int rows,
+      int size,
+      long seed,
+      int scale,
+      Path png) {
     int n = Math.min(rows, source.size());
     int h = source.height();
     int w = source.width();
@@ -45,15 +52,18 @@ public final class AugmentPreview {
       source.readImage(i, bytes, i * source.imageBytes());
     }
     float[][] views = new float[2][];
-    try (Graph g = new Graph(); Session s = new Session(g);
+    try (Graph g = new Graph();
+        Session s = new Session(g);
         TUint8 images = TUint8.tensorOf(Shape.of(n, h, w, c), DataBuffers.of(bytes, true, false))) {
       Ops tf = Ops.create(g);
-      Placeholder<TUint8> x = tf.placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, h, w, c)));
+      Placeholder<TUint8> x =
+          tf.placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, h, w, c)));
       List<ViewPolicy> policies = List.of(view1, view2);
       Normalization identity = Normalization.identity();
       for (int v = 0; v < 2; v++) {
         Operand<TInt64> viewSeed = tf.constant(new long[] {seed, v});
-        Operand<TFloat32> out = Augmenter.view(tf, x, viewSeed, policies.get(v), size, size, identity);
+        Operand<TFloat32> out =
+            Augmenter.view(tf, x, viewSeed, policies.get(v), size, size, identity);
         try (Result r = s.runner().feed(x, images).fetch(out).run()) {
           TFloat32 t = (TFloat32) r.get(0);
           views[v] = new float[(int) t.shape().size()];
@@ -63,8 +73,8 @@ public final class AugmentPreview {
     }
     int cell = Math.max(h, size) * scale;
     int gap = 2 * scale;
-    BufferedImage grid = new BufferedImage(3 * cell + 4 * gap, n * cell + (n + 1) * gap,
-        BufferedImage.TYPE_INT_RGB);
+    BufferedImage grid =
+        new BufferedImage(3 * cell + 4 * gap, n * cell + (n + 1) * gap, BufferedImage.TYPE_INT_RGB);
     for (int i = 0; i < n; i++) {
       int y0 = gap + i * (cell + gap);
       draw(grid, gap, y0, scale, h, w, c, i, (k) -> (bytes[k] & 0xff) / 255f);
@@ -89,8 +99,8 @@ public final class AugmentPreview {
     float at(int flatIndex);
   }
 
-  private static void draw(BufferedImage img, int x0, int y0, int scale, int h, int w, int c,
-      int n, Pixel pixel) {
+  private static void draw(
+      BufferedImage img, int x0, int y0, int scale, int h, int w, int c, int n, Pixel pixel) {
     int base = n * h * w * c;
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {

@@ -4,42 +4,43 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Split;
-import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.core.Max;
 import org.tensorflow.op.core.Min;
+import org.tensorflow.op.core.Split;
+import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
- * Per-sample colour jitter in a per-sample random order, following BYOL's code
- * (deepmind-research {@code byol/utils/augmentations.py}, {@code color_transform} with
- * {@code shuffle=True}) and BYOL Appendix B / SimCLR Appendix A.
+ * Per-sample colour jitter in a per-sample random order, following BYOL's code (deepmind-research
+ * {@code byol/utils/augmentations.py}, {@code color_transform} with {@code shuffle=True}) and BYOL
+ * Appendix B / SimCLR Appendix A.
  *
  * <p>Stage definitions (each followed by a clip to [0, 1], as BYOL does):
+ *
  * <ul>
- *   <li>brightness: <b>additive</b> delta {@code x + d}, {@code d ~ U[-b, b]} (BYOL / TF
- *       {@code random_brightness}; torchvision instead multiplies by {@code U[1-b, 1+b]});
+ *   <li>brightness: <b>additive</b> delta {@code x + d}, {@code d ~ U[-b, b]} (BYOL / TF {@code
+ *       random_brightness}; torchvision instead multiplies by {@code U[1-b, 1+b]});
  *   <li>contrast: {@code f (x - mean) + mean}, {@code f ~ U[1-c, 1+c]}, mean over H and W <i>per
  *       channel</i> (BYOL / TF {@code adjust_contrast}; torchvision uses the grayscale mean; the
  *       two coincide for one channel);
  *   <li>saturation: BYOL scales HSV saturation by {@code f ~ U[1-s, 1+s]} and clips it to [0, 1].
  *       Here the same result is computed without an HSV round trip: with {@code v = max_c x},
- *       {@code m = min_c x}, {@code x' = v - f' (v - x)}, {@code f' = min(f, v / (v - m))} (the
- *       min is the clip of s to 1). Verified against TF's {@code AdjustSaturation} in the tests;
- *   <li>hue: {@code RGB -> HSV}, {@code h' = (h + d) mod 1} with {@code d ~ U[-hue, hue]},
- *       {@code HSV -> RGB} ({@code RgbToHsv}/{@code HsvToRgb}; no gradients are needed here).
+ *       {@code m = min_c x}, {@code x' = v - f' (v - x)}, {@code f' = min(f, v / (v - m))} (the min
+ *       is the clip of s to 1). Verified against TF's {@code AdjustSaturation} in the tests;
+ *   <li>hue: {@code RGB -> HSV}, {@code h' = (h + d) mod 1} with {@code d ~ U[-hue, hue]}, {@code
+ *       HSV -> RGB} ({@code RgbToHsv}/{@code HsvToRgb}; no gradients are needed here).
  * </ul>
  *
  * <p>Random order in a static graph: every sample draws a permutation of the K active stages
  * ({@code TopK} of K uniforms). At position {@code i} the batch is split by the stage each sample
- * needs ({@code DynamicPartition}), each stage runs on its own sub-batch, and
- * {@code DynamicStitch} puts the samples back in place. Each sample goes through exactly K stages,
- * so the cost is about that of a fixed order plus two copies per position. (Computing all K
- * stages for the whole batch at every position and selecting per sample costs K&sup2; stages; it
- * was measured 3-4x slower for RGB.)
+ * needs ({@code DynamicPartition}), each stage runs on its own sub-batch, and {@code DynamicStitch}
+ * puts the samples back in place. Each sample goes through exactly K stages, so the cost is about
+ * that of a fixed order plus two copies per position. (Computing all K stages for the whole batch
+ * at every position and selecting per sample costs K&sup2; stages; it was measured 3-4x slower for
+ * RGB.)
  *
  * <p>One-channel images: saturation and hue are no-ops, so only brightness and contrast (in random
  * order) are applied. Stages with strength 0 are left out of the graph.
@@ -47,15 +48,27 @@ import org.tensorflow.types.TInt64;
 public final class ColorJitter {
   private ColorJitter() {}
 
-  private enum Stage { BRIGHTNESS, CONTRAST, SATURATION, HUE }
+  private enum Stage {
+    BRIGHTNESS,
+    CONTRAST,
+    SATURATION,
+    HUE
+  }
 
   /**
    * Jitters each image of {@code x} ([N,H,W,C] in [0,1]) with probability {@code prob}.
    *
    * @return the jittered batch, clipped to [0, 1] (samples that are not jittered are unchanged)
    */
-  public static Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x, Operand<TInt64> seed,
-      float prob, float brightness, float contrast, float saturation, float hue) {
+  public static Operand<TFloat32> apply(
+      Ops tf,
+      Operand<TFloat32> x,
+      Operand<TInt64> seed,
+      float prob,
+      float brightness,
+      float contrast,
+      float saturation,
+      float hue) {
     long c = PerSample.staticHwc(x)[2];
     boolean rgb = c == 3;
     List<Stage> stages = new ArrayList<>();
@@ -88,7 +101,8 @@ public final class ColorJitter {
       cols.add(param(tf, u, j, stages.get(j), strength.get(j)));
     }
     Operand<TFloat32> params = tf.stack(cols, org.tensorflow.op.core.Stack.axis(1L)); // [N,k]
-    Operand<TFloat32> keys = tf.slice(u, tf.constant(new int[] {0, 1 + k}), tf.constant(new int[] {-1, k}));
+    Operand<TFloat32> keys =
+        tf.slice(u, tf.constant(new int[] {0, 1 + k}), tf.constant(new int[] {-1, k}));
     Operand<TInt32> order = randomOrder(tf, keys, k); // [N,k]
     // samples that are not jittered go to an extra partition k that no stage touches
     Operand<TBool> apply = prob >= 1f ? null : PerSample.coin(tf, PerSample.column(tf, u, 0), prob);
@@ -118,14 +132,16 @@ public final class ColorJitter {
   }
 
   /**
-   * Per-row random permutation of {@code 0..k-1}: the arg-sort of {@code k} i.i.d. uniform keys
-   * per row ({@code TopK}), which is a uniformly random permutation.
+   * Per-row random permutation of {@code 0..k-1}: the arg-sort of {@code k} i.i.d. uniform keys per
+   * row ({@code TopK}), which is a uniformly random permutation.
    */
   static Operand<TInt32> randomOrder(Ops tf, Operand<TFloat32> keys, int k) {
     return tf.nn.topK(keys, tf.constant(k), TInt32.class).indices();
   }
 
-  /** Per-sample parameter of stage j: delta ~ U[-s, s] (brightness, hue) or factor ~ U[1-s, 1+s]. */
+  /**
+   * Per-sample parameter of stage j: delta ~ U[-s, s] (brightness, hue) or factor ~ U[1-s, 1+s].
+   */
   private static Operand<TFloat32> param(Ops tf, Operand<TFloat32> u, int j, Stage st, float s) {
     Operand<TFloat32> uj = PerSample.column(tf, u, 1 + j);
     return (st == Stage.BRIGHTNESS || st == Stage.HUE)
@@ -133,20 +149,22 @@ public final class ColorJitter {
         : PerSample.lerp(tf, uj, 1f - s, 1f + s);
   }
 
-  private static <T extends org.tensorflow.types.family.TType> List<Operand<T>> partition(Ops tf,
-      Operand<T> data, Operand<TInt32> which, int k) {
+  private static <T extends org.tensorflow.types.family.TType> List<Operand<T>> partition(
+      Ops tf, Operand<T> data, Operand<TInt32> which, int k) {
     List<Operand<T>> parts = new ArrayList<>();
     tf.dynamicPartition(data, which, (long) k).forEach(parts::add);
     return parts;
   }
 
-  private static Operand<TFloat32> stage(Ops tf, Stage s, Operand<TFloat32> x, Operand<TFloat32> p) {
-    Operand<TFloat32> y = switch (s) {
-      case BRIGHTNESS -> tf.math.add(x, p);
-      case CONTRAST -> adjustContrast(tf, x, p);
-      case SATURATION -> adjustSaturation(tf, x, p);
-      case HUE -> adjustHue(tf, x, p);
-    };
+  private static Operand<TFloat32> stage(
+      Ops tf, Stage s, Operand<TFloat32> x, Operand<TFloat32> p) {
+    Operand<TFloat32> y =
+        switch (s) {
+          case BRIGHTNESS -> tf.math.add(x, p);
+          case CONTRAST -> adjustContrast(tf, x, p);
+          case SATURATION -> adjustSaturation(tf, x, p);
+          case HUE -> adjustHue(tf, x, p);
+        };
     return PerSample.clip01(tf, y);
   }
 
@@ -172,6 +190,7 @@ public final class ColorJitter {
     Split<TFloat32> parts = tf.split(tf.constant(3), hsv, 3L);
     Operand<TFloat32> h = tf.math.add(parts.output().get(0), d);
     h = tf.math.sub(h, tf.math.floor(h));
-    return tf.image.hsvToRgb(tf.concat(List.of(h, parts.output().get(1), parts.output().get(2)), tf.constant(3)));
+    return tf.image.hsvToRgb(
+        tf.concat(List.of(h, parts.output().get(1), parts.output().get(2)), tf.constant(3)));
   }
 }

@@ -50,13 +50,14 @@ final class PerSample {
    * with a {@code [N]} condition (a condition of the full shape selects element-wise).
    *
    * <p>Uses the v1 {@code Select} op (not {@code SelectV2}, which {@code tf.select} emits): v1 with
-   * a vector condition copies whole rows, while {@code SelectV2} with a {@code [N,1,1,1]}
-   * condition goes through Eigen's generic broadcasting path, measured about 10x slower on CPU
-   * (0.13 ms vs 1.3 ms for a 64x32x32x3 batch).
+   * a vector condition copies whole rows, while {@code SelectV2} with a {@code [N,1,1,1]} condition
+   * goes through Eigen's generic broadcasting path, measured about 10x slower on CPU (0.13 ms vs
+   * 1.3 ms for a 64x32x32x3 batch).
    */
-  static <T extends TType> Operand<T> selectRows(Ops tf, Operand<TBool> cond, Operand<T> t,
-      Operand<T> e) {
-    return tf.scope().opBuilder("Select", "SelectRows")
+  static <T extends TType> Operand<T> selectRows(
+      Ops tf, Operand<TBool> cond, Operand<T> t, Operand<T> e) {
+    return tf.scope()
+        .opBuilder("Select", "SelectRows")
         .addInput(cond.asOutput())
         .addInput(t.asOutput())
         .addInput(e.asOutput())

@@ -17,8 +17,8 @@ public final class RandomFlip {
   private RandomFlip() {}
 
   /** Flips each image of {@code x} ([N,H,W,C]) left-right with probability {@code prob}. */
-  public static Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x, Operand<TInt64> seed,
-      float prob) {
+  public static Operand<TFloat32> apply(
+      Ops tf, Operand<TFloat32> x, Operand<TInt64> seed, float prob) {
     if (prob <= 0f) {
       return x;
     }
@@ -26,7 +26,8 @@ public final class RandomFlip {
     if (prob >= 1f) {
       return flipped;
     }
-    Operand<TFloat32> u = PerSample.column(tf, PerSample.uniform(tf, seed, PerSample.batchSize(tf, x), 1), 0);
+    Operand<TFloat32> u =
+        PerSample.column(tf, PerSample.uniform(tf, seed, PerSample.batchSize(tf, x), 1), 0);
     return PerSample.selectRows(tf, PerSample.coin(tf, u, prob), flipped, x);
   }
 }

@@ -8,8 +8,8 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 /**
- * Per-sample conversion to grayscale with luma weights (0.2989, 0.5870, 0.1140), replicated to
- * all channels (BYOL Appendix B: p = 0.2, applied after colour jitter; SimCLR Appendix A).
+ * Per-sample conversion to grayscale with luma weights (0.2989, 0.5870, 0.1140), replicated to all
+ * channels (BYOL Appendix B: p = 0.2, applied after colour jitter; SimCLR Appendix A).
  *
  * <p>Why: stops the network from solving the pretext task by colour histograms alone.
  *
@@ -21,8 +21,8 @@ public final class RandomGrayscale {
   private RandomGrayscale() {}
 
   /** Converts each image of {@code x} ([N,H,W,3]) to grayscale with probability {@code prob}. */
-  public static Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x, Operand<TInt64> seed,
-      float prob) {
+  public static Operand<TFloat32> apply(
+      Ops tf, Operand<TFloat32> x, Operand<TInt64> seed, float prob) {
     if (prob <= 0f || PerSample.staticHwc(x)[2] != 3) {
       return x;
     }
@@ -31,7 +31,8 @@ public final class RandomGrayscale {
     if (prob >= 1f) {
       return gray;
     }
-    Operand<TFloat32> u = PerSample.column(tf, PerSample.uniform(tf, seed, PerSample.batchSize(tf, x), 1), 0);
+    Operand<TFloat32> u =
+        PerSample.column(tf, PerSample.uniform(tf, seed, PerSample.batchSize(tf, x), 1), 0);
     return PerSample.selectRows(tf, PerSample.coin(tf, u, prob), gray, x);
   }
 

@@ -8,9 +8,9 @@ import org.tensorflow.types.TInt64;
  * Independent per-op seeds derived from one {@code [2]} int64 view seed.
  *
  * <p>Why hashing instead of "seed[1] + k": the trainer uses {@code seed = [globalSeed,
- * step*numViews + view]}, so additive offsets would make op A at step t reuse the stream of op B
- * at step t+1. Here the whole table of sub-seeds is one {@code StatelessRandomUniformFullInt}
- * draw keyed by the view seed (Philox), so every (seed, op) pair gets an unrelated stream, and the
+ * step*numViews + view]}, so additive offsets would make op A at step t reuse the stream of op B at
+ * step t+1. Here the whole table of sub-seeds is one {@code StatelessRandomUniformFullInt} draw
+ * keyed by the view seed (Philox), so every (seed, op) pair gets an unrelated stream, and the
  * result is still a pure function of the seed (resuming at step k repeats exactly).
  *
  * <p>Stream ids are fixed constants, so switching one op off does not move the others' streams.
@@ -29,8 +29,9 @@ final class SubSeeds {
 
   SubSeeds(Ops tf, Operand<TInt64> seed) {
     this.tf = tf;
-    this.table = tf.random.statelessRandomUniformFullInt(
-        tf.constant(new int[] {COUNT, 2}), seed, TInt64.class);
+    this.table =
+        tf.random.statelessRandomUniformFullInt(
+            tf.constant(new int[] {COUNT, 2}), seed, TInt64.class);
   }
 
   /** The {@code [2]} int64 seed of stream {@code id}. */

@@ -9,8 +9,8 @@ package io.tfssl.augment;
  *
  * <p><b>Single-channel images:</b> saturation, hue and grayscale are no-ops for images with one
  * channel (they are defined on RGB), so the same policy can be used for MNIST-like data; only
- * brightness and contrast jitter remain (still in a random order). The ops are chosen
- * automatically from the static channel count, so no separate "grayscale" presets are needed.
+ * brightness and contrast jitter remain (still in a random order). The ops are chosen automatically
+ * from the static channel count, so no separate "grayscale" presets are needed.
  *
  * @param cropScaleMin smallest area fraction of the random resized crop (0, 1]
  * @param cropScaleMax largest area fraction of the random resized crop (0, 1]
@@ -26,8 +26,8 @@ package io.tfssl.augment;
  * @param blurProb probability of a Gaussian blur
  * @param blurSigmaMin smallest blur sigma in output pixels (&gt; 0)
  * @param blurSigmaMax largest blur sigma in output pixels
- * @param blurKernelFraction kernel size as a fraction of the output height (BYOL: 1/10); the
- *     kernel radius is {@code max(1, floor(fraction * outH / 2))}, size {@code 2*radius+1}
+ * @param blurKernelFraction kernel size as a fraction of the output height (BYOL: 1/10); the kernel
+ *     radius is {@code max(1, floor(fraction * outH / 2))}, size {@code 2*radius+1}
  * @param solarizeProb probability of solarisation
  * @param solarizeThreshold pixels {@code >= threshold} become {@code 1 - x}
  */
@@ -51,9 +51,11 @@ public record ViewPolicy(
     float solarizeThreshold) {
 
   public ViewPolicy {
-    check(cropScaleMin > 0f && cropScaleMin <= cropScaleMax && cropScaleMax <= 1f,
+    check(
+        cropScaleMin > 0f && cropScaleMin <= cropScaleMax && cropScaleMax <= 1f,
         "need 0 < cropScaleMin <= cropScaleMax <= 1");
-    check(cropRatioMin > 0f && cropRatioMin <= cropRatioMax && Float.isFinite(cropRatioMax),
+    check(
+        cropRatioMin > 0f && cropRatioMin <= cropRatioMax && Float.isFinite(cropRatioMax),
         "need 0 < cropRatioMin <= cropRatioMax");
     prob(flipProb, "flipProb");
     prob(jitterProb, "jitterProb");
@@ -63,11 +65,15 @@ public record ViewPolicy(
     check(hue >= 0f && hue <= 0.5f, "hue must be in [0, 0.5]");
     prob(grayscaleProb, "grayscaleProb");
     prob(blurProb, "blurProb");
-    check(blurSigmaMin > 0f && blurSigmaMin <= blurSigmaMax && Float.isFinite(blurSigmaMax),
+    check(
+        blurSigmaMin > 0f && blurSigmaMin <= blurSigmaMax && Float.isFinite(blurSigmaMax),
         "need 0 < blurSigmaMin <= blurSigmaMax");
-    check(blurKernelFraction > 0f && blurKernelFraction <= 1f, "blurKernelFraction must be in (0, 1]");
+    check(
+        blurKernelFraction > 0f && blurKernelFraction <= 1f,
+        "blurKernelFraction must be in (0, 1]");
     prob(solarizeProb, "solarizeProb");
-    check(solarizeThreshold >= 0f && solarizeThreshold <= 1f, "solarizeThreshold must be in [0, 1]");
+    check(
+        solarizeThreshold >= 0f && solarizeThreshold <= 1f, "solarizeThreshold must be in [0, 1]");
   }
 
   private static void check(boolean ok, String msg) {
@@ -91,10 +97,10 @@ public record ViewPolicy(
   }
 
   /**
-   * BYOL view 1 (Grill et al. 2020, "Bootstrap Your Own Latent", Appendix B, Table 6, first
-   * column; also deepmind-research byol/utils/augmentations.py): crop scale [0.08, 1], ratio
-   * [3/4, 4/3], flip 0.5, colour jitter (0.4, 0.4, 0.2, 0.1) with p 0.8 in random order,
-   * grayscale 0.2, blur p 1.0 (sigma [0.1, 2], kernel 10% of the side), no solarisation.
+   * BYOL view 1 (Grill et al. 2020, "Bootstrap Your Own Latent", Appendix B, Table 6, first column;
+   * also deepmind-research byol/utils/augmentations.py): crop scale [0.08, 1], ratio [3/4, 4/3],
+   * flip 0.5, colour jitter (0.4, 0.4, 0.2, 0.1) with p 0.8 in random order, grayscale 0.2, blur p
+   * 1.0 (sigma [0.1, 2], kernel 10% of the side), no solarisation.
    */
   public static ViewPolicy byolView1() {
     return new Builder().build();
@@ -106,10 +112,10 @@ public record ViewPolicy(
   }
 
   /**
-   * SimSiam (Chen &amp; He 2021, "Exploring Simple Siamese Representation Learning", Sec. 4 and
-   * the MoCo-v2 augmentation it reuses): crop scale [0.2, 1], flip 0.5, colour jitter (0.4, 0.4,
-   * 0.4, 0.1) p 0.8, grayscale 0.2, blur p 0.5 (sigma [0.1, 2]), no solarisation. For CIFAR-sized
-   * inputs the paper drops blur; use {@code simsiam().toBuilder().blurProb(0).build()}.
+   * SimSiam (Chen &amp; He 2021, "Exploring Simple Siamese Representation Learning", Sec. 4 and the
+   * MoCo-v2 augmentation it reuses): crop scale [0.2, 1], flip 0.5, colour jitter (0.4, 0.4, 0.4,
+   * 0.1) p 0.8, grayscale 0.2, blur p 0.5 (sigma [0.1, 2]), no solarisation. For CIFAR-sized inputs
+   * the paper drops blur; use {@code simsiam().toBuilder().blurProb(0).build()}.
    */
   public static ViewPolicy simsiam() {
     return new Builder().cropScale(0.2f, 1f).jitter(0.4f, 0.4f, 0.4f, 0.1f).blurProb(0.5f).build();
@@ -118,8 +124,8 @@ public record ViewPolicy(
   /**
    * SimCLR (Chen et al. 2020, "A Simple Framework for Contrastive Learning of Visual
    * Representations", Appendix A, colour strength s = 1): crop scale [0.08, 1], flip 0.5, jitter
-   * (0.8, 0.8, 0.8, 0.2) p 0.8, grayscale 0.2, blur p 0.5 (kernel 10% of side, sigma [0.1, 2]).
-   * For CIFAR-10 the paper uses s = 0.5 and no blur.
+   * (0.8, 0.8, 0.8, 0.2) p 0.8, grayscale 0.2, blur p 0.5 (kernel 10% of side, sigma [0.1, 2]). For
+   * CIFAR-10 the paper uses s = 0.5 and no blur.
    */
   public static ViewPolicy simclr() {
     return new Builder().jitter(0.8f, 0.8f, 0.8f, 0.2f).blurProb(0.5f).build();
@@ -268,9 +274,24 @@ public record ViewPolicy(
     }
 
     public ViewPolicy build() {
-      return new ViewPolicy(cropScaleMin, cropScaleMax, cropRatioMin, cropRatioMax, flipProb,
-          jitterProb, brightness, contrast, saturation, hue, grayscaleProb, blurProb,
-          blurSigmaMin, blurSigmaMax, blurKernelFraction, solarizeProb, solarizeThreshold);
+      return new ViewPolicy(
+          cropScaleMin,
+          cropScaleMax,
+          cropRatioMin,
+          cropRatioMax,
+          flipProb,
+          jitterProb,
+          brightness,
+          contrast,
+          saturation,
+          hue,
+          grayscaleProb,
+          blurProb,
+          blurSigmaMin,
+          blurSigmaMax,
+          blurKernelFraction,
+          solarizeProb,
+          solarizeThreshold);
     }
   }
 }

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What a dataset holds, read image by image: count, shape, label histogram, per-channel pixel
- * mean and std (of values scaled to [0, 1], the numbers a {@code Normalization} needs), and the
- * first record that fails to read.
+ * What a dataset holds, read image by image: count, shape, label histogram, per-channel pixel mean
+ * and std (of values scaled to [0, 1], the numbers a {@code Normalization} needs), and the first
+ * record that fails to read.
  *
  * @param name the source's name
  * @param images number of images looked at
@@ -20,9 +20,17 @@ import java.util.TreeMap;
  * @param firstBadRecord index of the first image that failed to read, or −1
  * @param firstBadMessage its error message, or null
  */
-public record DataInspection(String name, int images, int height, int width, int channels,
-    Map<Integer, Integer> labelHistogram, double[] channelMean, double[] channelStd,
-    int firstBadRecord, String firstBadMessage) {
+public record DataInspection(
+    String name,
+    int images,
+    int height,
+    int width,
+    int channels,
+    Map<Integer, Integer> labelHistogram,
+    double[] channelMean,
+    double[] channelStd,
+    int firstBadRecord,
+    String firstBadMessage) {
 
   /** Reads the first {@code limit} images of {@code source} (all when limit ≤ 0). */
   public static DataInspection of(ImageSource source, int limit) {
@@ -73,8 +81,17 @@ public record DataInspection(String name, int images, int height, int width, int
         std[ch] = Math.sqrt(Math.max(0, sumSq[ch] / count[ch] - m * m)) / 255.0;
       }
     }
-    return new DataInspection(source.name(), read, source.height(), source.width(), c,
-        histogram, mean, std, firstBad, badMessage);
+    return new DataInspection(
+        source.name(),
+        read,
+        source.height(),
+        source.width(),
+        c,
+        histogram,
+        mean,
+        std,
+        firstBad,
+        badMessage);
   }
 
   /** The inspection as nested maps and lists, for a JSON report. */

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The datasets tf-ssl reads, by the names the command line uses ({@code --dataset NAME
- * --data-dir DIR}), with their default folders and normalization.
+ * The datasets tf-ssl reads, by the names the command line uses ({@code --dataset NAME --data-dir
+ * DIR}), with their default folders and normalization.
  *
  * <table>
  * <caption>Datasets</caption>
@@ -25,6 +25,7 @@ public final class Datasets {
   /** Every dataset name. */
   public static final List<String> NAMES =
       List.of("fashion-mnist", "mnist", "cifar10", "cifar100", "stl10", "folder", "tfrecord");
+
   /** Decoded side length for folders and TFRecords when none is given. */
   public static final int DEFAULT_ENCODED_SIZE = 96;
 
@@ -33,11 +34,11 @@ public final class Datasets {
   /**
    * How to open a dataset.
    *
-   * @param imageSize side length images of encoded formats (folder, tfrecord) are decoded to;
-   *     0 for {@link #DEFAULT_ENCODED_SIZE}; ignored by the fixed-size formats
+   * @param imageSize side length images of encoded formats (folder, tfrecord) are decoded to; 0 for
+   *     {@link #DEFAULT_ENCODED_SIZE}; ignored by the fixed-size formats
    * @param skipBadImages skip (and count) undecodable images instead of failing
-   * @param tfRecord where a TFRecord set keeps images and labels and how it numbers labels;
-   *     null for {@link TfRecordLayout#defaults()} (ImageNet feature names, numbering detected)
+   * @param tfRecord where a TFRecord set keeps images and labels and how it numbers labels; null
+   *     for {@link TfRecordLayout#defaults()} (ImageNet feature names, numbering detected)
    */
   public record Options(int imageSize, boolean skipBadImages, TfRecordLayout tfRecord) {
     public Options {
@@ -56,8 +57,8 @@ public final class Datasets {
   }
 
   /**
-   * How an opened TFRecord set's label offset and class count were detected (to print), or
-   * empty for other sources and when both were given.
+   * How an opened TFRecord set's label offset and class count were detected (to print), or empty
+   * for other sources and when both were given.
    */
   public static java.util.Optional<String> labelNote(ImageSource source) {
     ImageSource s = source instanceof SubsetSource subset ? subset.source() : source;
@@ -67,11 +68,15 @@ public final class Datasets {
   /** Fails with the list of names when {@code name} is unknown. */
   public static void check(String name) {
     if (!NAMES.contains(name)) {
-      throw new IllegalArgumentException("unknown dataset '" + name + "' (expected one of " + NAMES + ")");
+      throw new IllegalArgumentException(
+          "unknown dataset '" + name + "' (expected one of " + NAMES + ")");
     }
   }
 
-  /** Where a dataset is looked for when no folder is given (only Fashion-MNIST has a Debian package). */
+  /**
+   * Where a dataset is looked for when no folder is given (only Fashion-MNIST has a Debian
+   * package).
+   */
   public static Path defaultDir(String name) {
     check(name);
     return switch (name) {
@@ -108,9 +113,14 @@ public final class Datasets {
       case "fashion-mnist", "mnist" -> IdxSource.mnistLike(dir, split, 10);
       case "cifar10" -> CifarSource.cifar10(dir, split);
       case "cifar100" -> CifarSource.cifar100(dir, split);
-      case "stl10" -> Stl10Source.open(dir, split == Split.TRAIN ? Stl10Split.TRAIN : Stl10Split.TEST);
-      case "folder" -> ImageFolderSource.builder(folderSplit(dir, split)).size(size, size)
-          .channels(3).skipBadImages(options.skipBadImages()).build();
+      case "stl10" ->
+          Stl10Source.open(dir, split == Split.TRAIN ? Stl10Split.TRAIN : Stl10Split.TEST);
+      case "folder" ->
+          ImageFolderSource.builder(folderSplit(dir, split))
+              .size(size, size)
+              .channels(3)
+              .skipBadImages(options.skipBadImages())
+              .build();
       // TF-slim's ImageNet numbers labels 1..1000 (0 = background), most other sets from 0:
       // unless the options say, TfRecordLabels looks at the labels to tell which.
       case "tfrecord" -> openTfRecord(dir, split, size, options);
@@ -119,23 +129,24 @@ public final class Datasets {
   }
 
   /**
-   * A TFRecord split; the test split takes the label numbering detected on the train split, so
-   * that both splits agree on the offset and the number of classes.
+   * A TFRecord split; the test split takes the label numbering detected on the train split, so that
+   * both splits agree on the offset and the number of classes.
    */
   private static TfRecordSource openTfRecord(Path dir, Split split, int size, Options options) {
     TfRecordLayout layout = options.tfRecord();
     boolean open = layout.labelOffset() == null || layout.numClasses() == 0;
     if (split == Split.TEST && open && hasMatch(dir, "train-*")) {
-      try (TfRecordSource train = TfRecordLabels.open(dir, "train-*", size, options.skipBadImages(),
-          layout)) {
+      try (TfRecordSource train =
+          TfRecordLabels.open(dir, "train-*", size, options.skipBadImages(), layout)) {
         if (train.numClasses() > 0) {
-          layout = new TfRecordLayout(layout.imageKey(), layout.labelKey(), train.labelOffset(),
-              train.numClasses());
+          layout =
+              new TfRecordLayout(
+                  layout.imageKey(), layout.labelKey(), train.labelOffset(), train.numClasses());
         }
       }
     }
-    return TfRecordLabels.open(dir, tfRecordGlob(dir, split), size, options.skipBadImages(),
-        layout);
+    return TfRecordLabels.open(
+        dir, tfRecordGlob(dir, split), size, options.skipBadImages(), layout);
   }
 
   /** {@code root/train} and {@code root/val} (or {@code test}) when present; else root is train. */
@@ -149,11 +160,13 @@ public final class Datasets {
         return root.resolve(name);
       }
     }
-    throw new DataFormatException(root, "no test split: expected a val/, validation/ or test/"
-        + " sub-folder beside train/");
+    throw new DataFormatException(
+        root, "no test split: expected a val/, validation/ or test/" + " sub-folder beside train/");
   }
 
-  /** ImageNet's TFRecord names: train-* and validation-*; otherwise every *.tfrecord* file is train. */
+  /**
+   * ImageNet's TFRecord names: train-* and validation-*; otherwise every *.tfrecord* file is train.
+   */
   static String tfRecordGlob(Path dir, Split split) {
     String wanted = split == Split.TRAIN ? "train-*" : "validation-*";
     if (hasMatch(dir, wanted)) {

@@ -26,7 +26,8 @@ public record Normalization(float[] mean, float[] std) {
     }
     for (float s : std) {
       if (!(s > 0f) || !Float.isFinite(s)) {
-        throw new IllegalArgumentException("std entries must be finite and > 0: " + Arrays.toString(std));
+        throw new IllegalArgumentException(
+            "std entries must be finite and > 0: " + Arrays.toString(std));
       }
     }
     for (float m : mean) {
@@ -59,8 +60,8 @@ public record Normalization(float[] mean, float[] std) {
   }
 
   /**
-   * CIFAR-10 training-set per-channel statistics (RGB). The std is the true per-pixel std
-   * (0.2470, 0.2435, 0.2616), not the often-copied (0.2023, 0.1994, 0.2010).
+   * CIFAR-10 training-set per-channel statistics (RGB). The std is the true per-pixel std (0.2470,
+   * 0.2435, 0.2616), not the often-copied (0.2023, 0.1994, 0.2010).
    */
   public static Normalization cifar10() {
     return new Normalization(
@@ -93,11 +94,10 @@ public record Normalization(float[] mean, float[] std) {
     return std.clone();
   }
 
-  /**
-   * Standardises {@code x01} (any shape whose last axis is the channel axis, values in [0, 1]).
-   */
+  /** Standardises {@code x01} (any shape whose last axis is the channel axis, values in [0, 1]). */
   public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x01) {
-    long c = x01.shape().numDimensions() > 0 ? x01.shape().get(x01.shape().numDimensions() - 1) : -1;
+    long c =
+        x01.shape().numDimensions() > 0 ? x01.shape().get(x01.shape().numDimensions() - 1) : -1;
     if (c > 0 && !fits(c)) {
       throw new IllegalArgumentException(
           "normalisation has " + mean.length + " channels, images have " + c);

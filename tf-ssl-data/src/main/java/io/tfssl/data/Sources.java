@@ -2,8 +2,8 @@ package io.tfssl.data;
 
 /**
  * Closing sources: file-backed ones (STL-10, folders, TFRecords) hold open files and decoder
- * sessions and are {@link AutoCloseable}; in-memory ones (IDX, CIFAR) hold nothing. A
- * {@link SubsetSource} closes the source it selects from.
+ * sessions and are {@link AutoCloseable}; in-memory ones (IDX, CIFAR) hold nothing. A {@link
+ * SubsetSource} closes the source it selects from.
  */
 public final class Sources {
   private Sources() {}

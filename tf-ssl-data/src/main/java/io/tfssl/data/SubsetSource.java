@@ -20,8 +20,8 @@ public final class SubsetSource implements ImageSource {
     this.indices = indices.clone();
     for (int i : this.indices) {
       if (i < 0 || i >= source.size()) {
-        throw new IllegalArgumentException("index " + i + " outside " + source.name()
-            + " (" + source.size() + " images)");
+        throw new IllegalArgumentException(
+            "index " + i + " outside " + source.name() + " (" + source.size() + " images)");
       }
     }
   }

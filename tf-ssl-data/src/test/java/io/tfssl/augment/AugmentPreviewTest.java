@@ -16,11 +16,26 @@ class AugmentPreviewTest {
 
   /** 8×8 grayscale images, each a horizontal ramp, so a flip is visible. */
   private static final class Ramps implements ImageSource {
-    public String name() { return "ramps"; }
-    public int size() { return 3; }
-    public int height() { return 8; }
-    public int width() { return 8; }
-    public int channels() { return 1; }
+    public String name() {
+      return "ramps";
+    }
+
+    public int size() {
+      return 3;
+    }
+
+    public int height() {
+      return 8;
+    }
+
+    public int width() {
+      return 8;
+    }
+
+    public int channels() {
+      return 1;
+    }
+
     public void readImage(int index, byte[] dst, int offset) {
       for (int y = 0; y < 8; y++) {
         for (int x = 0; x < 8; x++) {
@@ -28,8 +43,14 @@ class AugmentPreviewTest {
         }
       }
     }
-    public int label(int index) { return -1; }
-    public int numClasses() { return 0; }
+
+    public int label(int index) {
+      return -1;
+    }
+
+    public int numClasses() {
+      return 0;
+    }
   }
 
   @Test

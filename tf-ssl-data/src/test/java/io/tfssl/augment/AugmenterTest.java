@@ -24,11 +24,18 @@ import org.tensorflow.types.TUint8;
 class AugmenterTest {
 
   /** Everything switched on with p in (0,1), so every select path is exercised. */
-  private static final ViewPolicy ALL_ON = ViewPolicy.byolView1().toBuilder()
-      .blurProb(0.5f).solarizeProb(0.5f).build();
+  private static final ViewPolicy ALL_ON =
+      ViewPolicy.byolView1().toBuilder().blurProb(0.5f).solarizeProb(0.5f).build();
 
-  private static TfHarness.Fetched viewOnce(ViewPolicy p, byte[] img, long[] shape, int outH,
-      int outW, Normalization norm, long s0, long s1) {
+  private static TfHarness.Fetched viewOnce(
+      ViewPolicy p,
+      byte[] img,
+      long[] shape,
+      int outH,
+      int outW,
+      Normalization norm,
+      long s0,
+      long s1) {
     try (TfHarness h = new TfHarness()) {
       Placeholder<TUint8> ph = h.images(shape[1], shape[2], shape[3]);
       Placeholder<TInt64> seed = h.seed();
@@ -44,7 +51,8 @@ class AugmenterTest {
     try (TfHarness h = new TfHarness()) {
       Placeholder<TUint8> ph = h.images(12, 12, 3);
       Placeholder<TInt64> seed = h.seed();
-      Operand<TFloat32> out = Augmenter.view(h.tf, ph, seed, ALL_ON, 10, 10, Normalization.cifar10());
+      Operand<TFloat32> out =
+          Augmenter.view(h.tf, ph, seed, ALL_ON, 10, 10, Normalization.cifar10());
       float[] a = h.run(out, ph, img, shape, seed, 7, 42).data();
       float[] b = h.run(out, ph, img, shape, seed, 7, 42).data();
       float[] c = h.run(out, ph, img, shape, seed, 7, 43).data();
@@ -65,9 +73,12 @@ class AugmenterTest {
     try (TfHarness h = new TfHarness()) {
       Placeholder<TUint8> ph = h.images(10, 12, 3);
       Placeholder<TInt64> seed = h.seed();
-      Operand<TFloat32> out = Augmenter.view(h.tf, ph, seed, ViewPolicy.simclr(), 6, 5, Normalization.imagenet());
-      assertArrayEquals(new long[] {-1, 6, 5, 3}, out.shape().asArray(), "static shape keeps dynamic N");
-      try (TUint8 it = TfHarness.u8(img, shape); TInt64 st = TfHarness.seedTensor(1, 2);
+      Operand<TFloat32> out =
+          Augmenter.view(h.tf, ph, seed, ViewPolicy.simclr(), 6, 5, Normalization.imagenet());
+      assertArrayEquals(
+          new long[] {-1, 6, 5, 3}, out.shape().asArray(), "static shape keeps dynamic N");
+      try (TUint8 it = TfHarness.u8(img, shape);
+          TInt64 st = TfHarness.seedTensor(1, 2);
           Result r = h.session().runner().feed(ph, it).feed(seed, st).fetch(out).run()) {
         Tensor t = r.get(0);
         assertTrue(t instanceof TFloat32);
@@ -80,8 +91,14 @@ class AugmenterTest {
   void grayscaleInputWorksWithEveryPreset() {
     long[] shape = {5, 28, 28, 1};
     byte[] img = TfHarness.randomBytes(5 * 28 * 28, 3);
-    for (ViewPolicy p : new ViewPolicy[] {ViewPolicy.byolView1(), ViewPolicy.byolView2(),
-        ViewPolicy.simsiam(), ViewPolicy.simclr(), ViewPolicy.none()}) {
+    for (ViewPolicy p :
+        new ViewPolicy[] {
+          ViewPolicy.byolView1(),
+          ViewPolicy.byolView2(),
+          ViewPolicy.simsiam(),
+          ViewPolicy.simclr(),
+          ViewPolicy.none()
+        }) {
       TfHarness.Fetched f = viewOnce(p, img, shape, 28, 28, Normalization.fashionMnist(), 3, 4);
       assertArrayEquals(new long[] {5, 28, 28, 1}, f.shape());
       for (float v : f.data()) {
@@ -95,7 +112,8 @@ class AugmenterTest {
     for (long c : new long[] {1, 3}) {
       long[] shape = {3, 7, 9, c};
       byte[] img = TfHarness.randomBytes((int) (3 * 7 * 9 * c), 4);
-      TfHarness.Fetched f = viewOnce(ViewPolicy.none(), img, shape, 7, 9, Normalization.identity(), 1, 1);
+      TfHarness.Fetched f =
+          viewOnce(ViewPolicy.none(), img, shape, 7, 9, Normalization.identity(), 1, 1);
       assertArrayEquals(shape, f.shape());
       for (int i = 0; i < img.length; i++) {
         assertEquals(TfHarness.u(img[i]), f.data()[i], 1e-6f, "index " + i);
@@ -108,7 +126,8 @@ class AugmenterTest {
     int n = 2, hIn = 5, wIn = 6, c = 3, hOut = 9, wOut = 4;
     long[] shape = {n, hIn, wIn, c};
     byte[] img = TfHarness.randomBytes(n * hIn * wIn * c, 5);
-    TfHarness.Fetched f = viewOnce(ViewPolicy.none(), img, shape, hOut, wOut, Normalization.identity(), 1, 1);
+    TfHarness.Fetched f =
+        viewOnce(ViewPolicy.none(), img, shape, hOut, wOut, Normalization.identity(), 1, 1);
     for (int b = 0; b < n; b++) {
       for (int y = 0; y < hOut; y++) {
         for (int x = 0; x < wOut; x++) {
@@ -118,8 +137,10 @@ class AugmenterTest {
             int y0 = (int) Math.floor(sy), x0 = (int) Math.floor(sx);
             int y1 = Math.min(y0 + 1, hIn - 1), x1 = Math.min(x0 + 1, wIn - 1);
             float dy = sy - y0, dx = sx - x0;
-            float top = px(img, shape, b, y0, x0, ch) * (1 - dx) + px(img, shape, b, y0, x1, ch) * dx;
-            float bot = px(img, shape, b, y1, x0, ch) * (1 - dx) + px(img, shape, b, y1, x1, ch) * dx;
+            float top =
+                px(img, shape, b, y0, x0, ch) * (1 - dx) + px(img, shape, b, y0, x1, ch) * dx;
+            float bot =
+                px(img, shape, b, y1, x0, ch) * (1 - dx) + px(img, shape, b, y1, x1, ch) * dx;
             assertEquals(top * (1 - dy) + bot * dy, f.at(b, y, x, ch), 1e-5f);
           }
         }
@@ -188,8 +209,10 @@ class AugmenterTest {
     for (int b = 0; b < 2; b++) {
       for (int y = 0; y < 4; y++) {
         for (int x = 0; x < 4; x++) {
-          float expect = 0.2989f * px(img, shape, b, y, x, 0) + 0.5870f * px(img, shape, b, y, x, 1)
-              + 0.1140f * px(img, shape, b, y, x, 2);
+          float expect =
+              0.2989f * px(img, shape, b, y, x, 0)
+                  + 0.5870f * px(img, shape, b, y, x, 1)
+                  + 0.1140f * px(img, shape, b, y, x, 2);
           for (int ch = 0; ch < 3; ch++) {
             assertEquals(f.at(b, y, x, 0), f.at(b, y, x, ch), 0f);
             assertEquals(expect, f.at(b, y, x, ch), 1e-5f);
@@ -205,7 +228,8 @@ class AugmenterTest {
       int n = 16;
       long[] shape = {n, 8, 8, c};
       byte[] img = TfHarness.randomBytes((int) (n * 64 * c), 10);
-      ViewPolicy p = ViewPolicy.none().toBuilder().jitterProb(1f).jitter(0.9f, 0.9f, 0.9f, 0.5f).build();
+      ViewPolicy p =
+          ViewPolicy.none().toBuilder().jitterProb(1f).jitter(0.9f, 0.9f, 0.9f, 0.5f).build();
       TfHarness.Fetched f = viewOnce(p, img, shape, 8, 8, Normalization.identity(), 5, 6);
       int changed = 0;
       for (int i = 0; i < f.data().length; i++) {
@@ -226,12 +250,16 @@ class AugmenterTest {
     for (int b = 0; b < n; b++) {
       System.arraycopy(one, 0, img, b * 256, 256);
     }
-    ViewPolicy p = ViewPolicy.none().toBuilder().cropScale(0.08f, 1f).cropRatio(0.75f, 4f / 3f).build();
+    ViewPolicy p =
+        ViewPolicy.none().toBuilder().cropScale(0.08f, 1f).cropRatio(0.75f, 4f / 3f).build();
     TfHarness.Fetched f = viewOnce(p, img, shape, 8, 8, Normalization.identity(), 1, 2);
     for (int a = 0; a < n; a++) {
       for (int b = a + 1; b < n; b++) {
-        assertFalse(Arrays.equals(Arrays.copyOfRange(f.data(), a * 64, a * 64 + 64),
-            Arrays.copyOfRange(f.data(), b * 64, b * 64 + 64)), "samples " + a + " and " + b);
+        assertFalse(
+            Arrays.equals(
+                Arrays.copyOfRange(f.data(), a * 64, a * 64 + 64),
+                Arrays.copyOfRange(f.data(), b * 64, b * 64 + 64)),
+            "samples " + a + " and " + b);
       }
     }
   }
@@ -239,10 +267,12 @@ class AugmenterTest {
   @Test
   void outputHasNoGradientPathToTheInput() {
     try (TfHarness h = new TfHarness()) {
-      Placeholder<TFloat32> xf = h.tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 8, 8, 3)));
+      Placeholder<TFloat32> xf =
+          h.tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 8, 8, 3)));
       Operand<TUint8> u8 = h.tf.dtypes.cast(xf, TUint8.class);
-      Operand<TFloat32> out = Augmenter.view(h.tf, u8, h.tf.constant(new long[] {1, 2}), ALL_ON, 8, 8,
-          Normalization.cifar10());
+      Operand<TFloat32> out =
+          Augmenter.view(
+              h.tf, u8, h.tf.constant(new long[] {1, 2}), ALL_ON, 8, 8, Normalization.cifar10());
       Operand<TFloat32> loss = h.tf.sum(out, h.tf.constant(new int[] {0, 1, 2, 3}));
       Output<?>[] grads = h.graph.addGradients(loss.asOutput(), new Output<?>[] {xf.asOutput()});
       assertEquals(1, grads.length);
@@ -251,7 +281,8 @@ class AugmenterTest {
       if (hasNativeOp(grads[0])) {
         float[] data = new float[2 * 8 * 8 * 3];
         Arrays.fill(data, 0.5f);
-        try (TFloat32 x = TFloat32.tensorOf(Shape.of(2, 8, 8, 3), DataBuffers.of(data, true, false));
+        try (TFloat32 x =
+                TFloat32.tensorOf(Shape.of(2, 8, 8, 3), DataBuffers.of(data, true, false));
             Result r = h.session().runner().feed(xf, x).fetch(grads[0]).run()) {
           TFloat32 g = (TFloat32) r.get(0);
           float[] gd = new float[(int) g.shape().size()];
@@ -267,12 +298,19 @@ class AugmenterTest {
   @Test
   void rejectsUnknownSpatialShapeAndMismatchedNormalization() {
     try (TfHarness h = new TfHarness()) {
-      Placeholder<TUint8> dyn = h.tf.placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, -1, 8, 3)));
-      assertThrows(IllegalArgumentException.class, () -> Augmenter.view(h.tf, dyn, h.seed(),
-          ViewPolicy.none(), 4, 4, Normalization.identity()));
+      Placeholder<TUint8> dyn =
+          h.tf.placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, -1, 8, 3)));
+      assertThrows(
+          IllegalArgumentException.class,
+          () ->
+              Augmenter.view(
+                  h.tf, dyn, h.seed(), ViewPolicy.none(), 4, 4, Normalization.identity()));
       Placeholder<TUint8> gray = h.images(8, 8, 1);
-      assertThrows(IllegalArgumentException.class, () -> Augmenter.view(h.tf, gray, h.seed(),
-          ViewPolicy.none(), 4, 4, Normalization.cifar10()));
+      assertThrows(
+          IllegalArgumentException.class,
+          () ->
+              Augmenter.view(
+                  h.tf, gray, h.seed(), ViewPolicy.none(), 4, 4, Normalization.cifar10()));
     }
   }
 

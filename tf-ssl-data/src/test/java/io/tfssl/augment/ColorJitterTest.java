@@ -98,8 +98,9 @@ class ColorJitterTest {
   void randomOrderGivesAPermutationPerRowAndAllOrdersOccur() {
     int n = 512, k = 4;
     try (TfHarness h = new TfHarness()) {
-      Operand<TFloat32> keys = h.tf.random.statelessRandomUniform(
-          h.tf.constant(new int[] {n, k}), h.tf.constant(new long[] {5, 6}), TFloat32.class);
+      Operand<TFloat32> keys =
+          h.tf.random.statelessRandomUniform(
+              h.tf.constant(new int[] {n, k}), h.tf.constant(new long[] {5, 6}), TFloat32.class);
       Operand<TInt32> order = ColorJitter.randomOrder(h.tf, keys, k);
       try (Result r = h.session().runner().fetch(order).run()) {
         TInt32 t = (TInt32) r.get(0);
@@ -128,8 +129,11 @@ class ColorJitterTest {
     }
     try (TfHarness h = new TfHarness()) {
       Operand<TFloat32> x = constant(h, d, n, 4, 4, 3);
-      float[] out = run(h, ColorJitter.apply(h.tf, x, h.tf.constant(new long[] {1, 2}), 0.5f,
-          0.4f, 0.4f, 0.2f, 0.1f));
+      float[] out =
+          run(
+              h,
+              ColorJitter.apply(
+                  h.tf, x, h.tf.constant(new long[] {1, 2}), 0.5f, 0.4f, 0.4f, 0.2f, 0.1f));
       int untouched = 0;
       for (int s = 0; s < n; s++) {
         boolean same = true;
@@ -144,14 +148,18 @@ class ColorJitterTest {
 
   @Test
   void singleChannelUsesOnlyBrightnessAndContrast() {
-    // a constant gray image: contrast is a no-op, so the output is clip(x + delta), constant per sample
+    // a constant gray image: contrast is a no-op, so the output is clip(x + delta), constant per
+    // sample
     int n = 8;
     float[] d = new float[n * 5 * 5];
     Arrays.fill(d, 0.5f);
     try (TfHarness h = new TfHarness()) {
       Operand<TFloat32> x = constant(h, d, n, 5, 5, 1);
-      float[] out = run(h, ColorJitter.apply(h.tf, x, h.tf.constant(new long[] {1, 2}), 1f,
-          0.3f, 0.4f, 0.9f, 0.5f));
+      float[] out =
+          run(
+              h,
+              ColorJitter.apply(
+                  h.tf, x, h.tf.constant(new long[] {1, 2}), 1f, 0.3f, 0.4f, 0.9f, 0.5f));
       Set<Float> values = new HashSet<>();
       for (int s = 0; s < n; s++) {
         for (int i = s * 25; i < s * 25 + 25; i++) {

@@ -28,8 +28,9 @@ class GaussianBlurTest {
     try (TfHarness h = new TfHarness()) {
       Placeholder<TUint8> ph = h.images(shape[1], shape[2], shape[3]);
       Placeholder<TInt64> seed = h.seed();
-      Operand<TFloat32> out = Augmenter.view(h.tf, ph, seed, p, (int) shape[1], (int) shape[2],
-          Normalization.identity());
+      Operand<TFloat32> out =
+          Augmenter.view(
+              h.tf, ph, seed, p, (int) shape[1], (int) shape[2], Normalization.identity());
       return h.run(out, ph, img, shape, seed, 1, s1);
     }
   }
@@ -39,7 +40,12 @@ class GaussianBlurTest {
     long[] shape = {3, 10, 10, 3};
     byte[] img = new byte[3 * 300];
     Arrays.fill(img, (byte) 200);
-    ViewPolicy p = ViewPolicy.none().toBuilder().blurProb(1f).blurSigma(0.5f, 3f).blurKernelFraction(0.6f).build();
+    ViewPolicy p =
+        ViewPolicy.none().toBuilder()
+            .blurProb(1f)
+            .blurSigma(0.5f, 3f)
+            .blurKernelFraction(0.6f)
+            .build();
     for (float v : blur(img, shape, p, 3).data()) {
       assertEquals(200f / 255f, v, 1e-5f);
     }
@@ -49,7 +55,12 @@ class GaussianBlurTest {
   void blurReducesNoiseVariance() {
     long[] shape = {4, 16, 16, 1};
     byte[] img = TfHarness.randomBytes(4 * 256, 13);
-    ViewPolicy p = ViewPolicy.none().toBuilder().blurProb(1f).blurSigma(1f, 2f).blurKernelFraction(0.4f).build();
+    ViewPolicy p =
+        ViewPolicy.none().toBuilder()
+            .blurProb(1f)
+            .blurSigma(1f, 2f)
+            .blurKernelFraction(0.4f)
+            .build();
     float[] out = blur(img, shape, p, 4).data();
     for (int s = 0; s < 4; s++) {
       double vin = variance(img, s * 256, 256);
@@ -60,8 +71,8 @@ class GaussianBlurTest {
 
   /**
    * With a fixed sigma and p = 0.5, blurred samples must equal a Java reflect-padded separable
-   * reference and the others must be untouched; this checks the [N,H,W,C] -> [1,H,W,N*C] layout
-   * (no mixing of samples or channels).
+   * reference and the others must be untouched; this checks the [N,H,W,C] -> [1,H,W,N*C] layout (no
+   * mixing of samples or channels).
    */
   @Test
   void depthwiseLayoutMatchesJavaReferencePerSampleAndChannel() {
@@ -70,7 +81,12 @@ class GaussianBlurTest {
     byte[] img = TfHarness.randomBytes(n * hh * ww * c, 14);
     float sigma = 1.3f;
     float frac = 0.5f;
-    ViewPolicy p = ViewPolicy.none().toBuilder().blurProb(0.5f).blurSigma(sigma, sigma).blurKernelFraction(frac).build();
+    ViewPolicy p =
+        ViewPolicy.none().toBuilder()
+            .blurProb(0.5f)
+            .blurSigma(sigma, sigma)
+            .blurKernelFraction(frac)
+            .build();
     TfHarness.Fetched f = blur(img, shape, p, 5);
     int r = Math.min(GaussianBlur.kernelRadius(hh, frac), GaussianBlur.kernelRadius(ww, frac));
     double[] k = new double[2 * r + 1];
@@ -88,7 +104,8 @@ class GaussianBlurTest {
       for (int y = 0; y < hh; y++) {
         for (int x = 0; x < ww; x++) {
           for (int ch = 0; ch < c; ch++) {
-            identity &= Math.abs(f.at(b, y, x, ch) - AugmenterTest.px(img, shape, b, y, x, ch)) <= 1e-6f;
+            identity &=
+                Math.abs(f.at(b, y, x, ch) - AugmenterTest.px(img, shape, b, y, x, ch)) <= 1e-6f;
           }
         }
       }
@@ -102,11 +119,15 @@ class GaussianBlurTest {
             double acc = 0;
             for (int dy = -r; dy <= r; dy++) {
               for (int dx = -r; dx <= r; dx++) {
-                acc += k[dy + r] * k[dx + r]
-                    * AugmenterTest.px(img, shape, b, reflect(y + dy, hh), reflect(x + dx, ww), ch);
+                acc +=
+                    k[dy + r]
+                        * k[dx + r]
+                        * AugmenterTest.px(
+                            img, shape, b, reflect(y + dy, hh), reflect(x + dx, ww), ch);
               }
             }
-            assertEquals(acc, f.at(b, y, x, ch), 1e-5, "b=" + b + " y=" + y + " x=" + x + " c=" + ch);
+            assertEquals(
+                acc, f.at(b, y, x, ch), 1e-5, "b=" + b + " y=" + y + " x=" + x + " c=" + ch);
           }
         }
       }

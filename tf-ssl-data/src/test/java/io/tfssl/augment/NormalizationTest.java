@@ -27,8 +27,12 @@ class NormalizationTest {
 
   @Test
   void validation() {
-    assertThrows(IllegalArgumentException.class, () -> new Normalization(new float[] {0f}, new float[] {0f}));
-    assertThrows(IllegalArgumentException.class, () -> new Normalization(new float[] {0f, 0f}, new float[] {1f}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Normalization(new float[] {0f}, new float[] {0f}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Normalization(new float[] {0f, 0f}, new float[] {1f}));
     float[] m = {0.5f};
     Normalization n = new Normalization(m, new float[] {1f});
     m[0] = 9f; // defensive copy

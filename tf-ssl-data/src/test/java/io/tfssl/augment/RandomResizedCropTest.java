@@ -19,8 +19,9 @@ class RandomResizedCropTest {
     int n = 2000;
     float smin = 0.08f, smax = 1f, rmin = 0.75f, rmax = 4f / 3f;
     try (TfHarness h = new TfHarness()) {
-      Operand<TFloat32> boxes = RandomResizedCrop.boxes(h.tf, h.tf.constant(new long[] {3, 4}),
-          h.tf.constant(n), smin, smax, rmin, rmax);
+      Operand<TFloat32> boxes =
+          RandomResizedCrop.boxes(
+              h.tf, h.tf.constant(new long[] {3, 4}), h.tf.constant(n), smin, smax, rmin, rmax);
       float[] b = h.run(boxes, Map.of()).data();
       double areaSum = 0;
       int clipped = 0;
@@ -47,8 +48,9 @@ class RandomResizedCropTest {
   @Test
   void fullScaleAndRatioGiveTheWholeImage() {
     try (TfHarness h = new TfHarness()) {
-      Operand<TFloat32> boxes = RandomResizedCrop.boxes(h.tf, h.tf.constant(new long[] {3, 4}),
-          h.tf.constant(5), 1f, 1f, 1f, 1f);
+      Operand<TFloat32> boxes =
+          RandomResizedCrop.boxes(
+              h.tf, h.tf.constant(new long[] {3, 4}), h.tf.constant(5), 1f, 1f, 1f, 1f);
       float[] b = h.run(boxes, Map.of()).data();
       for (int i = 0; i < 5; i++) {
         assertEquals(0f, b[4 * i]);
@@ -60,11 +62,11 @@ class RandomResizedCropTest {
   }
 
   /**
-   * The augmenter casts the uint8 batch to float before the crop (CropAndResize has no GPU
-   * kernel for uint8). The crop of the cast batch must equal, bit for bit, the crop of the uint8
-   * batch that the augmenter used to take: TF's CPU kernel converts each uint8 pixel to float
-   * before interpolating, and uint8 to float is exact. Oracle: the uint8 crop itself, same boxes
-   * (same seed), in the same graph.
+   * The augmenter casts the uint8 batch to float before the crop (CropAndResize has no GPU kernel
+   * for uint8). The crop of the cast batch must equal, bit for bit, the crop of the uint8 batch
+   * that the augmenter used to take: TF's CPU kernel converts each uint8 pixel to float before
+   * interpolating, and uint8 to float is exact. Oracle: the uint8 crop itself, same boxes (same
+   * seed), in the same graph.
    */
   @Test
   void cropOfTheCastBatchIsBitIdenticalToTheCropOfTheUint8Batch() {
@@ -76,18 +78,29 @@ class RandomResizedCropTest {
       Placeholder<TInt64> seed = h.seed();
       // smaller and larger outputs than the input: down- and up-sampling, random boxes
       for (int out : new int[] {14, 28, 40}) {
-        Operand<TFloat32> fromUint8 = RandomResizedCrop.apply(h.tf, images, seed, 0.08f, 1f,
-            0.75f, 4f / 3f, out, out);
-        Operand<TFloat32> fromFloat = RandomResizedCrop.apply(h.tf,
-            h.tf.dtypes.cast(images, TFloat32.class), seed, 0.08f, 1f, 0.75f, 4f / 3f, out, out);
-        float[] a = h.run(fromUint8, images, img, new long[] {n, side, side, c}, seed, 11, 12)
-            .data();
-        float[] b = h.run(fromFloat, images, img, new long[] {n, side, side, c}, seed, 11, 12)
-            .data();
+        Operand<TFloat32> fromUint8 =
+            RandomResizedCrop.apply(h.tf, images, seed, 0.08f, 1f, 0.75f, 4f / 3f, out, out);
+        Operand<TFloat32> fromFloat =
+            RandomResizedCrop.apply(
+                h.tf,
+                h.tf.dtypes.cast(images, TFloat32.class),
+                seed,
+                0.08f,
+                1f,
+                0.75f,
+                4f / 3f,
+                out,
+                out);
+        float[] a =
+            h.run(fromUint8, images, img, new long[] {n, side, side, c}, seed, 11, 12).data();
+        float[] b =
+            h.run(fromFloat, images, img, new long[] {n, side, side, c}, seed, 11, 12).data();
         assertEquals(n * out * out * c, a.length);
         int fractional = 0;
         for (int i = 0; i < a.length; i++) {
-          assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]),
+          assertEquals(
+              Float.floatToRawIntBits(a[i]),
+              Float.floatToRawIntBits(b[i]),
               "output " + out + ", value " + i + ": " + a[i] + " vs " + b[i]);
           fractional += a[i] != Math.rint(a[i]) ? 1 : 0;
         }

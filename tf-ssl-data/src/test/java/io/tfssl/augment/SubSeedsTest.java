@@ -38,8 +38,8 @@ class SubSeedsTest {
   }
 
   /**
-   * The table's shape is an int32 constant (int64 shapes are copied to the host every step on
-   * a GPU); the seeds must be those the int64-shaped table gave, which every earlier run used.
+   * The table's shape is an int32 constant (int64 shapes are copied to the host every step on a
+   * GPU); the seeds must be those the int64-shaped table gave, which every earlier run used.
    * Oracle: the int64-shaped op, same seed, sliced by hand.
    */
   @Test
@@ -47,8 +47,9 @@ class SubSeedsTest {
     try (TfHarness h = new TfHarness()) {
       Operand<TInt64> seed = h.tf.constant(new long[] {123, 7});
       SubSeeds s = new SubSeeds(h.tf, seed);
-      Operand<TInt64> oracle = h.tf.random.statelessRandomUniformFullInt(
-          h.tf.constant(new long[] {SubSeeds.COUNT, 2}), seed, TInt64.class);
+      Operand<TInt64> oracle =
+          h.tf.random.statelessRandomUniformFullInt(
+              h.tf.constant(new long[] {SubSeeds.COUNT, 2}), seed, TInt64.class);
       Session.Runner r = h.session().runner().fetch(oracle);
       for (int id = 0; id < SubSeeds.COUNT; id++) {
         r.fetch(s.get(id));

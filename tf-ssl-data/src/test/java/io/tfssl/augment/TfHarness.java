@@ -71,9 +71,16 @@ final class TfHarness implements AutoCloseable {
   }
 
   /** Convenience: feeds an image batch and a seed. */
-  Fetched run(Operand<TFloat32> out, Operand<TUint8> imgPh, byte[] img, long[] imgShape,
-      Operand<TInt64> seedPh, long s0, long s1) {
-    try (TUint8 it = u8(img, imgShape); TInt64 st = seedTensor(s0, s1)) {
+  Fetched run(
+      Operand<TFloat32> out,
+      Operand<TUint8> imgPh,
+      byte[] img,
+      long[] imgShape,
+      Operand<TInt64> seedPh,
+      long s0,
+      long s1) {
+    try (TUint8 it = u8(img, imgShape);
+        TInt64 st = seedTensor(s0, s1)) {
       return run(out, Map.of(imgPh, it, seedPh, st));
     }
   }

@@ -54,7 +54,8 @@ class ViewPolicyTest {
   void noneIsIdentity() {
     ViewPolicy n = ViewPolicy.none();
     assertTrue(n.isFullCrop());
-    assertEquals(0f, n.flipProb() + n.jitterProb() + n.grayscaleProb() + n.blurProb() + n.solarizeProb());
+    assertEquals(
+        0f, n.flipProb() + n.jitterProb() + n.grayscaleProb() + n.blurProb() + n.solarizeProb());
     assertFalse(ViewPolicy.byolView1().isFullCrop());
   }
 
@@ -62,12 +63,16 @@ class ViewPolicyTest {
   void builderRoundTripAndValidation() {
     ViewPolicy p = ViewPolicy.simclr();
     assertEquals(p, p.toBuilder().build());
-    assertThrows(IllegalArgumentException.class, () -> ViewPolicy.builder().cropScale(0f, 1f).build());
-    assertThrows(IllegalArgumentException.class, () -> ViewPolicy.builder().cropScale(0.5f, 0.4f).build());
+    assertThrows(
+        IllegalArgumentException.class, () -> ViewPolicy.builder().cropScale(0f, 1f).build());
+    assertThrows(
+        IllegalArgumentException.class, () -> ViewPolicy.builder().cropScale(0.5f, 0.4f).build());
     assertThrows(IllegalArgumentException.class, () -> ViewPolicy.builder().flipProb(1.5f).build());
     assertThrows(IllegalArgumentException.class, () -> ViewPolicy.builder().hue(0.6f).build());
     assertThrows(IllegalArgumentException.class, () -> ViewPolicy.builder().contrast(1.2f).build());
-    assertThrows(IllegalArgumentException.class, () -> ViewPolicy.builder().blurSigma(0f, 1f).build());
-    assertThrows(IllegalArgumentException.class, () -> ViewPolicy.builder().blurKernelFraction(0f).build());
+    assertThrows(
+        IllegalArgumentException.class, () -> ViewPolicy.builder().blurSigma(0f, 1f).build());
+    assertThrows(
+        IllegalArgumentException.class, () -> ViewPolicy.builder().blurKernelFraction(0f).build());
   }
 }

@@ -31,7 +31,8 @@ class DataInspectionTest {
     }
     double mean = sum / pixels.length;
     assertArrayEquals(new double[] {mean}, r.channelMean(), 1e-12);
-    assertArrayEquals(new double[] {Math.sqrt(sumSq / pixels.length - mean * mean)}, r.channelStd(), 1e-9);
+    assertArrayEquals(
+        new double[] {Math.sqrt(sumSq / pixels.length - mean * mean)}, r.channelStd(), 1e-9);
     assertEquals(-1, r.firstBadRecord());
   }
 

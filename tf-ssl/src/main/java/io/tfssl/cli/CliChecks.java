@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /**
- * Checks of flag values made before a command does any work, each failing with a
- * {@link UsageException} (exit code 2) whose message starts with the flag.
+ * Checks of flag values made before a command does any work, each failing with a {@link
+ * UsageException} (exit code 2) whose message starts with the flag.
  */
 public final class CliChecks {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -29,8 +29,12 @@ public final class CliChecks {
   /** A model name is one folder name under the model repository (no '/', no '..'). */
   public static void name(String flag, String value) {
     if (value != null && !NAME.matcher(value).matches()) {
-      throw new UsageException(flag + " must be a single folder name of letters, digits, '.',"
-          + " '_' or '-', got '" + value + "'");
+      throw new UsageException(
+          flag
+              + " must be a single folder name of letters, digits, '.',"
+              + " '_' or '-', got '"
+              + value
+              + "'");
     }
   }
 

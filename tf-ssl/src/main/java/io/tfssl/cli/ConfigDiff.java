@@ -7,8 +7,8 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Where two configs differ, in {@code config.json}'s own key names ({@code seed},
- * {@code simsiam.stopGradient}), so that a refusal names what the user can look up in the run.
+ * Where two configs differ, in {@code config.json}'s own key names ({@code seed}, {@code
+ * simsiam.stopGradient}), so that a refusal names what the user can look up in the run.
  */
 final class ConfigDiff {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,8 +25,7 @@ final class ConfigDiff {
       Iterator<String> names = saved.fieldNames();
       while (names.hasNext()) {
         String name = names.next();
-        walk(path.isEmpty() ? name : path + "." + name, saved.get(name),
-            given.path(name), out);
+        walk(path.isEmpty() ? name : path + "." + name, saved.get(name), given.path(name), out);
       }
       return;
     }

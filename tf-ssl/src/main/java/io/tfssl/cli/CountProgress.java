@@ -6,8 +6,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Progress of a long loop over a known count, on stderr: a progress bar on a terminal, else
- * (a log file, CI) one line per tenth, so logs stay readable.
+ * Progress of a long loop over a known count, on stderr: a progress bar on a terminal, else (a log
+ * file, CI) one line per tenth, so logs stay readable.
  */
 final class CountProgress implements AutoCloseable {
   private final ProgressBar bar;
@@ -20,13 +20,18 @@ final class CountProgress implements AutoCloseable {
     this.task = task;
     this.total = total;
     this.log = System.err;
-    this.bar = System.console() != null
-        ? new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
-            .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).showSpeed()
-            .setUnit(" " + unit, 1).setConsumer(
-                new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-            .build()
-        : null;
+    this.bar =
+        System.console() != null
+            ? new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(500)
+                .showSpeed()
+                .setUnit(" " + unit, 1)
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                .build()
+            : null;
     this.nextLine = Math.max(1, total / 10);
   }
 

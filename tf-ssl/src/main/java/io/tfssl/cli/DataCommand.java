@@ -1,10 +1,10 @@
 package io.tfssl.cli;
 
-import io.tfssl.data.Sources;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tfssl.data.DataInspection;
 import io.tfssl.data.ImageSource;
+import io.tfssl.data.Sources;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -14,26 +14,43 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tfssl data inspect}: what a dataset holds and whether it reads cleanly. */
-@Command(name = "data", mixinStandardHelpOptions = true,
-    description = "Look at datasets.", subcommands = {DataCommand.Inspect.class})
+@Command(
+    name = "data",
+    mixinStandardHelpOptions = true,
+    description = "Look at datasets.",
+    subcommands = {DataCommand.Inspect.class})
 public final class DataCommand implements Runnable {
   @Override
   public void run() {
     new picocli.CommandLine(this).usage(System.err);
   }
 
-  @Command(name = "inspect", mixinStandardHelpOptions = true,
-      description = {"Counts the images, prints their shape, the label histogram, the per-channel "
-          + "pixel mean and std, and the first record that fails to read."},
-      footer = {"", "Example:", "  tfssl data inspect --dataset fashion-mnist --report fmnist.json"})
+  @Command(
+      name = "inspect",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Counts the images, prints their shape, the label histogram, the per-channel "
+            + "pixel mean and std, and the first record that fails to read."
+      },
+      footer = {
+        "",
+        "Example:",
+        "  tfssl data inspect --dataset fashion-mnist --report fmnist.json"
+      })
   static final class Inspect implements Callable<Integer> {
     @Mixin DataOptions data;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "0",
         description = "Look at the first N images only (default: all).")
     int limit;
 
-    @Option(names = "--report", paramLabel = "FILE.json", description = "Also write the result as JSON.")
+    @Option(
+        names = "--report",
+        paramLabel = "FILE.json",
+        description = "Also write the result as JSON.")
     Path report;
 
     @Override
@@ -49,10 +66,14 @@ public final class DataCommand implements Runnable {
         System.out.printf("labels       %s%n", r.labelHistogram());
         System.out.printf("pixel mean   %s%n", format(r.channelMean()));
         System.out.printf("pixel std    %s%n", format(r.channelStd()));
-        System.out.printf("first bad    %s%n", r.firstBadRecord() < 0 ? "none"
-            : "record " + r.firstBadRecord() + ": " + r.firstBadMessage());
+        System.out.printf(
+            "first bad    %s%n",
+            r.firstBadRecord() < 0
+                ? "none"
+                : "record " + r.firstBadRecord() + ": " + r.firstBadMessage());
         if (report != null) {
-          new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+          new ObjectMapper()
+              .enable(SerializationFeature.INDENT_OUTPUT)
               .writeValue(report.toFile(), r.toMap());
           System.out.println("report       " + report);
         }

@@ -12,31 +12,44 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code --dataset / --data-dir / --image-size / --split} options shared by data commands,
- * with the {@code --dataset tfrecord} ones ({@link TfRecordOptions}).
+ * The {@code --dataset / --data-dir / --image-size / --split} options shared by data commands, with
+ * the {@code --dataset tfrecord} ones ({@link TfRecordOptions}).
  */
 final class DataOptions {
-  @Option(names = "--dataset", required = true, paramLabel = "NAME",
+  @Option(
+      names = "--dataset",
+      required = true,
+      paramLabel = "NAME",
       description = "fashion-mnist, mnist, cifar10, cifar100, stl10, folder or tfrecord.")
   String dataset;
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
       description = "Folder with the dataset's files (default /usr/share/datasets/<name>).")
   Path dataDir;
 
-  @Option(names = "--image-size", paramLabel = "PX", defaultValue = "0",
-      description = "Decode folder/TFRecord images to PX×PX (default 96; embed: the model's"
-          + " input size).")
+  @Option(
+      names = "--image-size",
+      paramLabel = "PX",
+      defaultValue = "0",
+      description =
+          "Decode folder/TFRecord images to PX×PX (default 96; embed: the model's"
+              + " input size).")
   int imageSize;
 
-  @Option(names = "--split", paramLabel = "train|test", defaultValue = "train",
+  @Option(
+      names = "--split",
+      paramLabel = "train|test",
+      defaultValue = "train",
       description = "Which split (default: ${DEFAULT-VALUE}).")
   String split;
 
   @Mixin TfRecordOptions tfRecord = new TfRecordOptions();
 
   /** The command these options are mixed into: notes go to its stderr. */
-  @Spec(Spec.Target.MIXEE) CommandSpec command;
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
 
   ImageSource open() {
     return open(0, false);
@@ -74,12 +87,14 @@ final class DataOptions {
     TfRecordLayout layout = tfRecord.layout(dataset);
     Path dir = dataDir != null ? dataDir : Datasets.defaultDir(dataset);
     int size = imageSize > 0 ? imageSize : defaultSize;
-    ImageSource source = Datasets.open(dataset, dir, split(),
-        new Datasets.Options(size, skipBadImages, layout));
-    Datasets.labelNote(source).ifPresent(note -> {
-      command.commandLine().getErr().println(note);
-      command.commandLine().getErr().flush();
-    });
+    ImageSource source =
+        Datasets.open(dataset, dir, split(), new Datasets.Options(size, skipBadImages, layout));
+    Datasets.labelNote(source)
+        .ifPresent(
+            note -> {
+              command.commandLine().getErr().println(note);
+              command.commandLine().getErr().flush();
+            });
     return source;
   }
 }

@@ -24,7 +24,8 @@ abstract class EnumConverter<E extends Enum<E>> implements ITypeConverter<E> {
   }
 
   static <E extends Enum<E>> String names(Class<E> type) {
-    return Arrays.stream(type.getEnumConstants()).map(EnumConverter::cli)
+    return Arrays.stream(type.getEnumConstants())
+        .map(EnumConverter::cli)
         .collect(Collectors.joining(", "));
   }
 

@@ -18,8 +18,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
 
   @Override
   public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
-    boolean usage = e instanceof UsageException || e instanceof IllegalArgumentException
-        || e instanceof DataFormatException;
+    boolean usage =
+        e instanceof UsageException
+            || e instanceof IllegalArgumentException
+            || e instanceof DataFormatException;
     String prefix = usage ? "error: " : "failed: ";
     cli.getErr().println(prefix + message(e));
     if (System.getenv("TFSSL_DEBUG") != null) {

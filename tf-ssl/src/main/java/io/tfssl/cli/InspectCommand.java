@@ -8,13 +8,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code tfssl inspect}: what a SavedModel takes and returns. */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-    description = "Prints a SavedModel's signatures (input and output names, dtypes, shapes) and "
-        + "its variables' count and size.",
-    footer = {"", "Examples:", "  tfssl inspect saved_models/fmnist-simsiam/1",
-        "  tfssl inspect --model saved_models/fmnist-simsiam"})
+@Command(
+    name = "inspect",
+    mixinStandardHelpOptions = true,
+    description =
+        "Prints a SavedModel's signatures (input and output names, dtypes, shapes) and "
+            + "its variables' count and size.",
+    footer = {
+      "",
+      "Examples:",
+      "  tfssl inspect saved_models/fmnist-simsiam/1",
+      "  tfssl inspect --model saved_models/fmnist-simsiam"
+    })
 public final class InspectCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "DIR", arity = "0..1",
+  @Parameters(
+      paramLabel = "DIR",
+      arity = "0..1",
       description = "A SavedModel version directory, or a model directory (its latest version).")
   Path dir;
 

@@ -1,7 +1,7 @@
 package io.tfssl.cli;
 
-import io.tfssl.train.PretrainConfig;
 import io.tfssl.train.Presets;
+import io.tfssl.train.PretrainConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,23 +18,36 @@ final class PresetDefaults {
   static List<String> lines(String preset) {
     List<String> out = new ArrayList<>();
     out.add("");
-    out.add("Defaults from --preset " + preset + " (flags override; --print-config shows"
-        + " all):");
+    out.add(
+        "Defaults from --preset " + preset + " (flags override; --print-config shows" + " all):");
     for (String m : PretrainConfig.METHODS) {
       PretrainConfig c = Presets.get(preset, m);
       // Two lines per method: picocli wraps help at 80 columns.
-      out.add(String.format(Locale.ROOT, "  %-8s --batch-size %d --epochs %d --encoder %s", m,
-          c.batchSize(), c.epochs(), c.encoder()));
-      out.add(String.format(Locale.ROOT, "           --optimizer %s --lr %s --weight-decay %s"
-              + " --warmup-epochs %s", c.optimizer().name().toLowerCase(Locale.ROOT),
-          num(c.baseLr()), num(c.weightDecay()), num(c.warmupEpochs())));
+      out.add(
+          String.format(
+              Locale.ROOT,
+              "  %-8s --batch-size %d --epochs %d --encoder %s",
+              m,
+              c.batchSize(),
+              c.epochs(),
+              c.encoder()));
+      out.add(
+          String.format(
+              Locale.ROOT,
+              "           --optimizer %s --lr %s --weight-decay %s" + " --warmup-epochs %s",
+              c.optimizer().name().toLowerCase(Locale.ROOT),
+              num(c.baseLr()),
+              num(c.weightDecay()),
+              num(c.warmupEpochs())));
     }
     return out;
   }
 
   private static String num(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e6 ? String.valueOf((long) v)
-        : String.format(Locale.ROOT, "%.6g", v).replaceAll("0+(e|$)", "$1")
+    return v == Math.rint(v) && Math.abs(v) < 1e6
+        ? String.valueOf((long) v)
+        : String.format(Locale.ROOT, "%.6g", v)
+            .replaceAll("0+(e|$)", "$1")
             .replaceAll("\\.(e|$)", "$1");
   }
 }

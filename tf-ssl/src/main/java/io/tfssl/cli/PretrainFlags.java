@@ -6,42 +6,101 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The kind of every {@code pretrain} flag: what {@code --resume} does with it. One table, so
- * that a flag cannot be silently ignored on resume; {@code PretrainFlagsTest} fails for a flag
- * that is missing here.
+ * The kind of every {@code pretrain} flag: what {@code --resume} does with it. One table, so that a
+ * flag cannot be silently ignored on resume; {@code PretrainFlagsTest} fails for a flag that is
+ * missing here.
  *
  * <ul>
- *   <li>{@link Kind#RECIPE}: part of the run's recipe ({@code config.json}, or the cluster
- *       layout in {@code cluster.json}). On {@code --resume} the same value is accepted
- *       silently; a different one is refused, naming the saved and the given value: the
- *       checkpoint belongs to that recipe.
+ *   <li>{@link Kind#RECIPE}: part of the run's recipe ({@code config.json}, or the cluster layout
+ *       in {@code cluster.json}). On {@code --resume} the same value is accepted silently; a
+ *       different one is refused, naming the saved and the given value: the checkpoint belongs to
+ *       that recipe.
  *   <li>{@link Kind#RUN}: how this process runs the recipe (length, logging, checkpointing,
  *       threads, device, monitors, the cluster's addresses). Applies to the resumed run.
  *   <li>{@link Kind#SESSION}: which run ({@code --out}) and whether to continue it.
  * </ul>
  */
 final class PretrainFlags {
-  enum Kind { RECIPE, RUN, SESSION }
+  enum Kind {
+    RECIPE,
+    RUN,
+    SESSION
+  }
 
   private static final Map<String, Kind> KINDS = new LinkedHashMap<>();
 
   static {
-    for (String f : new String[] {"--method", "--preset", "--batch-size", "--seed", "--dataset",
-        "--data-dir", "--image-size", "--skip-bad-images", "--encoder", "--stem",
-        "--zero-init-residual", "--optimizer", "--lr", "--lr-scaling", "--lr-schedule",
-        "--warmup-epochs", "--momentum", "--weight-decay", "--lars-eta", "--decay-bias-bn",
-        "--projector-dims", "--predictor-dims", "--head-bn", "--stop-gradient", "--predictor",
-        "--predictor-momentum", "--alternation-steps", "--predictor-lr", "--similarity",
-        "--symmetry", "--tau", "--tau-schedule", "--temperature", "--queue-size",
-        "--shuffle-bn-groups", "--prototypes", "--sinkhorn-iterations", "--epsilon",
-        "--small-crops", "--small-crop-size", "--small-crop-scale", "--online-probe",
-        "--precision", "--towers", "--sync-bn", "--config", "--label-offset", "--num-classes",
-        "--image-key", "--label-key"}) {
+    for (String f :
+        new String[] {
+          "--method",
+          "--preset",
+          "--batch-size",
+          "--seed",
+          "--dataset",
+          "--data-dir",
+          "--image-size",
+          "--skip-bad-images",
+          "--encoder",
+          "--stem",
+          "--zero-init-residual",
+          "--optimizer",
+          "--lr",
+          "--lr-scaling",
+          "--lr-schedule",
+          "--warmup-epochs",
+          "--momentum",
+          "--weight-decay",
+          "--lars-eta",
+          "--decay-bias-bn",
+          "--projector-dims",
+          "--predictor-dims",
+          "--head-bn",
+          "--stop-gradient",
+          "--predictor",
+          "--predictor-momentum",
+          "--alternation-steps",
+          "--predictor-lr",
+          "--similarity",
+          "--symmetry",
+          "--tau",
+          "--tau-schedule",
+          "--temperature",
+          "--queue-size",
+          "--shuffle-bn-groups",
+          "--prototypes",
+          "--sinkhorn-iterations",
+          "--epsilon",
+          "--small-crops",
+          "--small-crop-size",
+          "--small-crop-scale",
+          "--online-probe",
+          "--precision",
+          "--towers",
+          "--sync-bn",
+          "--config",
+          "--label-offset",
+          "--num-classes",
+          "--image-key",
+          "--label-key"
+        }) {
       KINDS.put(f, Kind.RECIPE);
     }
-    for (String f : new String[] {"--epochs", "--steps", "--log-every", "--checkpoint-every",
-        "--keep-checkpoints", "--threads", "--progress", "--device", "--knn-monitor",
-        "--cluster", "--task-index", "--collective-timeout", "--communication"}) {
+    for (String f :
+        new String[] {
+          "--epochs",
+          "--steps",
+          "--log-every",
+          "--checkpoint-every",
+          "--keep-checkpoints",
+          "--threads",
+          "--progress",
+          "--device",
+          "--knn-monitor",
+          "--cluster",
+          "--task-index",
+          "--collective-timeout",
+          "--communication"
+        }) {
       KINDS.put(f, Kind.RUN);
     }
     for (String f : new String[] {"--out", "--resume", "--print-config"}) {
@@ -67,7 +126,9 @@ final class PretrainFlags {
 
   /** The flags of one kind. */
   static Set<String> ofKind(Kind kind) {
-    return KINDS.entrySet().stream().filter(e -> e.getValue() == kind).map(Map.Entry::getKey)
+    return KINDS.entrySet().stream()
+        .filter(e -> e.getValue() == kind)
+        .map(Map.Entry::getKey)
         .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
   }
 }

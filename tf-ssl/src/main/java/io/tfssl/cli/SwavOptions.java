@@ -9,29 +9,41 @@ final class SwavOptions {
   @Option(names = "--prototypes", paramLabel = "K", description = "SwAV: number of prototypes.")
   Integer prototypes;
 
-  @Option(names = "--sinkhorn-iterations", paramLabel = "N",
+  @Option(
+      names = "--sinkhorn-iterations",
+      paramLabel = "N",
       description = "SwAV: Sinkhorn-Knopp iterations for the codes.")
   Integer sinkhornIterations;
 
-  @Option(names = "--epsilon", paramLabel = "EPS",
+  @Option(
+      names = "--epsilon",
+      paramLabel = "EPS",
       description = "SwAV: entropy regularization of Sinkhorn-Knopp.")
   Double epsilon;
 
-  @Option(names = "--small-crops", paramLabel = "N",
+  @Option(
+      names = "--small-crops",
+      paramLabel = "N",
       description = "SwAV: multi-crop small views besides the two large ones (0 = off).")
   Integer smallCrops;
 
-  @Option(names = "--small-crop-size", paramLabel = "PX",
+  @Option(
+      names = "--small-crop-size",
+      paramLabel = "PX",
       description = "SwAV: side of the small views in pixels.")
   Integer smallCropSize;
 
-  @Option(names = "--small-crop-scale", split = ",", paramLabel = "MIN,MAX",
+  @Option(
+      names = "--small-crop-scale",
+      split = ",",
+      paramLabel = "MIN,MAX",
       description = "SwAV: area fraction range of the small crops.")
   List<Double> smallCropScale;
 
   /** The flags, for the check that they are given only with SwAV. */
   List<PretrainCommand.Given> given() {
-    return List.of(PretrainCommand.opt("--prototypes", prototypes),
+    return List.of(
+        PretrainCommand.opt("--prototypes", prototypes),
         PretrainCommand.opt("--sinkhorn-iterations", sinkhornIterations),
         PretrainCommand.opt("--epsilon", epsilon),
         PretrainCommand.opt("--small-crops", smallCrops),
@@ -48,10 +60,12 @@ final class SwavOptions {
       throw new UsageException("--small-crop-scale takes MIN,MAX, got " + smallCropScale);
     }
     if (smallCrops != null || smallCropSize != null || smallCropScale != null) {
-      w = w.withSmallCrops(smallCrops != null ? smallCrops : w.smallCrops(),
-          smallCropSize != null ? smallCropSize : w.smallCropSize(),
-          smallCropScale != null ? smallCropScale.get(0) : w.smallCropScaleMin(),
-          smallCropScale != null ? smallCropScale.get(1) : w.smallCropScaleMax());
+      w =
+          w.withSmallCrops(
+              smallCrops != null ? smallCrops : w.smallCrops(),
+              smallCropSize != null ? smallCropSize : w.smallCropSize(),
+              smallCropScale != null ? smallCropScale.get(0) : w.smallCropScaleMin(),
+              smallCropScale != null ? smallCropScale.get(1) : w.smallCropScaleMax());
     }
     return w;
   }

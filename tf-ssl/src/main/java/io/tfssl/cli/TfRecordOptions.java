@@ -4,25 +4,35 @@ import io.tfssl.data.TfRecordLayout;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --dataset tfrecord} options: feature names and label numbering of one's own
- * TFRecord files (commands that read data mix these in).
+ * The {@code --dataset tfrecord} options: feature names and label numbering of one's own TFRecord
+ * files (commands that read data mix these in).
  */
 final class TfRecordOptions {
-  @Option(names = "--label-offset", paramLabel = "K",
-      description = "tfrecord: added to every stored label (0 for 0-based labels, -1 for TF-slim's"
-          + " 1-based ImageNet labels; default: detected, a label 0 means 0-based).")
+  @Option(
+      names = "--label-offset",
+      paramLabel = "K",
+      description =
+          "tfrecord: added to every stored label (0 for 0-based labels, -1 for TF-slim's"
+              + " 1-based ImageNet labels; default: detected, a label 0 means 0-based).")
   Integer labelOffset;
 
-  @Option(names = "--num-classes", paramLabel = "N",
-      description = "tfrecord: number of classes (default: the largest label after the offset,"
-          + " plus one).")
+  @Option(
+      names = "--num-classes",
+      paramLabel = "N",
+      description =
+          "tfrecord: number of classes (default: the largest label after the offset,"
+              + " plus one).")
   Integer numClasses;
 
-  @Option(names = "--image-key", paramLabel = "NAME",
+  @Option(
+      names = "--image-key",
+      paramLabel = "NAME",
       description = "tfrecord: bytes feature with the encoded image (default: image/encoded).")
   String imageKey;
 
-  @Option(names = "--label-key", paramLabel = "NAME",
+  @Option(
+      names = "--label-key",
+      paramLabel = "NAME",
       description = "tfrecord: int64 feature with the label (default: image/class/label).")
   String labelKey;
 
@@ -32,13 +42,18 @@ final class TfRecordOptions {
   }
 
   /**
-   * {@code base} with the flags given applied (base itself when none is); fails when a flag is
-   * set for a dataset other than tfrecord.
+   * {@code base} with the flags given applied (base itself when none is); fails when a flag is set
+   * for a dataset other than tfrecord.
    */
   TfRecordLayout layout(String dataset, TfRecordLayout base) {
     if (!"tfrecord".equals(dataset)) {
-      for (Object[] f : new Object[][] {{"--label-offset", labelOffset},
-          {"--num-classes", numClasses}, {"--image-key", imageKey}, {"--label-key", labelKey}}) {
+      for (Object[] f :
+          new Object[][] {
+            {"--label-offset", labelOffset},
+            {"--num-classes", numClasses},
+            {"--image-key", imageKey},
+            {"--label-key", labelKey}
+          }) {
         if (f[1] != null) {
           throw new UsageException(f[0] + " applies only to --dataset tfrecord");
         }
@@ -51,7 +66,8 @@ final class TfRecordOptions {
         throw new UsageException(f[0] + " cannot be empty");
       }
     }
-    return new TfRecordLayout(imageKey != null ? imageKey : base.imageKey(),
+    return new TfRecordLayout(
+        imageKey != null ? imageKey : base.imageKey(),
         labelKey != null ? labelKey : base.labelKey(),
         labelOffset != null ? labelOffset : base.labelOffset(),
         numClasses != null ? numClasses : base.numClasses());

@@ -10,10 +10,10 @@ import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Dynamic loss scaling for fp16 training, in the graph (Micikevicius et al. 2018, "Mixed
- * Precision Training", §3.2). TF's graph rewriter turns Conv2D, MatMul and their gradients into
- * fp16 but, unlike Python's {@code enable_mixed_precision_graph_rewrite}, nothing wraps the
- * optimizer, so small gradients would flush to zero in fp16. Hence:
+ * Dynamic loss scaling for fp16 training, in the graph (Micikevicius et al. 2018, "Mixed Precision
+ * Training", §3.2). TF's graph rewriter turns Conv2D, MatMul and their gradients into fp16 but,
+ * unlike Python's {@code enable_mixed_precision_graph_rewrite}, nothing wraps the optimizer, so
+ * small gradients would flush to zero in fp16. Hence:
  *
  * <pre>
  *   gradients of (loss · S)  ─►  g / S  ─►  all finite?  yes: apply; count a good step
@@ -21,21 +21,22 @@ import org.tensorflow.types.TFloat32;
  *   after {@value #GROWTH_INTERVAL} good steps in a row: S ← 2·S
  * </pre>
  *
- * <p>S starts at 2^15 and moves by factors of 2, so dividing by it is exact: with finite
- * gradients the update equals the unscaled one (the defaults of TF's
- * {@code tf.mixed_precision.LossScaleOptimizer}).
+ * <p>S starts at 2^15 and moves by factors of 2, so dividing by it is exact: with finite gradients
+ * the update equals the unscaled one (the defaults of TF's {@code
+ * tf.mixed_precision.LossScaleOptimizer}).
  *
  * <p>How a step is skipped without control flow: non-finite gradients are replaced by zeros and
  * every learning rate is multiplied by 0, so no weight moves. The optimizers still run, so on a
- * skipped step the momentum buffer decays (v ← m·v + d with d the weight-decay term alone, or
- * LARS' η·w) and BN moving statistics and BYOL's target EMA advance as on any step; skips are rare
- * (a few while S first comes down from 2^15, then about one per {@value #GROWTH_INTERVAL} steps).
- * S and the good-step count are ref variables ({@code loss_scale/scale},
- * {@code loss_scale/good_steps}), saved with the checkpoint.
+ * skipped step the momentum buffer decays (v ← m·v + d with d the weight-decay term alone, or LARS'
+ * η·w) and BN moving statistics and BYOL's target EMA advance as on any step; skips are rare (a few
+ * while S first comes down from 2^15, then about one per {@value #GROWTH_INTERVAL} steps). S and
+ * the good-step count are ref variables ({@code loss_scale/scale}, {@code loss_scale/good_steps}),
+ * saved with the checkpoint.
  */
 public final class LossScale {
   /** The first scale, 2^15. */
   public static final float INITIAL = 32768f;
+
   /** Good steps in a row before the scale doubles. */
   public static final int GROWTH_INTERVAL = 2000;
 
@@ -60,8 +61,10 @@ public final class LossScale {
     if (!(initial >= 1) || growthInterval < 1) {
       throw new IllegalArgumentException("loss scale must start at >= 1 and grow after >= 1 step");
     }
-    return new LossScale(tf.withName("scale").variable(tf.constant(initial)),
-        tf.withName("good_steps").variable(tf.constant(0f)), growthInterval);
+    return new LossScale(
+        tf.withName("scale").variable(tf.constant(initial)),
+        tf.withName("good_steps").variable(tf.constant(0f)),
+        growthInterval);
   }
 
   /** The current scale S. */
@@ -112,8 +115,8 @@ public final class LossScale {
   }
 
   /**
-   * The scale's update for this step; build it under a control dependency on the optimizer's
-   * update so the loss and gradients read the old S.
+   * The scale's update for this step; build it under a control dependency on the optimizer's update
+   * so the loss and gradients read the old S.
    */
   public Op update(Ops after) {
     requireUnscaled();
@@ -122,15 +125,18 @@ public final class LossScale {
     Operand<TFloat32> nextGood = after.math.add(good, after.constant(1f));
     Operand<TBool> grow = after.math.greaterEqual(nextGood, after.constant((float) growthInterval));
     Operand<TFloat32> grown = after.select(grow, after.math.mul(s, after.constant(2f)), s);
-    Operand<TFloat32> shrunk = after.math.maximum(after.math.mul(s, after.constant(0.5f)),
-        after.constant(1f));
+    Operand<TFloat32> shrunk =
+        after.math.maximum(after.math.mul(s, after.constant(0.5f)), after.constant(1f));
     Operand<TFloat32> newScale = after.select(finite, grown, shrunk);
-    Operand<TFloat32> newGood = after.select(finite,
-        after.select(grow, after.constant(0f), nextGood), after.constant(0f));
+    Operand<TFloat32> newGood =
+        after.select(finite, after.select(grow, after.constant(0f), nextGood), after.constant(0f));
     // Both new values are read before either variable is written.
     Ops write = after.withControlDependencies(List.of((Op) newScale, (Op) newGood));
-    return after.withControlDependencies(List.of(write.assign(scale, newScale),
-        write.assign(goodSteps, newGood))).withName("update").noOp();
+    return after
+        .withControlDependencies(
+            List.of(write.assign(scale, newScale), write.assign(goodSteps, newGood)))
+        .withName("update")
+        .noOp();
   }
 
   private void requireUnscaled() {

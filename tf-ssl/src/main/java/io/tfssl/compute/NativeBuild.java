@@ -1,10 +1,10 @@
 package io.tfssl.compute;
 
 /**
- * Which native TensorFlow library is on the class path: {@code tensorflow-core-native}'s
- * {@code linux-x86_64} (CPU only, the default build) or {@code linux-x86_64-gpu} (the {@code gpu}
- * Maven profile). JavaCPP extracts the library from a folder named after the platform, so the
- * folder tells which jar was packaged.
+ * Which native TensorFlow library is on the class path: {@code tensorflow-core-native}'s {@code
+ * linux-x86_64} (CPU only, the default build) or {@code linux-x86_64-gpu} (the {@code gpu} Maven
+ * profile). JavaCPP extracts the library from a folder named after the platform, so the folder
+ * tells which jar was packaged.
  */
 public final class NativeBuild {
   private NativeBuild() {}

@@ -15,20 +15,24 @@ import org.tensorflow.proto.RunOptions;
 
 /**
  * Where the ops of one step ran and in which precision, read from the graphs TensorFlow really
- * executed: with {@link #RUN_OPTIONS} ({@code output_partition_graphs}), {@code RunMetadata}
- * holds one {@code GraphDef} per device after Grappler's rewrites (mixed precision, oneDNN
- * layout) and placement, each node with its device. Nothing is inferred from our own graph.
+ * executed: with {@link #RUN_OPTIONS} ({@code output_partition_graphs}), {@code RunMetadata} holds
+ * one {@code GraphDef} per device after Grappler's rewrites (mixed precision, oneDNN layout) and
+ * placement, each node with its device. Nothing is inferred from our own graph.
  *
  * @param convByDevice convolution ops (forward and both gradients, any kernel variant: Conv2D,
  *     _MklNativeConv2D, _FusedConv2D, ...) per device ({@code GPU:0}, {@code CPU:0})
- * @param augmentByDevice ops of the in-graph augmentation ({@code view*} name scopes, and
- *     {@code tower_<t>/view*} of towers) per device
+ * @param augmentByDevice ops of the in-graph augmentation ({@code view*} name scopes, and {@code
+ *     tower_<t>/view*} of towers) per device
  * @param matrixOps convolution and matrix-multiplication ops of the step
  * @param lowPrecisionMatrixOps those of them that compute in {@code lowType}
  * @param lowType the 16-bit type looked for ({@code DT_HALF}, {@code DT_BFLOAT16}), or null
  */
-public record Placement(Map<String, Integer> convByDevice, Map<String, Integer> augmentByDevice,
-    int matrixOps, int lowPrecisionMatrixOps, String lowType) {
+public record Placement(
+    Map<String, Integer> convByDevice,
+    Map<String, Integer> augmentByDevice,
+    int matrixOps,
+    int lowPrecisionMatrixOps,
+    String lowType) {
 
   /** A tower's augmentation scope ({@code tower_1/view2/...}); tower 0's is {@code view*}. */
   private static final Pattern TOWER_VIEW = Pattern.compile("tower_\\d+/view");
@@ -73,15 +77,18 @@ public record Placement(Map<String, Integer> convByDevice, Map<String, Integer> 
   }
 
   /**
-   * One line: {@code placement: convolutions GPU:0 54; augmentation GPU:0 80, CPU:0 6;
-   * DT_HALF in 60 of 62 conv/matmul ops}.
+   * One line: {@code placement: convolutions GPU:0 54; augmentation GPU:0 80, CPU:0 6; DT_HALF in
+   * 60 of 62 conv/matmul ops}.
    */
   public String describe() {
-    String s = "placement: convolutions " + counts(convByDevice) + "; augmentation "
-        + counts(augmentByDevice);
+    String s =
+        "placement: convolutions "
+            + counts(convByDevice)
+            + "; augmentation "
+            + counts(augmentByDevice);
     if (lowType != null) {
-      s += "; " + lowType + " in " + lowPrecisionMatrixOps + " of " + matrixOps
-          + " conv/matmul ops";
+      s +=
+          "; " + lowType + " in " + lowPrecisionMatrixOps + " of " + matrixOps + " conv/matmul ops";
     }
     return s;
   }
@@ -93,17 +100,25 @@ public record Placement(Map<String, Integer> convByDevice, Map<String, Integer> 
 
   /**
    * Throws when the step did not run as {@code setup} asked: no op rewritten to the requested
-   * 16-bit type (the step then ran in float32), or, in a GPU run, a convolution anywhere but on
-   * the GPU; with {@code towers} > 1, anywhere but on GPU:0 .. GPU:towers−1, or a tower's GPU
-   * without any (its tower ran elsewhere).
+   * 16-bit type (the step then ran in float32), or, in a GPU run, a convolution anywhere but on the
+   * GPU; with {@code towers} > 1, anywhere but on GPU:0 .. GPU:towers−1, or a tower's GPU without
+   * any (its tower ran elsewhere).
    */
   public void check(ComputeSetup setup, int towers) {
     if (lowType != null && matrixOps > 0 && lowPrecisionMatrixOps == 0) {
-      throw new IllegalStateException("--precision " + setup.precision().cli() + " was asked "
-          + "for, but TensorFlow's rewriter converted none of the " + matrixOps + " conv/matmul "
-          + "ops to " + lowType + ", so the step ran in float32. "
-          + (setup.onGpu() ? "fp16 needs a GPU of compute capability 7.0 or newer."
-              : "On the CPU the bfloat16 rewriter needs TF_ENABLE_ONEDNN_OPTS=1."));
+      throw new IllegalStateException(
+          "--precision "
+              + setup.precision().cli()
+              + " was asked "
+              + "for, but TensorFlow's rewriter converted none of the "
+              + matrixOps
+              + " conv/matmul "
+              + "ops to "
+              + lowType
+              + ", so the step ran in float32. "
+              + (setup.onGpu()
+                  ? "fp16 needs a GPU of compute capability 7.0 or newer."
+                  : "On the CPU the bfloat16 rewriter needs TF_ENABLE_ONEDNN_OPTS=1."));
     }
     if (!setup.onGpu()) {
       return;
@@ -119,8 +134,11 @@ public record Placement(Map<String, Integer> convByDevice, Map<String, Integer> 
     boolean elsewhere = convByDevice.keySet().stream().anyMatch(d -> !targets.contains(d));
     boolean idle = towers > 1 && targets.stream().anyMatch(d -> convOn(d) == 0);
     if (elsewhere || idle) {
-      throw new IllegalStateException("training was to run on " + String.join(", ", targets)
-          + ", but TensorFlow placed the convolutions on " + counts(convByDevice));
+      throw new IllegalStateException(
+          "training was to run on "
+              + String.join(", ", targets)
+              + ", but TensorFlow placed the convolutions on "
+              + counts(convByDevice));
     }
   }
 
@@ -128,7 +146,8 @@ public record Placement(Map<String, Integer> convByDevice, Map<String, Integer> 
     if (byDevice.isEmpty()) {
       return "none";
     }
-    return byDevice.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+    return byDevice.entrySet().stream()
+        .map(e -> e.getKey() + " " + e.getValue())
         .collect(Collectors.joining(", "));
   }
 

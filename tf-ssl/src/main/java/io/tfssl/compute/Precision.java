@@ -15,9 +15,9 @@ public enum Precision {
   /** Everything in float32. */
   FP32(null),
   /**
-   * IEEE half precision on a GPU (TF's {@code auto_mixed_precision} rewriter, which only
-   * rewrites ops placed on a GPU of compute capability 7.0 or newer), with a dynamic loss scale
-   * in the graph ({@code io.tfssl.compute.LossScale}) so small gradients do not flush to zero.
+   * IEEE half precision on a GPU (TF's {@code auto_mixed_precision} rewriter, which only rewrites
+   * ops placed on a GPU of compute capability 7.0 or newer), with a dynamic loss scale in the graph
+   * ({@code io.tfssl.compute.LossScale}) so small gradients do not flush to zero.
    */
   FP16("DT_HALF"),
   /**

@@ -8,13 +8,13 @@ public final class SessionConfigs {
   private SessionConfigs() {}
 
   /**
-   * GPU memory grown on demand; with {@code threads > 0} both TF thread pools are bounded by it,
-   * so T really bounds the cores a step uses (the intra-op pool alone would still run independent
-   * ops side by side on every core). 0 leaves both to TF (every core).
+   * GPU memory grown on demand; with {@code threads > 0} both TF thread pools are bounded by it, so
+   * T really bounds the cores a step uses (the intra-op pool alone would still run independent ops
+   * side by side on every core). 0 leaves both to TF (every core).
    */
   public static ConfigProto training(int threads) {
-    ConfigProto.Builder b = ConfigProto.newBuilder()
-        .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true));
+    ConfigProto.Builder b =
+        ConfigProto.newBuilder().setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true));
     if (threads > 0) {
       b.setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(threads);
     }

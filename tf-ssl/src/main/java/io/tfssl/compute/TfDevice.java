@@ -21,7 +21,9 @@ public record TfDevice(String name, String type, long memoryBytes) {
 
   /** {@code GPU:0 (75.2 GiB)}, {@code CPU:0}. */
   public String label() {
-    return isGpu() ? String.format(java.util.Locale.ROOT, "%s (%.1f GiB)", shortName(),
-        memoryBytes / (double) (1L << 30)) : shortName();
+    return isGpu()
+        ? String.format(
+            java.util.Locale.ROOT, "%s (%.1f GiB)", shortName(), memoryBytes / (double) (1L << 30))
+        : shortName();
   }
 }

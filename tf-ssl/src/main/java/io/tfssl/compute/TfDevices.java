@@ -27,10 +27,10 @@ import org.tensorflow.proto.ConfigProto;
  *
  * <p>TF Java 1.1.0 has no public device list, and {@code Session} hides its native handle; the C
  * API's {@code TF_SessionListDevices} (bound in {@code org.tensorflow.internal.c_api}) lists the
- * devices of a session, so this opens a throw-away session on an empty graph with the same
- * config, lists, and closes it. The GPU build of TF finds no GPU when CUDA 12 or cuDNN 9 is
- * missing, and then creates only the CPU device (docs/tensorflow-java.md §7): this list is the
- * truth about what a run will use.
+ * devices of a session, so this opens a throw-away session on an empty graph with the same config,
+ * lists, and closes it. The GPU build of TF finds no GPU when CUDA 12 or cuDNN 9 is missing, and
+ * then creates only the CPU device (docs/tensorflow-java.md §7): this list is the truth about what
+ * a run will use.
  */
 public final class TfDevices {
   private TfDevices() {}

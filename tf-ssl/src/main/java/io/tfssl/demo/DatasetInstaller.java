@@ -6,16 +6,21 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Makes sure Debian's {@code dataset-fashion-mnist} is installed before the demo needs it: when
- * the files are missing and we run as root with apt-get available, it installs the package
- * (running {@code apt-get update} first only if the plain install fails); otherwise it says in
- * one line what to install.
+ * Makes sure Debian's {@code dataset-fashion-mnist} is installed before the demo needs it: when the
+ * files are missing and we run as root with apt-get available, it installs the package (running
+ * {@code apt-get update} first only if the plain install fails); otherwise it says in one line what
+ * to install.
  */
 public final class DatasetInstaller {
   /** The Debian package with Fashion-MNIST's IDX files. */
   public static final String PACKAGE = "dataset-fashion-mnist";
-  static final List<String> FILES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-      "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+
+  static final List<String> FILES =
+      List.of(
+          "train-images-idx3-ubyte",
+          "train-labels-idx1-ubyte",
+          "t10k-images-idx3-ubyte",
+          "t10k-labels-idx1-ubyte");
 
   /** Runs a command with inherited output; returns its exit status. */
   @FunctionalInterface
@@ -37,50 +42,63 @@ public final class DatasetInstaller {
 
   /** The installer for this machine: root and apt-get as they are here. */
   public static DatasetInstaller forThisMachine(Path dir) {
-    return new DatasetInstaller(dir, isRoot(), onPath("apt-get"), command -> new ProcessBuilder(command)
-        .inheritIO().start().waitFor());
+    return new DatasetInstaller(
+        dir,
+        isRoot(),
+        onPath("apt-get"),
+        command -> new ProcessBuilder(command).inheritIO().start().waitFor());
   }
 
   /** Whether all four IDX files are in the folder (gzipped or not). */
   public boolean present() {
-    return FILES.stream().allMatch(f -> Files.isRegularFile(dir.resolve(f))
-        || Files.isRegularFile(dir.resolve(f + ".gz")));
+    return FILES.stream()
+        .allMatch(
+            f ->
+                Files.isRegularFile(dir.resolve(f)) || Files.isRegularFile(dir.resolve(f + ".gz")));
   }
 
   /**
    * Returns normally when the data is there (installing it if it may).
    *
-   * @throws IllegalStateException with the one-line instruction when it is missing and cannot
-   *     be installed here
+   * @throws IllegalStateException with the one-line instruction when it is missing and cannot be
+   *     installed here
    */
   public void ensure(java.io.PrintStream log) {
     if (present()) {
       return;
     }
-    String instruction = "Fashion-MNIST is missing from " + dir + ": install Debian's " + PACKAGE
-        + " (apt-get install -y " + PACKAGE + ", as root)";
+    String instruction =
+        "Fashion-MNIST is missing from "
+            + dir
+            + ": install Debian's "
+            + PACKAGE
+            + " (apt-get install -y "
+            + PACKAGE
+            + ", as root)";
     if (!root || !aptAvailable) {
       throw new IllegalStateException(instruction);
     }
-    log.println("Fashion-MNIST is missing from " + dir + "; installing " + PACKAGE
-        + " with apt-get");
+    log.println(
+        "Fashion-MNIST is missing from " + dir + "; installing " + PACKAGE + " with apt-get");
     try {
       if (runner.run(List.of("apt-get", "install", "-y", PACKAGE)) != 0) {
         log.println("apt-get install failed; updating the package lists and trying again");
         if (runner.run(List.of("apt-get", "update")) != 0
             || runner.run(List.of("apt-get", "install", "-y", PACKAGE)) != 0) {
-          throw new IllegalStateException("apt-get could not install " + PACKAGE + "; " + instruction);
+          throw new IllegalStateException(
+              "apt-get could not install " + PACKAGE + "; " + instruction);
         }
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot run apt-get (" + e.getMessage() + "); " + instruction, e);
+      throw new IllegalStateException(
+          "cannot run apt-get (" + e.getMessage() + "); " + instruction, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while installing " + PACKAGE, e);
     }
     if (!present()) {
-      throw new IllegalStateException(PACKAGE + " was installed but " + dir
-          + " still lacks the IDX files");
+      throw new IllegalStateException(
+          PACKAGE + " was installed but " + dir + " still lacks the IDX files");
     }
   }
 

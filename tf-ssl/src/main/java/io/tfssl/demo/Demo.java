@@ -3,12 +3,12 @@ package io.tfssl.demo;
 import io.tfssl.data.IdxSource;
 import io.tfssl.eval.EvalData;
 import io.tfssl.eval.Evaluation;
-import io.tfssl.features.KnnEval;
 import io.tfssl.eval.LinearEval;
 import io.tfssl.export.ExportedModel;
 import io.tfssl.export.Exporter;
-import io.tfssl.train.PretrainConfig;
+import io.tfssl.features.KnnEval;
 import io.tfssl.train.Presets;
+import io.tfssl.train.PretrainConfig;
 import io.tfssl.train.TrainResult;
 import io.tfssl.train.Trainer;
 import java.io.PrintStream;
@@ -17,9 +17,9 @@ import java.nio.file.Path;
 import java.util.OptionalInt;
 
 /**
- * The main job in one call: pretrain on Fashion-MNIST with the {@code fmnist-small} preset,
- * export a SavedModel, and compare linear and kNN accuracy of the pretrained encoder with the
- * same encoder untrained.
+ * The main job in one call: pretrain on Fashion-MNIST with the {@code fmnist-small} preset, export
+ * a SavedModel, and compare linear and kNN accuracy of the pretrained encoder with the same encoder
+ * untrained.
  *
  * <pre>{@code
  * Demo.Result r = Demo.run(Demo.Config.defaults("simsiam"), System.err);
@@ -39,11 +39,18 @@ public final class Demo {
    * @param steps pretraining steps instead of epochs (0: use epochs), for smoke runs
    * @param evalLimit evaluate on the first N images of each split (0: all), for smoke runs
    */
-  public record Config(String method, int epochs, Path runDir, Path savedModels,
-      String modelName, int threads, long steps, int evalLimit) {
+  public record Config(
+      String method,
+      int epochs,
+      Path runDir,
+      Path savedModels,
+      String modelName,
+      int threads,
+      long steps,
+      int evalLimit) {
     public static Config defaults(String method) {
-      return new Config(method, DEFAULT_EPOCHS, null, Path.of("saved_models"),
-          "fmnist-" + method, 0, 0, 0);
+      return new Config(
+          method, DEFAULT_EPOCHS, null, Path.of("saved_models"), "fmnist-" + method, 0, 0, 0);
     }
   }
 
@@ -51,31 +58,43 @@ public final class Demo {
   public static final int DEFAULT_EPOCHS = 4;
 
   /** What the demo measured. */
-  public record Result(PretrainConfig config, Path runDir, TrainResult training,
-      ExportedModel model, LinearEval.Result linearPretrained, LinearEval.Result linearRandomInit,
-      KnnEval.Result knnPretrained, KnnEval.Result knnRandomInit, double seconds) {}
+  public record Result(
+      PretrainConfig config,
+      Path runDir,
+      TrainResult training,
+      ExportedModel model,
+      LinearEval.Result linearPretrained,
+      LinearEval.Result linearRandomInit,
+      KnnEval.Result knnPretrained,
+      KnnEval.Result knnRandomInit,
+      double seconds) {}
 
   /** Runs the demo, logging progress to {@code log}. */
   public static Result run(Config c, PrintStream log) {
     long t0 = System.nanoTime();
     DatasetInstaller.forThisMachine(IdxSource.FASHION_MNIST_DIR).ensure(log);
-    PretrainConfig.Builder builder = Presets.get("fmnist-small", c.method()).toBuilder()
-        .epochs(c.epochs() > 0 ? c.epochs() : DEFAULT_EPOCHS).threads(c.threads());
+    PretrainConfig.Builder builder =
+        Presets.get("fmnist-small", c.method()).toBuilder()
+            .epochs(c.epochs() > 0 ? c.epochs() : DEFAULT_EPOCHS)
+            .threads(c.threads());
     if (c.steps() > 0) {
       builder.steps(c.steps());
     }
     PretrainConfig config = builder.build();
     Path runDir = c.runDir() != null ? c.runDir() : freeRunDir(c.method());
-    log.printf("[1/4] pretraining %s on fashion-mnist, %s, encoder %s -> %s%n",
-        config.method(), config.steps() > 0 ? config.steps() + " steps" : config.epochs()
-            + " epochs", config.encoder(), runDir);
+    log.printf(
+        "[1/4] pretraining %s on fashion-mnist, %s, encoder %s -> %s%n",
+        config.method(),
+        config.steps() > 0 ? config.steps() + " steps" : config.epochs() + " epochs",
+        config.encoder(),
+        runDir);
     TrainResult training;
     try (Trainer trainer = Trainer.create(config, runDir)) {
       training = trainer.train();
     }
     log.printf("[2/4] exporting to %s/%s%n", c.savedModels(), c.modelName());
-    ExportedModel model = Exporter.exportRun(runDir, c.savedModels(), c.modelName(),
-        OptionalInt.empty());
+    ExportedModel model =
+        Exporter.exportRun(runDir, c.savedModels(), c.modelName(), OptionalInt.empty());
     log.println("      " + model.dir());
     EvalData data = EvalData.of("fashion-mnist").withLimit(c.evalLimit());
     LinearEval.Config linear = LinearEval.Config.defaults().withThreads(c.threads());
@@ -98,7 +117,15 @@ public final class Demo {
       knnRand = KnnEval.evaluate(r.train(), r.test(), knn);
       log.println("      " + knnRand.summary());
     }
-    return new Result(config, runDir, training, model, linPre, linRand, knnPre, knnRand,
+    return new Result(
+        config,
+        runDir,
+        training,
+        model,
+        linPre,
+        linRand,
+        knnPre,
+        knnRand,
         (System.nanoTime() - t0) / 1e9);
   }
 

@@ -14,14 +14,14 @@ import org.tensorflow.proto.DataType;
 
 /**
  * Copies every variable of the chief to the other workers, once, before the first step: the
- * weights, optimizer slots, EMA targets, moving statistics and the global step. The chief has
- * just initialized them (a new run) or restored its latest checkpoint ({@code --resume}); the
- * others have only initialized theirs. So the other workers need no access to the chief's
- * checkpoint files, and a resumed cluster continues from exactly the chief's state.
+ * weights, optimizer slots, EMA targets, moving statistics and the global step. The chief has just
+ * initialized them (a new run) or restored its latest checkpoint ({@code --resume}); the others
+ * have only initialized theirs. So the other workers need no access to the chief's checkpoint
+ * files, and a resumed cluster continues from exactly the chief's state.
  *
- * <p>A broadcast written as an all-reduce sum: the chief contributes its values, every other
- * worker zeros, and every worker (the chief too) assigns the result, so all hold the same bits.
- * One collective per element type (float32 and int64 here).
+ * <p>A broadcast written as an all-reduce sum: the chief contributes its values, every other worker
+ * zeros, and every worker (the chief too) assigns the result, so all hold the same bits. One
+ * collective per element type (float32 and int64 here).
  */
 final class ChiefState {
   private ChiefState() {}
@@ -42,8 +42,8 @@ final class ChiefState {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static List<Op> broadcast(Ops tf, Collectives collectives, boolean chief,
-      List<GraphOperation> variables) {
+  private static List<Op> broadcast(
+      Ops tf, Collectives collectives, boolean chief, List<GraphOperation> variables) {
     List<Operand> refs = new ArrayList<>();
     List<Operand> values = new ArrayList<>();
     for (GraphOperation v : variables) {
@@ -54,8 +54,8 @@ final class ChiefState {
     Operand packed = FlatBuffer.pack(tf, (List) values);
     Operand contribution = chief ? packed : tf.zerosLike(packed);
     Operand received = collectives.sum(tf, contribution);
-    List<Operand> parts = FlatBuffer.unpack(tf, received,
-        refs.stream().map(Operand::shape).toList());
+    List<Operand> parts =
+        FlatBuffer.unpack(tf, received, refs.stream().map(Operand::shape).toList());
     List<Op> assigns = new ArrayList<>();
     for (int i = 0; i < refs.size(); i++) {
       assigns.add(tf.assign(refs.get(i), parts.get(i)));

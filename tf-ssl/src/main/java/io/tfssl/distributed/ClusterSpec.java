@@ -12,8 +12,8 @@ import org.tensorflow.proto.ClusterDef;
 import org.tensorflow.proto.JobDef;
 
 /**
- * The workers of a synchronous data-parallel cluster and which one this process is. Every
- * process is given the same list, as {@code --cluster host:port,host:port --task-index i} or in
+ * The workers of a synchronous data-parallel cluster and which one this process is. Every process
+ * is given the same list, as {@code --cluster host:port,host:port --task-index i} or in
  * TensorFlow's standard {@code TF_CONFIG} environment variable:
  *
  * <pre>
@@ -45,8 +45,15 @@ public record ClusterSpec(List<String> workers, int taskIndex) {
       throw new IllegalArgumentException("the cluster lists a worker twice: " + workers);
     }
     if (taskIndex < 0 || taskIndex >= workers.size()) {
-      throw new IllegalArgumentException("task index " + taskIndex + " is not in [0, "
-          + workers.size() + ") for the " + workers.size() + " workers " + workers);
+      throw new IllegalArgumentException(
+          "task index "
+              + taskIndex
+              + " is not in [0, "
+              + workers.size()
+              + ") for the "
+              + workers.size()
+              + " workers "
+              + workers);
     }
   }
 
@@ -78,14 +85,18 @@ public record ClusterSpec(List<String> workers, int taskIndex) {
     for (Iterator<String> jobs = cluster.fieldNames(); jobs.hasNext(); ) {
       String job = jobs.next();
       if (!job.equals("chief") && !job.equals("worker")) {
-        throw new IllegalArgumentException("TF_CONFIG job '" + job + "' is not supported: training"
-            + " is synchronous all-reduce between workers (a chief and workers), without"
-            + " parameter servers or evaluators");
+        throw new IllegalArgumentException(
+            "TF_CONFIG job '"
+                + job
+                + "' is not supported: training"
+                + " is synchronous all-reduce between workers (a chief and workers), without"
+                + " parameter servers or evaluators");
       }
     }
     List<String> chief = addresses(cluster, "chief");
     if (chief.size() > 1) {
-      throw new IllegalArgumentException("TF_CONFIG lists " + chief.size() + " chiefs; at most one");
+      throw new IllegalArgumentException(
+          "TF_CONFIG lists " + chief.size() + " chiefs; at most one");
     }
     List<String> all = new ArrayList<>(chief);
     all.addAll(addresses(cluster, "worker"));
@@ -97,27 +108,33 @@ public record ClusterSpec(List<String> workers, int taskIndex) {
     return switch (type) {
       case "chief" -> {
         if (index != 0 || chief.isEmpty()) {
-          throw new IllegalArgumentException("TF_CONFIG task is chief " + index
-              + " but the cluster has " + chief.size() + " chief(s)");
+          throw new IllegalArgumentException(
+              "TF_CONFIG task is chief "
+                  + index
+                  + " but the cluster has "
+                  + chief.size()
+                  + " chief(s)");
         }
         yield new ClusterSpec(all, 0);
       }
       case "worker" -> new ClusterSpec(all, chief.size() + index);
-      default -> throw new IllegalArgumentException("TF_CONFIG task type '" + type
-          + "' is not supported (chief or worker)");
+      default ->
+          throw new IllegalArgumentException(
+              "TF_CONFIG task type '" + type + "' is not supported (chief or worker)");
     };
   }
 
   /**
-   * The cluster given by the flags, else by {@code TF_CONFIG} in {@code env}, else none (a
-   * single process).
+   * The cluster given by the flags, else by {@code TF_CONFIG} in {@code env}, else none (a single
+   * process).
    */
-  public static Optional<ClusterSpec> resolve(String clusterFlag, Integer taskIndexFlag,
-      Map<String, String> env) {
+  public static Optional<ClusterSpec> resolve(
+      String clusterFlag, Integer taskIndexFlag, Map<String, String> env) {
     if (clusterFlag != null) {
       if (taskIndexFlag == null) {
-        throw new IllegalArgumentException("--cluster needs --task-index (this worker's position"
-            + " in the list, 0 for the chief)");
+        throw new IllegalArgumentException(
+            "--cluster needs --task-index (this worker's position"
+                + " in the list, 0 for the chief)");
       }
       return Optional.of(parse(clusterFlag, taskIndexFlag));
     }
@@ -138,7 +155,8 @@ public record ClusterSpec(List<String> workers, int taskIndex) {
       return out;
     }
     if (!list.isArray()) {
-      throw new IllegalArgumentException("TF_CONFIG cluster." + job + " must be a list of host:port");
+      throw new IllegalArgumentException(
+          "TF_CONFIG cluster." + job + " must be a list of host:port");
     }
     list.forEach(n -> out.add(n.asText()));
     return out;

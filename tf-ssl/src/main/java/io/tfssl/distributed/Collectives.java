@@ -12,35 +12,37 @@ import org.tensorflow.types.family.TType;
  * TensorFlow's collective all-reduce ({@code CollectiveReduceV2}) between the replicas of one
  * graph-building process and its peers.
  *
- * <p>Semantics (TF's collective_ops): every replica builds the same op with the same
- * {@code group_size}, {@code group_key} and {@code instance_key}; the runtime matches the ops of
- * one instance across the group (the group is formed through the leader named in
- * {@code ConfigProto.experimental.collective_group_leader}) and returns the reduction on every
- * member. Here one group holds all replicas, and each op of a graph gets its own instance key
- * from a counter: the workers build identical graphs in the same order, so the keys agree
- * without any exchange. An instance key is reused by every step; the ring algorithm finishes on
- * a worker only after its peers consumed its data, so consecutive steps cannot mix.
+ * <p>Semantics (TF's collective_ops): every replica builds the same op with the same {@code
+ * group_size}, {@code group_key} and {@code instance_key}; the runtime matches the ops of one
+ * instance across the group (the group is formed through the leader named in {@code
+ * ConfigProto.experimental.collective_group_leader}) and returns the reduction on every member.
+ * Here one group holds all replicas, and each op of a graph gets its own instance key from a
+ * counter: the workers build identical graphs in the same order, so the keys agree without any
+ * exchange. An instance key is reused by every step; the ring algorithm finishes on a worker only
+ * after its peers consumed its data, so consecutive steps cannot mix.
  *
- * <p>Towers (several replicas in one graph, one per device): the graph holds one op per tower
- * for each collective, all with the same instance key. {@link #startTower(int)} rewinds the
- * counter at the start of every tower, so that the k-th collective of each tower gets the same
- * key as long as the towers are built alike (they are: the same code builds each). A second
- * group over the same replicas' processes ({@link #subgroup}) shares the counter, so that no
- * two collectives of the graph ever share a key.
+ * <p>Towers (several replicas in one graph, one per device): the graph holds one op per tower for
+ * each collective, all with the same instance key. {@link #startTower(int)} rewinds the counter at
+ * the start of every tower, so that the k-th collective of each tower gets the same key as long as
+ * the towers are built alike (they are: the same code builds each). A second group over the same
+ * replicas' processes ({@link #subgroup}) shares the counter, so that no two collectives of the
+ * graph ever share a key.
  *
- * <p>{@code timeout_seconds} bounds both the wait for the group to form and each execution: a
- * peer that died leaves the others with a {@code DeadlineExceeded} error instead of a hang.
- * {@code communication_hint} is {@code auto} (ring over gRPC between hosts), {@code ring} or
- * {@code nccl} (GPUs).
+ * <p>{@code timeout_seconds} bounds both the wait for the group to form and each execution: a peer
+ * that died leaves the others with a {@code DeadlineExceeded} error instead of a hang. {@code
+ * communication_hint} is {@code auto} (ring over gRPC between hosts), {@code ring} or {@code nccl}
+ * (GPUs).
  *
- * <p>The V2 op is not in TF Java's typed API, so it is built with {@code opBuilder}; it has no
- * C++ gradient, so {@link #registerGradient()} adds one (needed by synchronized batch norm,
- * whose statistics are all-reduced inside the differentiated forward pass).
+ * <p>The V2 op is not in TF Java's typed API, so it is built with {@code opBuilder}; it has no C++
+ * gradient, so {@link #registerGradient()} adds one (needed by synchronized batch norm, whose
+ * statistics are all-reduced inside the differentiated forward pass).
  */
 final class Collectives {
   static final String OP = "CollectiveReduceV2";
+
   /** The group of all replicas. */
   static final int GROUP_KEY = 1;
+
   /** Gradient ops use the forward op's instance key plus this (forward keys stay below it). */
   static final int GRADIENT_KEY_OFFSET = 1 << 20;
 
@@ -53,8 +55,10 @@ final class Collectives {
   /** The instance-key counter, shared by the groups of one graph. */
   private static final class InstanceKeys {
     int next = 1;
+
     /** The key the first tower started at, or -1 before any tower. */
     int towersStart = -1;
+
     /** The key after the first tower, to check that the others used as many. */
     int firstTowerEnd = -1;
   }
@@ -68,8 +72,8 @@ final class Collectives {
     this(GROUP_KEY, groupSize, timeoutSeconds, communication, new InstanceKeys());
   }
 
-  private Collectives(int groupKey, int groupSize, double timeoutSeconds, String communication,
-      InstanceKeys keys) {
+  private Collectives(
+      int groupKey, int groupSize, double timeoutSeconds, String communication, InstanceKeys keys) {
     this.groupKey = groupKey;
     this.groupSize = groupSize;
     this.timeoutSeconds = (float) timeoutSeconds;
@@ -94,8 +98,8 @@ final class Collectives {
   }
 
   /**
-   * Called before building tower {@code tower} (0, 1, ... in order): its collectives take the
-   * same instance keys as tower 0's.
+   * Called before building tower {@code tower} (0, 1, ... in order): its collectives take the same
+   * instance keys as tower 0's.
    */
   void startTower(int tower) {
     if (tower == 0) {
@@ -110,8 +114,13 @@ final class Collectives {
     if (keys.firstTowerEnd < 0) {
       keys.firstTowerEnd = keys.next;
     } else if (keys.next != keys.firstTowerEnd) {
-      throw new IllegalStateException("tower " + (tower - 1) + " built " + used
-          + " collectives, tower 0 " + (keys.firstTowerEnd - keys.towersStart));
+      throw new IllegalStateException(
+          "tower "
+              + (tower - 1)
+              + " built "
+              + used
+              + " collectives, tower 0 "
+              + (keys.firstTowerEnd - keys.towersStart));
     }
     keys.next = keys.towersStart;
   }
@@ -141,17 +150,20 @@ final class Collectives {
     if (key >= GRADIENT_KEY_OFFSET) {
       throw new IllegalStateException("more than " + GRADIENT_KEY_OFFSET + " collectives");
     }
-    GraphOperation op = (GraphOperation) tf.scope().opBuilder(OP, "all_reduce")
-        .addInput(x.asOutput())
-        .addInput(tf.constant(groupSize).asOutput())
-        .addInput(tf.constant(groupKey).asOutput())
-        .addInput(tf.constant(key).asOutput())
-        .addInputList(new Output<?>[0])
-        .setAttr("merge_op", merge)
-        .setAttr("final_op", last)
-        .setAttr("communication_hint", communication)
-        .setAttr("timeout_seconds", timeoutSeconds)
-        .build();
+    GraphOperation op =
+        (GraphOperation)
+            tf.scope()
+                .opBuilder(OP, "all_reduce")
+                .addInput(x.asOutput())
+                .addInput(tf.constant(groupSize).asOutput())
+                .addInput(tf.constant(groupKey).asOutput())
+                .addInput(tf.constant(key).asOutput())
+                .addInputList(new Output<?>[0])
+                .setAttr("merge_op", merge)
+                .setAttr("final_op", last)
+                .setAttr("communication_hint", communication)
+                .setAttr("timeout_seconds", timeoutSeconds)
+                .build();
     @SuppressWarnings("unchecked")
     Output<T> out = (Output<T>) op.output(0);
     return out;
@@ -164,41 +176,54 @@ final class Collectives {
    * gradients. With J = (1/n) Σ_w L_w and the parameter gradients averaged over the n workers
    * afterwards, worker j's input x_j must receive (1/n) Σ_w ∂L_w/∂y for y = mean_j x_j, which is
    * the mean of the workers' upstream gradients (and their sum for y = Σ_j x_j). The gradient op
-   * uses the forward op's group and its instance key plus {@link #GRADIENT_KEY_OFFSET}, read
-   * from the forward op's inputs, so it is the same on every worker.
+   * uses the forward op's group and its instance key plus {@link #GRADIENT_KEY_OFFSET}, read from
+   * the forward op's inputs, so it is the same on every worker.
    */
   static synchronized void registerGradient() {
     if (gradientRegistered) {
       return;
     }
-    TensorFlow.registerCustomGradient(OP, (tf, op, upstream) -> {
-      String merge = op.attributes().getAttrString("merge_op");
-      if (!merge.equals("Add")) {
-        // A maximum or minimum over replicas is taken only where no gradient may flow (the
-        // Sinkhorn codes, behind SwAV's stop-gradient; the start-up handshake). The gradient
-        // builder still visits such an op when it lies between a stop-gradient and the loss;
-        // what it returns there is cut off by the stop-gradient and never runs.
-        return List.of(tf.zerosLike(op.input(0)), tf.zerosLike(op.input(1)),
-            tf.zerosLike(op.input(2)), tf.zerosLike(op.input(3)));
-      }
-      Operand<?> key = tf.math.add(asInt(op.input(3)), tf.constant(GRADIENT_KEY_OFFSET));
-      GraphOperation grad = (GraphOperation) tf.scope().opBuilder(OP, "all_reduce_grad")
-          .addInput(upstream.get(0))
-          .addInput(op.input(1))
-          .addInput(op.input(2))
-          .addInput(key.asOutput())
-          .addInputList(new Output<?>[0])
-          .setAttr("merge_op", "Add")
-          .setAttr("final_op", op.attributes().getAttrString("final_op"))
-          .setAttr("communication_hint", op.attributes().getAttrString("communication_hint"))
-          .setAttr("timeout_seconds", op.attributes().getAttrFloat("timeout_seconds"))
-          // The C++ gradient builder places nothing; a collective must run on its member's
-          // device (two members on one device would collide).
-          .setDevice(op.device())
-          .build();
-      return List.of(grad.output(0), tf.zerosLike(op.input(1)), tf.zerosLike(op.input(2)),
-          tf.zerosLike(op.input(3)));
-    });
+    TensorFlow.registerCustomGradient(
+        OP,
+        (tf, op, upstream) -> {
+          String merge = op.attributes().getAttrString("merge_op");
+          if (!merge.equals("Add")) {
+            // A maximum or minimum over replicas is taken only where no gradient may flow (the
+            // Sinkhorn codes, behind SwAV's stop-gradient; the start-up handshake). The gradient
+            // builder still visits such an op when it lies between a stop-gradient and the loss;
+            // what it returns there is cut off by the stop-gradient and never runs.
+            return List.of(
+                tf.zerosLike(op.input(0)),
+                tf.zerosLike(op.input(1)),
+                tf.zerosLike(op.input(2)),
+                tf.zerosLike(op.input(3)));
+          }
+          Operand<?> key = tf.math.add(asInt(op.input(3)), tf.constant(GRADIENT_KEY_OFFSET));
+          GraphOperation grad =
+              (GraphOperation)
+                  tf.scope()
+                      .opBuilder(OP, "all_reduce_grad")
+                      .addInput(upstream.get(0))
+                      .addInput(op.input(1))
+                      .addInput(op.input(2))
+                      .addInput(key.asOutput())
+                      .addInputList(new Output<?>[0])
+                      .setAttr("merge_op", "Add")
+                      .setAttr("final_op", op.attributes().getAttrString("final_op"))
+                      .setAttr(
+                          "communication_hint", op.attributes().getAttrString("communication_hint"))
+                      .setAttr("timeout_seconds", op.attributes().getAttrFloat("timeout_seconds"))
+                      // The C++ gradient builder places nothing; a collective must run on its
+                      // member's
+                      // device (two members on one device would collide).
+                      .setDevice(op.device())
+                      .build();
+          return List.of(
+              grad.output(0),
+              tf.zerosLike(op.input(1)),
+              tf.zerosLike(op.input(2)),
+              tf.zerosLike(op.input(3)));
+        });
     gradientRegistered = true;
   }
 

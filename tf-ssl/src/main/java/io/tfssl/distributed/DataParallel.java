@@ -24,22 +24,25 @@ import org.tensorflow.types.TFloat32;
  * Synchronous data-parallel training with TensorFlow's collectives: one process with several
  * replicas in its graph ("towers", one per GPU), one worker of a cluster on TensorFlow's
  * distributed runtime, or a cluster of workers with towers each. Every replica builds the same
- * step; per step each trains on its own slice of the global batch, the gradients are averaged
- * with one collective all-reduce over all replicas and every replica applies the same update
- * to its own copy of the variables, so the copies stay identical (as in tf.distribute's
- * MirroredStrategy and MultiWorkerMirroredStrategy, and Goyal et al. 2017's large-minibatch
- * SGD). Replica r = worker · towers + tower reads the r-th slice of every global batch.
+ * step; per step each trains on its own slice of the global batch, the gradients are averaged with
+ * one collective all-reduce over all replicas and every replica applies the same update to its own
+ * copy of the variables, so the copies stay identical (as in tf.distribute's MirroredStrategy and
+ * MultiWorkerMirroredStrategy, and Goyal et al. 2017's large-minibatch SGD). Replica r = worker ·
+ * towers + tower reads the r-th slice of every global batch.
  */
 final class DataParallel implements Replication {
   /** The group of one member per worker, for the start-up exchanges when there are towers. */
   private static final int WORKERS_GROUP_KEY = 2;
+
   /** Null: a single process. */
   private final ClusterSpec cluster;
+
   private final DataParallelOptions options;
   private final PretrainConfig config;
   private DeviceSpec.DeviceType towerType = DeviceSpec.DeviceType.CPU;
   private Collectives collectives;
   private Collectives perWorker;
+
   /** The tower being built now (for the global batch's replica index). */
   private int currentTower;
 
@@ -75,16 +78,18 @@ final class DataParallel implements Replication {
   }
 
   /**
-   * Towers on the CPU need as many CPU devices (TF creates one unless asked); soft placement
-   * moves an op without a kernel for the tower's GPU (some integer augmentation ops) to the CPU
-   * instead of failing.
+   * Towers on the CPU need as many CPU devices (TF creates one unless asked); soft placement moves
+   * an op without a kernel for the tower's GPU (some integer augmentation ops) to the CPU instead
+   * of failing.
    */
   @Override
   public ConfigProto configure(ConfigProto base) {
     if (options.towers() == 1) {
       return base;
     }
-    return base.toBuilder().putDeviceCount("CPU", options.towers()).setAllowSoftPlacement(true)
+    return base.toBuilder()
+        .putDeviceCount("CPU", options.towers())
+        .setAllowSoftPlacement(true)
         .build();
   }
 
@@ -100,8 +105,13 @@ final class DataParallel implements Replication {
     }
     long gpus = compute.devices().stream().filter(TfDevice::isGpu).count();
     if (gpus < options.towers()) {
-      throw new IllegalArgumentException("--towers " + options.towers() + " needs a GPU per"
-          + " tower, and TensorFlow sees " + gpus + " GPU(s) here");
+      throw new IllegalArgumentException(
+          "--towers "
+              + options.towers()
+              + " needs a GPU per"
+              + " tower, and TensorFlow sees "
+              + gpus
+              + " GPU(s) here");
     }
     towerType = DeviceSpec.DeviceType.GPU;
   }
@@ -122,8 +132,8 @@ final class DataParallel implements Replication {
 
   /**
    * Replica 0 uses the run seed itself, so a one-worker cluster (or one tower) repeats a
-   * single-process run; replica r > 0 a SplitMix64 mix of (seed, r), so the replicas'
-   * augmentations are independent.
+   * single-process run; replica r > 0 a SplitMix64 mix of (seed, r), so the replicas' augmentations
+   * are independent.
    */
   @Override
   public long augmentationSeed(long runSeed, int tower) {
@@ -142,14 +152,14 @@ final class DataParallel implements Replication {
 
   @Override
   public void prepare(Graph graph) {
-    collectives = new Collectives(replicas(), options.collectiveTimeoutSeconds(),
-        options.communication());
-    perWorker = options.towers() == 1 ? collectives
-        : collectives.subgroup(WORKERS_GROUP_KEY, workers());
+    collectives =
+        new Collectives(replicas(), options.collectiveTimeoutSeconds(), options.communication());
+    perWorker =
+        options.towers() == 1 ? collectives : collectives.subgroup(WORKERS_GROUP_KEY, workers());
     if (replicas() > 1) {
       // SimCLR's negatives and SwAV's codes over the global batch, as the papers train.
-      CrossReplicaBatch.install(graph, new GlobalBatch(collectives,
-          () -> index() * options.towers() + currentTower));
+      CrossReplicaBatch.install(
+          graph, new GlobalBatch(collectives, () -> index() * options.towers() + currentTower));
     }
     if (options.syncBatchNorm()) {
       CrossReplicaMoments.install(graph, new SyncBatchNorm(collectives));
@@ -164,7 +174,8 @@ final class DataParallel implements Replication {
   /** With synchronized BN the moving statistics come from the global batch already. */
   @Override
   public List<Op> synchronizeState(Ops tf, Set<String> towerVariables) {
-    return options.syncBatchNorm() ? List.of()
+    return options.syncBatchNorm()
+        ? List.of()
         : MovingStatistics.average(collectives(), tf, towerVariables);
   }
 
@@ -177,10 +188,10 @@ final class DataParallel implements Replication {
   }
 
   /**
-   * The run's session settings plus what a worker of the cluster needs: the chief as the
-   * collective group leader, and a device filter so that this worker's master sees only its
-   * own devices (it never places ops on, or waits for, another worker; the workers meet only in
-   * the collectives). TF's CollectiveAllReduceStrategy configures its sessions the same way.
+   * The run's session settings plus what a worker of the cluster needs: the chief as the collective
+   * group leader, and a device filter so that this worker's master sees only its own devices (it
+   * never places ops on, or waits for, another worker; the workers meet only in the collectives).
+   * TF's CollectiveAllReduceStrategy configures its sessions the same way.
    */
   static ConfigProto sessionConfig(ConfigProto base, ClusterSpec cluster) {
     return serverDefaults(base, cluster).toBuilder()
@@ -191,8 +202,8 @@ final class DataParallel implements Replication {
   /** The server's default session settings: the run's, with the collective group leader. */
   static ConfigProto serverDefaults(ConfigProto base, ClusterSpec cluster) {
     return base.toBuilder()
-        .setExperimental(base.getExperimental().toBuilder()
-            .setCollectiveGroupLeader(cluster.leader()))
+        .setExperimental(
+            base.getExperimental().toBuilder().setCollectiveGroupLeader(cluster.leader()))
         .build();
   }
 

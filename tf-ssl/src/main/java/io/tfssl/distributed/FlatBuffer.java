@@ -8,8 +8,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.family.TType;
 
 /**
- * Many tensors of one type as one flat vector and back, so that one collective moves them all.
- * The shapes must be static.
+ * Many tensors of one type as one flat vector and back, so that one collective moves them all. The
+ * shapes must be static.
  */
 final class FlatBuffer {
   private FlatBuffer() {}
@@ -25,8 +25,8 @@ final class FlatBuffer {
 
   /**
    * Cuts {@code buffer} into tensors of {@code shapes}, in order. Sizes and shapes are int32
-   * constants: on a GPU those stay in host memory, where SplitV and Reshape read them (int64
-   * ones would be copied to the host every step).
+   * constants: on a GPU those stay in host memory, where SplitV and Reshape read them (int64 ones
+   * would be copied to the host every step).
    */
   static <T extends TType> List<Operand<T>> unpack(Ops tf, Operand<T> buffer, List<Shape> shapes) {
     int[] sizes = new int[shapes.size()];
@@ -40,13 +40,14 @@ final class FlatBuffer {
     if (sizes.length == 1) {
       parts.add(buffer);
     } else {
-      tf.splitV(buffer, tf.constant(sizes), tf.constant(0), (long) sizes.length).output()
+      tf.splitV(buffer, tf.constant(sizes), tf.constant(0), (long) sizes.length)
+          .output()
           .forEach(parts::add);
     }
     List<Operand<T>> out = new ArrayList<>();
     for (int i = 0; i < sizes.length; i++) {
-      int[] dims = java.util.Arrays.stream(shapes.get(i).asArray()).mapToInt(Math::toIntExact)
-          .toArray();
+      int[] dims =
+          java.util.Arrays.stream(shapes.get(i).asArray()).mapToInt(Math::toIntExact).toArray();
       out.add(tf.reshape(parts.get(i), tf.constant(dims)));
     }
     return out;

@@ -10,13 +10,13 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * The global batch over the collectives of all replicas. A gather is written as an all-reduce
- * sum: each replica places its slice at its own rows of a zero tensor of the global size, and
- * the sum is the concatenation. It moves replicas times more bytes than {@code CollectiveGather}
- * would, but it reuses the all-reduce and the gradient registered for it (the sum over replicas
- * of the upstream gradients, then the pad's gradient cuts this replica's rows), which is exactly
- * the gradient a gather needs. The losses gather small [n, d] projections, so the extra bytes do
- * not matter next to the gradients.
+ * The global batch over the collectives of all replicas. A gather is written as an all-reduce sum:
+ * each replica places its slice at its own rows of a zero tensor of the global size, and the sum is
+ * the concatenation. It moves replicas times more bytes than {@code CollectiveGather} would, but it
+ * reuses the all-reduce and the gradient registered for it (the sum over replicas of the upstream
+ * gradients, then the pad's gradient cuts this replica's rows), which is exactly the gradient a
+ * gather needs. The losses gather small [n, d] projections, so the extra bytes do not matter next
+ * to the gradients.
  */
 final class GlobalBatch implements CrossReplicaBatch {
   private final Collectives collectives;

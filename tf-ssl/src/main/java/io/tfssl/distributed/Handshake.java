@@ -13,12 +13,12 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TInt64;
 
 /**
- * Before the first step, the workers check that they train the same thing: the number of
- * workers, the per-worker batch, the run's config and the variables of the graph. Each worker
- * contributes these numbers and the all-reduced minimum and maximum must agree, so a worker
- * started with other flags fails at once with a message naming what differs, instead of
- * corrupting the training or waiting for a peer that will never send. It is also the first
- * collective, so every worker waits here (up to the collective timeout) for the others.
+ * Before the first step, the workers check that they train the same thing: the number of workers,
+ * the per-worker batch, the run's config and the variables of the graph. Each worker contributes
+ * these numbers and the all-reduced minimum and maximum must agree, so a worker started with other
+ * flags fails at once with a message naming what differs, instead of corrupting the training or
+ * waiting for a peer that will never send. It is also the first collective, so every worker waits
+ * here (up to the collective timeout) for the others.
  */
 final class Handshake {
   private Handshake() {}
@@ -47,8 +47,12 @@ final class Handshake {
       }
     }
     if (!differ.isEmpty()) {
-      throw new IllegalArgumentException("worker " + self + ": the workers disagree on "
-          + String.join(", ", differ) + "; start every worker with the same flags and data");
+      throw new IllegalArgumentException(
+          "worker "
+              + self
+              + ": the workers disagree on "
+              + String.join(", ", differ)
+              + "; start every worker with the same flags and data");
     }
   }
 
@@ -56,8 +60,12 @@ final class Handshake {
   static long variableLayout(List<GraphOperation> variables) {
     StringBuilder s = new StringBuilder();
     for (GraphOperation v : variables) {
-      s.append(v.name()).append(' ').append(GraphVariables.dtype(v)).append(' ')
-          .append(v.attributes().getAttrShape("shape")).append('\n');
+      s.append(v.name())
+          .append(' ')
+          .append(GraphVariables.dtype(v))
+          .append(' ')
+          .append(v.attributes().getAttrShape("shape"))
+          .append('\n');
     }
     return fingerprint(s.toString());
   }

@@ -11,13 +11,13 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * With local batch norm each worker updates its moving mean and variance from its own batch, so
- * the workers' copies would drift apart. After the step's updates they are replaced by their
- * mean over the workers, in one all-reduce: since all workers start a step with equal averages
- * m and each computes 0.9·m + 0.1·b_w, the mean is 0.9·m + 0.1·mean_w(b_w), the update with the
- * workers' mean batch statistics (what tf.distribute does for batch-norm moving averages, whose
- * variables aggregate by MEAN). The normalization itself stays local. With towers, each tower
- * averages its own copy, on its device, in the same collective as every other replica.
+ * With local batch norm each worker updates its moving mean and variance from its own batch, so the
+ * workers' copies would drift apart. After the step's updates they are replaced by their mean over
+ * the workers, in one all-reduce: since all workers start a step with equal averages m and each
+ * computes 0.9·m + 0.1·b_w, the mean is 0.9·m + 0.1·mean_w(b_w), the update with the workers' mean
+ * batch statistics (what tf.distribute does for batch-norm moving averages, whose variables
+ * aggregate by MEAN). The normalization itself stays local. With towers, each tower averages its
+ * own copy, on its device, in the same collective as every other replica.
  */
 final class MovingStatistics {
   private MovingStatistics() {}
@@ -48,8 +48,8 @@ final class MovingStatistics {
       values.add(ops.identity(v));
     }
     Operand<TFloat32> mean = collectives.mean(ops, FlatBuffer.pack(ops, values));
-    List<Operand<TFloat32>> parts = FlatBuffer.unpack(ops, mean,
-        variables.stream().map(Operand::shape).toList());
+    List<Operand<TFloat32>> parts =
+        FlatBuffer.unpack(ops, mean, variables.stream().map(Operand::shape).toList());
     List<Op> assigns = new ArrayList<>();
     for (int i = 0; i < variables.size(); i++) {
       assigns.add(ops.assign(variables.get(i), parts.get(i)));

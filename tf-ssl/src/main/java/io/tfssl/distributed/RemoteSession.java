@@ -17,11 +17,11 @@ import org.tensorflow.proto.ConfigProto;
 /**
  * A {@link Session} on a TensorFlow server ({@code grpc://host:port}) instead of in-process.
  *
- * <p>TF Java 1.1.0's public constructors never call {@code TF_SetTarget}, so a session always
- * runs locally (docs/tensorflow-java.md §8). This builds the {@code TF_Session} through the C
- * API, with the target and the config set, and wraps it with {@code Session}'s package-private
- * {@code (Graph, TF_Session)} constructor. The wrapped session does not initialize variables on
- * its first run: call {@link Session#initialize()} (or restore a checkpoint).
+ * <p>TF Java 1.1.0's public constructors never call {@code TF_SetTarget}, so a session always runs
+ * locally (docs/tensorflow-java.md §8). This builds the {@code TF_Session} through the C API, with
+ * the target and the config set, and wraps it with {@code Session}'s package-private {@code (Graph,
+ * TF_Session)} constructor. The wrapped session does not initialize variables on its first run:
+ * call {@link Session#initialize()} (or restore a checkpoint).
  */
 final class RemoteSession {
   private RemoteSession() {}
@@ -42,8 +42,8 @@ final class RemoteSession {
       session.retainReference();
     }
     try {
-      Constructor<Session> wrap = Session.class.getDeclaredConstructor(Graph.class,
-          TF_Session.class);
+      Constructor<Session> wrap =
+          Session.class.getDeclaredConstructor(Graph.class, TF_Session.class);
       wrap.setAccessible(true);
       return wrap.newInstance(graph, session);
     } catch (ReflectiveOperationException e) {
@@ -53,7 +53,11 @@ final class RemoteSession {
   }
 
   private static IllegalStateException unsupported(String what, Exception e) {
-    return new IllegalStateException("cannot open a session on " + what + ": this TF Java"
-        + " version does not have the internals used here (written for 1.1.0)", e);
+    return new IllegalStateException(
+        "cannot open a session on "
+            + what
+            + ": this TF Java"
+            + " version does not have the internals used here (written for 1.1.0)",
+        e);
   }
 }

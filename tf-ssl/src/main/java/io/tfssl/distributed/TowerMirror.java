@@ -12,11 +12,11 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 
 /**
- * Every tower holds its own copy of the variables (tf.distribute's MirroredStrategy keeps them
- * the same way), named {@code tower_<t>/<name>} after tower 0's {@code <name>}. They stay equal
- * because every tower applies the same all-reduced update; this makes them equal at the start,
- * once, by copying tower 0's values (just initialized, restored from a checkpoint, or received
- * from the chief) into the other towers.
+ * Every tower holds its own copy of the variables (tf.distribute's MirroredStrategy keeps them the
+ * same way), named {@code tower_<t>/<name>} after tower 0's {@code <name>}. They stay equal because
+ * every tower applies the same all-reduced update; this makes them equal at the start, once, by
+ * copying tower 0's values (just initialized, restored from a checkpoint, or received from the
+ * chief) into the other towers.
  */
 final class TowerMirror {
   private TowerMirror() {}
@@ -27,9 +27,9 @@ final class TowerMirror {
   }
 
   /**
-   * Tower 0's name of tower {@code t}'s variable: without the scope prefix, and without the
-   * prefix that optimizer slots take into their own name from the parameter's full name
-   * ({@code tower_1/optimizer/slots/tower_1_online_..._momentum}).
+   * Tower 0's name of tower {@code t}'s variable: without the scope prefix, and without the prefix
+   * that optimizer slots take into their own name from the parameter's full name ({@code
+   * tower_1/optimizer/slots/tower_1_online_..._momentum}).
    */
   static String towerZeroName(String name, int tower) {
     String prefix = prefix(tower);

@@ -17,35 +17,45 @@ final class WorkerServer {
 
   /**
    * Starts the server of {@code spec}'s task, once per process: TF Java cannot stop a server
-   * ({@code Server.stop} is "not currently implemented" in TF 2.18, docs/tensorflow-java.md
-   * §8), so it lives until the JVM exits.
+   * ({@code Server.stop} is "not currently implemented" in TF 2.18, docs/tensorflow-java.md §8), so
+   * it lives until the JVM exits.
    *
-   * @param defaults the session settings of the server's worker (thread pools, GPU options,
-   *     the collective group leader); the worker's devices are created from them
+   * @param defaults the session settings of the server's worker (thread pools, GPU options, the
+   *     collective group leader); the worker's devices are created from them
    */
   static synchronized void start(ClusterSpec spec, ConfigProto defaults) {
     if (running != null) {
       if (!runningSpec.equals(spec)) {
-        throw new IllegalStateException("this process already runs worker " + runningSpec.taskIndex()
-            + " of " + runningSpec.workers() + "; one cluster per process");
+        throw new IllegalStateException(
+            "this process already runs worker "
+                + runningSpec.taskIndex()
+                + " of "
+                + runningSpec.workers()
+                + "; one cluster per process");
       }
       return;
     }
-    ServerDef def = ServerDef.newBuilder()
-        .setCluster(spec.clusterDef())
-        .setJobName(ClusterSpec.JOB)
-        .setTaskIndex(spec.taskIndex())
-        .setProtocol("grpc")
-        .setDefaultSessionConfig(defaults)
-        .build();
+    ServerDef def =
+        ServerDef.newBuilder()
+            .setCluster(spec.clusterDef())
+            .setJobName(ClusterSpec.JOB)
+            .setTaskIndex(spec.taskIndex())
+            .setProtocol("grpc")
+            .setDefaultSessionConfig(defaults)
+            .build();
     Server server;
     try {
       server = new Server(def);
       server.start();
     } catch (RuntimeException e) {
-      throw new IllegalStateException("cannot start the TensorFlow server of worker "
-          + spec.taskIndex() + " on " + spec.address() + " (is the port in use?): "
-          + firstLine(e), e);
+      throw new IllegalStateException(
+          "cannot start the TensorFlow server of worker "
+              + spec.taskIndex()
+              + " on "
+              + spec.address()
+              + " (is the port in use?): "
+              + firstLine(e),
+          e);
     }
     running = server;
     runningSpec = spec;

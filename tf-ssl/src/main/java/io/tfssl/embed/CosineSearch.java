@@ -25,13 +25,13 @@ import org.tensorflow.types.TInt64;
  * Exact cosine-similarity search over an embeddings file, as blocked matrix products in a
  * TensorFlow graph: a block of query rows times a block of database rows ({@code MatMul} with
  * {@code transposeB}, both L2-normalized in the graph), then per block either {@code TopKV2}
- * (nearest neighbours, the partial top-k of the blocks merged here) or {@code Where} over
- * {@code sim >= threshold} restricted to {@code j > i} (near-duplicate pairs).
+ * (nearest neighbours, the partial top-k of the blocks merged here) or {@code Where} over {@code
+ * sim >= threshold} restricted to {@code j > i} (near-duplicate pairs).
  *
- * <p>Only two blocks of rows and their {@code block x block} similarities are in memory at a
- * time (with the default 4096 rows of 256 floats: 4 MB each, 64 MB of similarities), so a file
- * of a million rows is scanned from disk, never loaded. The cost is exact search's: every
- * query meets every row, and all pairs cost {@code N^2 D / 2} multiply-adds.
+ * <p>Only two blocks of rows and their {@code block x block} similarities are in memory at a time
+ * (with the default 4096 rows of 256 floats: 4 MB each, 64 MB of similarities), so a file of a
+ * million rows is scanned from disk, never loaded. The cost is exact search's: every query meets
+ * every row, and all pairs cost {@code N^2 D / 2} multiply-adds.
  *
  * <p>Ties are broken by the lower row index, so results do not depend on the block size.
  */
@@ -62,9 +62,7 @@ public final class CosineSearch implements AutoCloseable {
   private final Operand<TInt64> pairIndex;
   private final Operand<TFloat32> pairScore;
 
-  /**
-   * Builds the graph for rows of {@code dim} floats, read {@code block} rows at a time.
-   */
+  /** Builds the graph for rows of {@code dim} floats, read {@code block} rows at a time. */
   public CosineSearch(int dim, int block) {
     if (dim < 1 || block < 1) {
       throw new IllegalArgumentException("dim and block must be >= 1, got " + dim + ", " + block);
@@ -75,20 +73,29 @@ public final class CosineSearch implements AutoCloseable {
     Ops tf = Ops.create(graph);
     queries = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, dim)));
     rows = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, dim)));
-    Operand<TFloat32> sim = tf.linalg.matMul(Losses.l2Normalize(tf, queries),
-        Losses.l2Normalize(tf, rows), MatMul.transposeB(true));
+    Operand<TFloat32> sim =
+        tf.linalg.matMul(
+            Losses.l2Normalize(tf, queries), Losses.l2Normalize(tf, rows), MatMul.transposeB(true));
     topCount = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
     top = tf.nn.topK(sim, topCount, TInt32.class, TopK.sorted(true));
     threshold = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     queryStart = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
     rowStart = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
     Operand<TInt32> shape = tf.shape(sim, TInt32.class);
-    Operand<TInt32> i = tf.math.add(tf.range(tf.constant(0),
-        tf.gather(shape, tf.constant(0), tf.constant(0)), tf.constant(1)), queryStart);
-    Operand<TInt32> j = tf.math.add(tf.range(tf.constant(0),
-        tf.gather(shape, tf.constant(1), tf.constant(0)), tf.constant(1)), rowStart);
-    Operand<TBool> above = tf.math.logicalAnd(tf.math.greaterEqual(sim, threshold),
-        tf.math.greater(tf.expandDims(j, tf.constant(0)), tf.expandDims(i, tf.constant(1))));
+    Operand<TInt32> i =
+        tf.math.add(
+            tf.range(
+                tf.constant(0), tf.gather(shape, tf.constant(0), tf.constant(0)), tf.constant(1)),
+            queryStart);
+    Operand<TInt32> j =
+        tf.math.add(
+            tf.range(
+                tf.constant(0), tf.gather(shape, tf.constant(1), tf.constant(0)), tf.constant(1)),
+            rowStart);
+    Operand<TBool> above =
+        tf.math.logicalAnd(
+            tf.math.greaterEqual(sim, threshold),
+            tf.math.greater(tf.expandDims(j, tf.constant(0)), tf.expandDims(i, tf.constant(1))));
     pairIndex = tf.where(above);
     pairScore = tf.gatherNd(sim, pairIndex);
     session = new Session(graph);
@@ -99,8 +106,8 @@ public final class CosineSearch implements AutoCloseable {
   }
 
   /**
-   * The {@code k} rows of {@code db} most similar to each of {@code count} queries (row-major
-   * in {@code queryRows}), best first; the query's own row is among them if it is in the file.
+   * The {@code k} rows of {@code db} most similar to each of {@code count} queries (row-major in
+   * {@code queryRows}), best first; the query's own row is among them if it is in the file.
    */
   public List<List<Hit>> nearest(float[] queryRows, int count, NpyReader db, int k)
       throws IOException {
@@ -120,8 +127,15 @@ public final class CosineSearch implements AutoCloseable {
         int[] index = new int[count * kk];
         try (TFloat32 rt = tensor(db.read(start, n), n);
             TInt32 kt = TInt32.scalarOf(kk);
-            Result r = session.runner().feed(queries, qt).feed(rows, rt).feed(topCount, kt)
-                .fetch(top.values()).fetch(top.indices()).run()) {
+            Result r =
+                session
+                    .runner()
+                    .feed(queries, qt)
+                    .feed(rows, rt)
+                    .feed(topCount, kt)
+                    .fetch(top.values())
+                    .fetch(top.indices())
+                    .run()) {
           ((TFloat32) r.get(0)).copyTo(DataBuffers.of(scores, false, false));
           ((TInt32) r.get(1)).copyTo(DataBuffers.of(index, false, false));
         }
@@ -144,11 +158,12 @@ public final class CosineSearch implements AutoCloseable {
    * Every pair of rows {@code i < j} of {@code db} with cosine similarity {@code >= threshold},
    * handed to {@code sink} sorted by {@code (i, j)}, one query block at a time.
    *
-   * @param progress told the number of block pairs done, out of {@code b (b + 1) / 2} for
-   *     {@code b} blocks
+   * @param progress told the number of block pairs done, out of {@code b (b + 1) / 2} for {@code b}
+   *     blocks
    */
-  public void pairsAbove(NpyReader db, float threshold, java.util.function.Consumer<Pair> sink,
-      LongConsumer progress) throws IOException {
+  public void pairsAbove(
+      NpyReader db, float threshold, java.util.function.Consumer<Pair> sink, LongConsumer progress)
+      throws IOException {
     checkDim(db);
     long done = 0;
     for (int qs = 0; qs < db.rows(); qs += block) {
@@ -161,9 +176,17 @@ public final class CosineSearch implements AutoCloseable {
           int rn = Math.min(block, db.rows() - rs);
           try (TFloat32 rt = tensor(db.read(rs, rn), rn);
               TInt32 rst = TInt32.scalarOf(rs);
-              Result r = session.runner().feed(queries, qt).feed(rows, rt)
-                  .feed(this.threshold, tt).feed(queryStart, qst).feed(rowStart, rst)
-                  .fetch(pairIndex).fetch(pairScore).run()) {
+              Result r =
+                  session
+                      .runner()
+                      .feed(queries, qt)
+                      .feed(rows, rt)
+                      .feed(this.threshold, tt)
+                      .feed(queryStart, qst)
+                      .feed(rowStart, rst)
+                      .fetch(pairIndex)
+                      .fetch(pairScore)
+                      .run()) {
             TInt64 idx = (TInt64) r.get(0);
             int m = (int) idx.shape().size(0);
             long[] ij = new long[2 * m];
@@ -190,8 +213,8 @@ public final class CosineSearch implements AutoCloseable {
 
   private void checkDim(NpyReader db) {
     if (db.dim() != dim) {
-      throw new IllegalArgumentException(db.file() + " has rows of " + db.dim()
-          + " floats, the search was built for " + dim);
+      throw new IllegalArgumentException(
+          db.file() + " has rows of " + db.dim() + " floats, the search was built for " + dim);
     }
   }
 

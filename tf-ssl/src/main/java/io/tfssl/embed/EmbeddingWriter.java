@@ -14,19 +14,22 @@ import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
 
 /**
- * Streams embeddings to a file, batch by batch, keyed by an id per row: {@code FILE.npy}
- * (float32 {@code [N, D]}, {@code numpy.load} reads it) with {@code FILE.ids.tsv} beside it
- * (a header, then one {@code id[TAB]label} line per row, in row order), or {@code FILE.csv}
- * ({@code id,label,e0,...,e<D-1>}). The label column is left out for unlabeled data.
+ * Streams embeddings to a file, batch by batch, keyed by an id per row: {@code FILE.npy} (float32
+ * {@code [N, D]}, {@code numpy.load} reads it) with {@code FILE.ids.tsv} beside it (a header, then
+ * one {@code id[TAB]label} line per row, in row order), or {@code FILE.csv} ({@code
+ * id,label,e0,...,e<D-1>}). The label column is left out for unlabeled data.
  *
- * <p>Files are written under temporary names and renamed by {@link #commit()}, so a run that
- * fails half way leaves no file that looks complete. Ids are escaped so that one line is one
- * row: in the TSV a tab, newline or backslash becomes {@code \t}, {@code \n}, {@code \\}; in the
- * CSV a field with a comma, quote or line break is quoted (RFC 4180).
+ * <p>Files are written under temporary names and renamed by {@link #commit()}, so a run that fails
+ * half way leaves no file that looks complete. Ids are escaped so that one line is one row: in the
+ * TSV a tab, newline or backslash becomes {@code \t}, {@code \n}, {@code \\}; in the CSV a field
+ * with a comma, quote or line break is quoted (RFC 4180).
  */
 public final class EmbeddingWriter implements AutoCloseable {
   /** What to write. */
-  public enum Format { NPY, CSV }
+  public enum Format {
+    NPY,
+    CSV
+  }
 
   private final Format format;
   private final boolean labeled;
@@ -69,8 +72,8 @@ public final class EmbeddingWriter implements AutoCloseable {
    * @param l2 divide every row by its Euclidean norm (zero rows stay zero)
    * @param ids the id of source index {@code i}
    */
-  public static EmbeddingWriter open(Path out, int dim, boolean labeled, boolean l2,
-      IntFunction<String> ids) throws IOException {
+  public static EmbeddingWriter open(
+      Path out, int dim, boolean labeled, boolean l2, IntFunction<String> ids) throws IOException {
     return new EmbeddingWriter(out, dim, labeled, l2, ids);
   }
 
@@ -104,14 +107,14 @@ public final class EmbeddingWriter implements AutoCloseable {
   }
 
   /**
-   * Appends the rows of one batch whose source index {@code leaveOut} rejects: a bad image
-   * replaced by another must not get a row under its own id.
+   * Appends the rows of one batch whose source index {@code leaveOut} rejects: a bad image replaced
+   * by another must not get a row under its own id.
    */
   public void write(EmbeddedBatch batch, IntPredicate leaveOut) throws IOException {
     float[] e = batch.embeddings();
     if (e.length != batch.size() * dim) {
-      throw new IllegalArgumentException(batch.size() + " rows but " + e.length + " floats for"
-          + " dim " + dim);
+      throw new IllegalArgumentException(
+          batch.size() + " rows but " + e.length + " floats for" + " dim " + dim);
     }
     if (l2) {
       e = l2Normalized(e, batch.size(), dim);
@@ -177,8 +180,7 @@ public final class EmbeddingWriter implements AutoCloseable {
   }
 
   static String tsv(String id) {
-    return id.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-        .replace("\r", "\\r");
+    return id.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
   }
 
   /** Undoes {@link #tsv}. */
@@ -188,12 +190,13 @@ public final class EmbeddingWriter implements AutoCloseable {
       char c = field.charAt(i);
       if (c == '\\' && i + 1 < field.length()) {
         char n = field.charAt(++i);
-        b.append(switch (n) {
-          case 't' -> '\t';
-          case 'n' -> '\n';
-          case 'r' -> '\r';
-          default -> n;
-        });
+        b.append(
+            switch (n) {
+              case 't' -> '\t';
+              case 'n' -> '\n';
+              case 'r' -> '\r';
+              default -> n;
+            });
       } else {
         b.append(c);
       }
@@ -202,7 +205,9 @@ public final class EmbeddingWriter implements AutoCloseable {
   }
 
   static String csv(String id) {
-    if (id.indexOf(',') < 0 && id.indexOf('"') < 0 && id.indexOf('\n') < 0
+    if (id.indexOf(',') < 0
+        && id.indexOf('"') < 0
+        && id.indexOf('\n') < 0
         && id.indexOf('\r') < 0) {
       return id;
     }

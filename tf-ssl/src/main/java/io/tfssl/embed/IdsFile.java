@@ -7,9 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The ids (and labels, if any) of an embeddings file's rows, read from the {@code .ids.tsv}
- * that {@link EmbeddingWriter} writes beside a {@code .npy}; row numbers when there is none
- * (an {@code .npy} saved by another tool).
+ * The ids (and labels, if any) of an embeddings file's rows, read from the {@code .ids.tsv} that
+ * {@link EmbeddingWriter} writes beside a {@code .npy}; row numbers when there is none (an {@code
+ * .npy} saved by another tool).
  */
 public final class IdsFile {
   private final String[] ids;
@@ -38,16 +38,19 @@ public final class IdsFile {
       String header = in.readLine();
       boolean labeled = header != null && header.equals("id\tlabel");
       if (header == null || !(labeled || header.equals("id"))) {
-        throw new IllegalArgumentException(file + ": expected a header 'id' or 'id<TAB>label',"
-            + " got " + (header == null ? "an empty file" : "'" + header + "'"));
+        throw new IllegalArgumentException(
+            file
+                + ": expected a header 'id' or 'id<TAB>label',"
+                + " got "
+                + (header == null ? "an empty file" : "'" + header + "'"));
       }
       String[] ids = new String[rows];
       String[] labels = labeled ? new String[rows] : null;
       int n = 0;
       for (String line; (line = in.readLine()) != null; n++) {
         if (n == rows) {
-          throw new IllegalArgumentException(file + " has more lines than the " + rows
-              + " rows of " + npy);
+          throw new IllegalArgumentException(
+              file + " has more lines than the " + rows + " rows of " + npy);
         }
         int tab = line.lastIndexOf('\t');
         if (labeled && tab < 0) {
@@ -59,8 +62,8 @@ public final class IdsFile {
         }
       }
       if (n != rows) {
-        throw new IllegalArgumentException(file + " has " + n + " ids for the " + rows
-            + " rows of " + npy);
+        throw new IllegalArgumentException(
+            file + " has " + n + " ids for the " + rows + " rows of " + npy);
       }
       return new IdsFile(ids, labels);
     }
@@ -79,9 +82,7 @@ public final class IdsFile {
     return labels != null;
   }
 
-  /**
-   * The row whose id is {@code id}; else, if {@code id} is a row number, that row; else -1.
-   */
+  /** The row whose id is {@code id}; else, if {@code id} is a row number, that row; else -1. */
   public int find(String id) {
     for (int i = 0; i < ids.length; i++) {
       if (ids[i].equals(id)) {

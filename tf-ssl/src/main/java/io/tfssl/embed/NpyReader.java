@@ -12,10 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads blocks of rows of a 2-D float32, C-order {@code .npy} file (format 1.0, 2.0 or 3.0),
- * as {@link NpyWriter} and {@code numpy.save} write them. Nothing but the header is read on
- * open; {@link #read} reads just the rows asked for, so a file larger than the heap can be
- * scanned block by block.
+ * Reads blocks of rows of a 2-D float32, C-order {@code .npy} file (format 1.0, 2.0 or 3.0), as
+ * {@link NpyWriter} and {@code numpy.save} write them. Nothing but the header is read on open;
+ * {@link #read} reads just the rows asked for, so a file larger than the heap can be scanned block
+ * by block.
  */
 public final class NpyReader implements AutoCloseable {
   private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
@@ -39,8 +39,8 @@ public final class NpyReader implements AutoCloseable {
   /**
    * Opens {@code file} and parses its header.
    *
-   * @throws IllegalArgumentException naming the file when it is not a 2-D little-endian
-   *     float32 C-order array, or is shorter than its header says
+   * @throws IllegalArgumentException naming the file when it is not a 2-D little-endian float32
+   *     C-order array, or is shorter than its header says
    */
   public static NpyReader open(Path file) throws IOException {
     FileChannel c = FileChannel.open(file, StandardOpenOption.READ);
@@ -69,11 +69,11 @@ public final class NpyReader implements AutoCloseable {
       }
       long offset = 8 + lenBytes + headerLen;
       if (offset > c.size()) {
-        throw bad(file, "is truncated: its header ends at byte " + offset + ", the file at "
-            + c.size());
+        throw bad(
+            file, "is truncated: its header ends at byte " + offset + ", the file at " + c.size());
       }
-      String header = StandardCharsets.ISO_8859_1
-          .decode(readAt(c, 8 + lenBytes, (int) headerLen)).toString();
+      String header =
+          StandardCharsets.ISO_8859_1.decode(readAt(c, 8 + lenBytes, (int) headerLen)).toString();
       String descr = group(DESCR, header, file, "descr");
       if (!descr.equals("<f4")) {
         throw bad(file, "holds '" + descr + "', expected little-endian float32 '<f4'");
@@ -140,12 +140,12 @@ public final class NpyReader implements AutoCloseable {
   /** Rows {@code [start, start + count)}, row-major, as a new array. */
   public float[] read(int start, int count) throws IOException {
     if (start < 0 || count < 0 || (long) start + count > rows) {
-      throw new IndexOutOfBoundsException("rows [" + start + ", " + ((long) start + count)
-          + ") of " + rows);
+      throw new IndexOutOfBoundsException(
+          "rows [" + start + ", " + ((long) start + count) + ") of " + rows);
     }
     float[] out = new float[Math.multiplyExact(count, dim)];
-    ByteBuffer b = readAt(channel, dataOffset + (long) start * dim * Float.BYTES,
-        out.length * Float.BYTES);
+    ByteBuffer b =
+        readAt(channel, dataOffset + (long) start * dim * Float.BYTES, out.length * Float.BYTES);
     b.asFloatBuffer().get(out);
     return out;
   }

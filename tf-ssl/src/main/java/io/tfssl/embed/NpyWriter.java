@@ -9,20 +9,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Writes a float32 matrix {@code [rows, dim]} as a NumPy {@code .npy} file (format version
- * 1.0), row by row, without knowing the number of rows in advance.
+ * Writes a float32 matrix {@code [rows, dim]} as a NumPy {@code .npy} file (format version 1.0),
+ * row by row, without knowing the number of rows in advance.
  *
  * <p>Format: the magic {@code \x93NUMPY}, version bytes 1 and 0, a little-endian uint16 header
- * length, then the header, a Python dict literal {@code {'descr': '<f4', 'fortran_order':
- * False, 'shape': (rows, dim), }} padded with spaces and ended by a newline so that the data
- * starts at a multiple of 64 bytes, then the data, C order, little-endian. Why a fixed
- * {@value #DATA_OFFSET}-byte preamble: the row count is only known at the end of a stream, so
- * the header is written with a placeholder and rewritten in place by {@link #close()}; any
- * shape fits in it.
+ * length, then the header, a Python dict literal {@code {'descr': '<f4', 'fortran_order': False,
+ * 'shape': (rows, dim), }} padded with spaces and ended by a newline so that the data starts at a
+ * multiple of 64 bytes, then the data, C order, little-endian. Why a fixed {@value
+ * #DATA_OFFSET}-byte preamble: the row count is only known at the end of a stream, so the header is
+ * written with a placeholder and rewritten in place by {@link #close()}; any shape fits in it.
  */
 public final class NpyWriter implements AutoCloseable {
   /** Bytes before the data: magic, version, header length and the padded header. */
   static final int DATA_OFFSET = 128;
+
   static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
 
   private final FileChannel channel;
@@ -37,17 +37,21 @@ public final class NpyWriter implements AutoCloseable {
       throw new IllegalArgumentException("dim must be >= 1, got " + dim);
     }
     this.dim = dim;
-    this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING);
-    this.buffer = ByteBuffer.allocate(Math.max(dim, 1 << 14) * Float.BYTES)
-        .order(ByteOrder.LITTLE_ENDIAN);
+    this.channel =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING);
+    this.buffer =
+        ByteBuffer.allocate(Math.max(dim, 1 << 14) * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     writeFully(header(0, dim), 0);
   }
 
   /** The {@value #DATA_OFFSET}-byte preamble for a {@code [rows, dim]} float32 array. */
   static ByteBuffer header(long rows, int dim) {
-    String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows + ", " + dim
-        + "), }";
+    String dict =
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows + ", " + dim + "), }";
     int headerLen = DATA_OFFSET - MAGIC.length - 2 - 2;
     if (dict.length() + 1 > headerLen) {
       throw new IllegalArgumentException("shape too large for the header: " + dict);
@@ -70,8 +74,14 @@ public final class NpyWriter implements AutoCloseable {
    */
   public void write(float[] data, int count) throws IOException {
     if ((long) count * dim > data.length) {
-      throw new IllegalArgumentException(count + " rows of " + dim + " need " + (long) count * dim
-          + " floats, got " + data.length);
+      throw new IllegalArgumentException(
+          count
+              + " rows of "
+              + dim
+              + " need "
+              + (long) count * dim
+              + " floats, got "
+              + data.length);
     }
     int total = count * dim;
     for (int i = 0; i < total; ) {

@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * One image file embedded the way {@code tfssl embed} embeds a folder at the model's input
- * size: decoded to {@code H x W} RGB with the folder's center crop, then through the same
- * {@link EmbeddingModel#embedEach} path (which converts RGB to the model's channels), so a
- * query's embedding equals the row its file got in the embeddings file.
+ * One image file embedded the way {@code tfssl embed} embeds a folder at the model's input size:
+ * decoded to {@code H x W} RGB with the folder's center crop, then through the same {@link
+ * EmbeddingModel#embedEach} path (which converts RGB to the model's channels), so a query's
+ * embedding equals the row its file got in the embeddings file.
  */
 public final class QueryImage {
   private QueryImage() {}
@@ -21,19 +21,20 @@ public final class QueryImage {
   public static float[] embed(EmbeddingModel model, Path image) throws IOException {
     long[] hwc = model.inputHwc();
     byte[] pixels;
-    try (ImageDecoder decoder = new ImageDecoder((int) hwc[0], (int) hwc[1], 3,
-        ImageDecoder.Fit.CENTER_CROP)) {
+    try (ImageDecoder decoder =
+        new ImageDecoder((int) hwc[0], (int) hwc[1], 3, ImageDecoder.Fit.CENTER_CROP)) {
       pixels = decoder.decode(Files.readAllBytes(image), image);
     }
     float[][] out = new float[1][];
-    model.embedEach(new Decoded(image.toString(), (int) hwc[0], (int) hwc[1], pixels), 1,
+    model.embedEach(
+        new Decoded(image.toString(), (int) hwc[0], (int) hwc[1], pixels),
+        1,
         b -> out[0] = b.embeddings());
     return out[0];
   }
 
   /** A decoded image as a one-image, unlabeled source. */
-  private record Decoded(String name, int height, int width, byte[] pixels)
-      implements ImageSource {
+  private record Decoded(String name, int height, int width, byte[] pixels) implements ImageSource {
     @Override
     public int size() {
       return 1;

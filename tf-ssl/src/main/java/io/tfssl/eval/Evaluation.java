@@ -11,7 +11,6 @@ import io.tfssl.export.Exporter;
 import io.tfssl.export.ModelMetadata;
 import io.tfssl.export.SavedModels;
 import io.tfssl.features.Features;
-import io.tfssl.features.KnnEval;
 import io.tfssl.train.RunInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,8 +50,8 @@ public final class Evaluation {
     }
   }
 
-  private static Features embed(EmbeddingModel model, EvalData data, Split split,
-      Consumer<String> log) {
+  private static Features embed(
+      EmbeddingModel model, EvalData data, Split split, Consumer<String> log) {
     ImageSource source = data.open(split);
     try {
       Datasets.labelNote(source).ifPresent(log);
@@ -60,15 +59,23 @@ public final class Evaluation {
       int n = source.size();
       long[] quarter = {n / 4};
       long[] next = {quarter[0]};
-      Features f = model.embed(source, EMBED_BATCH, done -> {
-        if (done >= next[0] && done < n) {
-          log.accept(String.format("  embedding %s %s: %d/%d", data.dataset(),
-              split.name().toLowerCase(), done, n));
-          next[0] += quarter[0];
-        }
-      });
-      log.accept(String.format("  embedded %d %s %s images in %.1f s", n, data.dataset(),
-          split.name().toLowerCase(), (System.nanoTime() - t0) / 1e9));
+      Features f =
+          model.embed(
+              source,
+              EMBED_BATCH,
+              done -> {
+                if (done >= next[0] && done < n) {
+                  log.accept(
+                      String.format(
+                          "  embedding %s %s: %d/%d",
+                          data.dataset(), split.name().toLowerCase(), done, n));
+                  next[0] += quarter[0];
+                }
+              });
+      log.accept(
+          String.format(
+              "  embedded %d %s %s images in %.1f s",
+              n, data.dataset(), split.name().toLowerCase(), (System.nanoTime() - t0) / 1e9));
       return f;
     } finally {
       Sources.closeQuietly(source);
@@ -76,11 +83,11 @@ public final class Evaluation {
   }
 
   /**
-   * Fine-tunes the model's encoder on a labeled fraction of {@code data}'s training split
-   * ({@link FineTune}); with {@code randomInit} the same encoder starts untrained.
+   * Fine-tunes the model's encoder on a labeled fraction of {@code data}'s training split ({@link
+   * FineTune}); with {@code randomInit} the same encoder starts untrained.
    */
-  public static FineTune.Result fineTune(Path model, EvalData data, boolean randomInit,
-      FineTune.Config config, Consumer<String> log) {
+  public static FineTune.Result fineTune(
+      Path model, EvalData data, boolean randomInit, FineTune.Config config, Consumer<String> log) {
     Path version = SavedModels.resolve(model);
     ModelMetadata metadata = ModelMetadata.require(version, "fine-tuning");
     ImageSource train = data.open(Split.TRAIN);
@@ -101,18 +108,18 @@ public final class Evaluation {
   }
 
   /**
-   * A temporary SavedModel of the same encoder untrained: the "random init" row of SimSiam's
-   * and BYOL's tables, built from the model's metadata with the run's seed. Deleted on close.
+   * A temporary SavedModel of the same encoder untrained: the "random init" row of SimSiam's and
+   * BYOL's tables, built from the model's metadata with the run's seed. Deleted on close.
    */
   public static Baseline randomInit(Path model) {
     Path version = SavedModels.resolve(model);
     ModelMetadata m = ModelMetadata.require(version, "the random-init baseline");
     try {
       Path root = Files.createTempDirectory("tfssl-random-init");
-      RunInput input = new RunInput(m.dataset(), m.height(), m.width(), m.channels(), 0,
-          m.modelSize());
-      ExportedModel e = Exporter.exportRandomInit(m.config(), input, root, "random-init",
-          OptionalInt.of(1));
+      RunInput input =
+          new RunInput(m.dataset(), m.height(), m.width(), m.channels(), 0, m.modelSize());
+      ExportedModel e =
+          Exporter.exportRandomInit(m.config(), input, root, "random-init", OptionalInt.of(1));
       return new Baseline(e.dir(), root);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temporary directory", e);
@@ -126,5 +133,4 @@ public final class Evaluation {
       SavedModels.deleteQuietly(root);
     }
   }
-
 }

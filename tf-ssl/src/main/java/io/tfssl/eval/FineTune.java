@@ -45,15 +45,15 @@ import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TUint8;
 
 /**
- * Semi-supervised evaluation: fine-tune the whole encoder plus a linear head on a
- * class-balanced, seeded fraction of the training labels (1% or 10%, as SimCLR §6 and BYOL
- * Table 2 do on ImageNet), then report top-1/top-5 on the test split.
+ * Semi-supervised evaluation: fine-tune the whole encoder plus a linear head on a class-balanced,
+ * seeded fraction of the training labels (1% or 10%, as SimCLR §6 and BYOL Table 2 do on ImageNet),
+ * then report top-1/top-5 on the test split.
  *
  * <p>The recipe follows SimCLR App. B.5 scaled to small data: SGD with momentum 0.9, no weight
- * decay, cosine-decayed learning rate, random crops and flips as the only augmentation, 60
- * epochs of the subset for 1% of the labels and 30 for 10%. The encoder starts from the
- * SavedModel's weights (BN moving statistics included), or from the run's initial values for the
- * random-init baseline, which is then training from scratch on the same labels.
+ * decay, cosine-decayed learning rate, random crops and flips as the only augmentation, 60 epochs
+ * of the subset for 1% of the labels and 30 for 10%. The encoder starts from the SavedModel's
+ * weights (BN moving statistics included), or from the run's initial values for the random-init
+ * baseline, which is then training from scratch on the same labels.
  */
 public final class FineTune {
   private FineTune() {}
@@ -66,11 +66,17 @@ public final class FineTune {
    * @param seed subset choice, head init, data order and augmentation
    * @param threads TF thread bound (0 = all cores)
    */
-  public record Config(double labelFraction, int epochs, int batchSize, double learningRate,
-      long seed, int threads) {
+  public record Config(
+      double labelFraction,
+      int epochs,
+      int batchSize,
+      double learningRate,
+      long seed,
+      int threads) {
     public Config {
       if (!(labelFraction > 0 && labelFraction <= 1)) {
-        throw new IllegalArgumentException("label fraction must be in (0, 1], got " + labelFraction);
+        throw new IllegalArgumentException(
+            "label fraction must be in (0, 1], got " + labelFraction);
       }
       if (epochs <= 0 || batchSize <= 0 || !(learningRate > 0) || threads < 0) {
         throw new IllegalArgumentException("epochs, batch size and learning rate must be positive");
@@ -89,13 +95,26 @@ public final class FineTune {
    * @param labeledImages size of the labeled subset
    * @param steps optimizer steps taken
    */
-  public record Result(double top1, double top5, int labeledImages, double labelFraction,
-      int epochs, long steps, boolean randomInit) {}
+  public record Result(
+      double top1,
+      double top5,
+      int labeledImages,
+      double labelFraction,
+      int epochs,
+      long steps,
+      boolean randomInit) {}
 
   /** The random crops (down to half the area) and flips of SimCLR's fine-tuning. */
   public static ViewPolicy augmentation() {
-    return ViewPolicy.builder().cropScale(0.5f, 1f).cropRatio(0.75f, 4f / 3f).flipProb(0.5f)
-        .jitterProb(0f).grayscaleProb(0f).blurProb(0f).solarizeProb(0f).build();
+    return ViewPolicy.builder()
+        .cropScale(0.5f, 1f)
+        .cropRatio(0.75f, 4f / 3f)
+        .flipProb(0.5f)
+        .jitterProb(0f)
+        .grayscaleProb(0f)
+        .blurProb(0f)
+        .solarizeProb(0f)
+        .build();
   }
 
   /**
@@ -105,49 +124,81 @@ public final class FineTune {
    * @param train the labeled training split (the subset is drawn from it)
    * @param test the test split
    */
-  public static Result run(ModelMetadata metadata, EncoderWeights weights, ImageSource train,
-      ImageSource test, Config config, Consumer<String> log) {
-    int[] subset = LabelSubsets.balanced(labels(train), train.numClasses(), config.labelFraction(),
-        config.seed());
+  public static Result run(
+      ModelMetadata metadata,
+      EncoderWeights weights,
+      ImageSource train,
+      ImageSource test,
+      Config config,
+      Consumer<String> log) {
+    int[] subset =
+        LabelSubsets.balanced(
+            labels(train), train.numClasses(), config.labelFraction(), config.seed());
     ImageSource labeled = new SubsetSource(train, subset);
     int batch = Math.min(config.batchSize(), labeled.size());
-    Dataset data = Dataset.from(labeled).shuffle(config.seed()).batch(batch, true).repeat()
-        .prefetch(2);
+    Dataset data =
+        Dataset.from(labeled).shuffle(config.seed()).batch(batch, true).repeat().prefetch(2);
     long perEpoch = data.batchesPerEpoch();
     long totalSteps = perEpoch * config.epochs();
     int numClasses = train.numClasses();
     Encoder encoder = Components.encoder(metadata.config(), metadata.modelSize());
     Normalization norm = Components.normalization(metadata.config());
     long[] hwc = {train.height(), train.width(), train.channels()};
-    if (hwc[0] != metadata.height() || hwc[1] != metadata.width()
+    if (hwc[0] != metadata.height()
+        || hwc[1] != metadata.width()
         || hwc[2] != metadata.channels()) {
-      throw new IllegalArgumentException("fine-tuning needs images of the model's input shape "
-          + metadata.height() + "x" + metadata.width() + "x" + metadata.channels() + "; "
-          + train.name() + " has " + hwc[0] + "x" + hwc[1] + "x" + hwc[2]);
+      throw new IllegalArgumentException(
+          "fine-tuning needs images of the model's input shape "
+              + metadata.height()
+              + "x"
+              + metadata.width()
+              + "x"
+              + metadata.channels()
+              + "; "
+              + train.name()
+              + " has "
+              + hwc[0]
+              + "x"
+              + hwc[1]
+              + "x"
+              + hwc[2]);
     }
-    log.accept(String.format("fine-tuning on %d labeled images (%.3g%% of %d, class-balanced,"
-        + " seed %d), %d epochs, %d steps%s", labeled.size(), 100 * config.labelFraction(),
-        train.size(), config.seed(), config.epochs(), totalSteps,
-        weights == null ? ", from random init" : ""));
+    log.accept(
+        String.format(
+            "fine-tuning on %d labeled images (%.3g%% of %d, class-balanced,"
+                + " seed %d), %d epochs, %d steps%s",
+            labeled.size(),
+            100 * config.labelFraction(),
+            train.size(),
+            config.seed(),
+            config.epochs(),
+            totalSteps,
+            weights == null ? ", from random init" : ""));
 
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Variable<TInt64> step = tf.withName("step").variable(tf.constant(0L));
-      Placeholder<TUint8> images = tf.withName("images").placeholder(TUint8.class,
-          Placeholder.shape(Shape.of(-1, hwc[0], hwc[1], hwc[2])));
-      Placeholder<TInt32> labels = tf.withName("labels").placeholder(TInt32.class,
-          Placeholder.shape(Shape.of(-1)));
+      Placeholder<TUint8> images =
+          tf.withName("images")
+              .placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, hwc[0], hwc[1], hwc[2])));
+      Placeholder<TInt32> labels =
+          tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
       Operand<TInt64> seed = tf.stack(List.of(tf.constant(config.seed()), tf.identity(step)));
       int size = metadata.modelSize();
-      Operand<TFloat32> view = Augmenter.view(tf.withSubScope("augment"), images, seed,
-          augmentation(), size, size, norm);
+      Operand<TFloat32> view =
+          Augmenter.view(
+              tf.withSubScope("augment"), images, seed, augmentation(), size, size, norm);
       view = tf.reshape(view, tf.constant(new long[] {-1, size, size, hwc[2]}));
 
       // The same variable names as the exported encoder, so its weights load by name.
       VarStore network = VarStore.trainable(tf, InferenceNetwork.ONLINE, metadata.config().seed());
       VarStore head = VarStore.trainable(tf, "classifier", config.seed());
-      Operand<TFloat32> logits = Dense.apply(Net.of(head, Mode.TRAIN).child("linear"),
-          encoder.apply(Net.of(network, Mode.TRAIN).child("encoder"), view), numClasses, true);
+      Operand<TFloat32> logits =
+          Dense.apply(
+              Net.of(head, Mode.TRAIN).child("linear"),
+              encoder.apply(Net.of(network, Mode.TRAIN).child("encoder"), view),
+              numClasses,
+              true);
       Operand<TFloat32> loss = Classification.crossEntropy(tf, logits, labels, numClasses);
 
       List<Param> params = new ArrayList<>(network.params());
@@ -161,16 +212,22 @@ public final class FineTune {
       List<Op> after = new ArrayList<>(network.statisticsUpdates());
       after.add(update);
       Ops last = tf.withControlDependencies(after);
-      Op trainStep = tf.withControlDependencies(List.of(last.assignAdd(step, last.constant(1L))))
-          .noOp();
+      Op trainStep =
+          tf.withControlDependencies(List.of(last.assignAdd(step, last.constant(1L)))).noOp();
 
       // Test-time branch: BN in inference mode, the same variables.
-      Placeholder<TUint8> testImages = tf.withName("test_images").placeholder(TUint8.class,
-          Placeholder.shape(Shape.of(-1, hwc[0], hwc[1], hwc[2])));
-      Operand<TFloat32> testLogits = Dense.apply(Net.of(head, Mode.INFERENCE).child("linear"),
-          encoder.apply(Net.of(network, Mode.INFERENCE).child("encoder"),
-              EvalTransform.apply(tf.withSubScope("test_preprocess"), testImages, size, size, norm)),
-          numClasses, true);
+      Placeholder<TUint8> testImages =
+          tf.withName("test_images")
+              .placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, hwc[0], hwc[1], hwc[2])));
+      Operand<TFloat32> testLogits =
+          Dense.apply(
+              Net.of(head, Mode.INFERENCE).child("linear"),
+              encoder.apply(
+                  Net.of(network, Mode.INFERENCE).child("encoder"),
+                  EvalTransform.apply(
+                      tf.withSubScope("test_preprocess"), testImages, size, size, norm)),
+              numClasses,
+              true);
       EncoderWeights.Assignment load = weights == null ? null : weights.prepare(tf, network);
 
       try (Session s = new Session(g, SessionConfigs.training(config.threads()))) {
@@ -181,24 +238,42 @@ public final class FineTune {
         long t0 = System.nanoTime();
         try (BatchIterator it = data.iterator()) {
           for (long k = 0; k < totalSteps; k++) {
-            try (Batch b = it.next(); TInt32 y = TInt32.vectorOf(b.labels());
-                org.tensorflow.Result r = s.runner().feed(images, b.images()).feed(labels, y).addTarget(trainStep)
-                    .fetch(loss).run()) {
+            try (Batch b = it.next();
+                TInt32 y = TInt32.vectorOf(b.labels());
+                org.tensorflow.Result r =
+                    s.runner()
+                        .feed(images, b.images())
+                        .feed(labels, y)
+                        .addTarget(trainStep)
+                        .fetch(loss)
+                        .run()) {
               float l = ((TFloat32) r.get(0)).getFloat();
               if (!Float.isFinite(l)) {
-                throw new IllegalStateException("fine-tuning loss is " + l + " at step " + k
-                    + "; lower the learning rate (--lr)");
+                throw new IllegalStateException(
+                    "fine-tuning loss is "
+                        + l
+                        + " at step "
+                        + k
+                        + "; lower the learning rate (--lr)");
               }
               if ((k + 1) % perEpoch == 0 && ((k + 1) / perEpoch) % 10 == 0) {
-                log.accept(String.format("  epoch %d/%d loss %.4f (%.0f s)", (k + 1) / perEpoch,
-                    config.epochs(), l, (System.nanoTime() - t0) / 1e9));
+                log.accept(
+                    String.format(
+                        "  epoch %d/%d loss %.4f (%.0f s)",
+                        (k + 1) / perEpoch, config.epochs(), l, (System.nanoTime() - t0) / 1e9));
               }
             }
           }
         }
         double[] acc = testAccuracy(s, testImages, testLogits, test);
-        return new Result(acc[0], acc[1], labeled.size(), config.labelFraction(), config.epochs(),
-            totalSteps, weights == null);
+        return new Result(
+            acc[0],
+            acc[1],
+            labeled.size(),
+            config.labelFraction(),
+            config.epochs(),
+            totalSteps,
+            weights == null);
       }
     }
   }
@@ -212,8 +287,8 @@ public final class FineTune {
   }
 
   /** {top-1, top-5} of the inference branch over the whole test split. */
-  private static double[] testAccuracy(Session s, Placeholder<TUint8> images,
-      Operand<TFloat32> logits, ImageSource test) {
+  private static double[] testAccuracy(
+      Session s, Placeholder<TUint8> images, Operand<TFloat32> logits, ImageSource test) {
     int c = test.numClasses();
     int k = Math.min(5, c);
     long top1 = 0;

@@ -9,8 +9,8 @@ import java.util.SplittableRandom;
  *
  * <p>Every method is a pure function of its arguments: the same labels, fraction and seed give the
  * same indices on every JVM ({@link SplittableRandom} is specified bit-for-bit). Classes are
- * processed in increasing order, each with a Fisher-Yates shuffle of its own indices (in
- * increasing order) drawn from one generator seeded with {@code seed}.
+ * processed in increasing order, each with a Fisher-Yates shuffle of its own indices (in increasing
+ * order) drawn from one generator seeded with {@code seed}.
  */
 public final class LabelSubsets {
   private LabelSubsets() {}
@@ -19,9 +19,9 @@ public final class LabelSubsets {
    * A class-balanced subset for semi-supervised evaluation, like the 1% and 10% labelled ImageNet
    * subsets of SimCLR (Chen et al. 2020, §6 and App. B.5), which are sampled class-balanced.
    *
-   * <p>From each class with {@code n_c > 0} examples it keeps {@code max(1, round(fraction *
-   * n_c))} indices ({@link Math#round}, halves rounded up), chosen by a seeded shuffle; a class
-   * without examples contributes none.
+   * <p>From each class with {@code n_c > 0} examples it keeps {@code max(1, round(fraction * n_c))}
+   * indices ({@link Math#round}, halves rounded up), chosen by a seeded shuffle; a class without
+   * examples contributes none.
    *
    * @param labels the label of every example, in {@code [0, numClasses)}
    * @param fraction the fraction of every class to keep, in {@code (0, 1]}
@@ -54,15 +54,14 @@ public final class LabelSubsets {
   }
 
   /**
-   * A stratified split into a training and a validation part, for choosing hyperparameters
-   * without looking at the test set (the protocol of SimCLR App. B.8, following Kornblith et al.
-   * 2019: select on a validation split held out from the training set, then retrain on all of
-   * it).
+   * A stratified split into a training and a validation part, for choosing hyperparameters without
+   * looking at the test set (the protocol of SimCLR App. B.8, following Kornblith et al. 2019:
+   * select on a validation split held out from the training set, then retrain on all of it).
    *
-   * <p>Each class with {@code n_c} examples sends {@code min(round(validationFraction * n_c), n_c
-   * - 1)} of them, chosen by a seeded shuffle, to validation, so every class present keeps at
-   * least one training example; a class with one example is never validated on. The two parts
-   * are disjoint and together cover {@code [0, labels.length)}.
+   * <p>Each class with {@code n_c} examples sends {@code min(round(validationFraction * n_c), n_c -
+   * 1)} of them, chosen by a seeded shuffle, to validation, so every class present keeps at least
+   * one training example; a class with one example is never validated on. The two parts are
+   * disjoint and together cover {@code [0, labels.length)}.
    *
    * @param validationFraction the share of every class to hold out, in {@code (0, 1)}
    * @return {@code {trainIndices, validationIndices}}, each sorted ascending

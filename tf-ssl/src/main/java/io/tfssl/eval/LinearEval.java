@@ -29,9 +29,9 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * Linear evaluation of frozen features, the standard protocol of the self-supervised papers
- * (SimCLR §4 and App. B.8; SimSiam App. D; MoCo v3 §4): a softmax linear classifier is trained on
- * the frozen training features and its accuracy on the test features is reported.
+ * Linear evaluation of frozen features, the standard protocol of the self-supervised papers (SimCLR
+ * §4 and App. B.8; SimSiam App. D; MoCo v3 §4): a softmax linear classifier is trained on the
+ * frozen training features and its accuracy on the test features is reported.
  *
  * <p>The procedure of {@link #evaluate}:
  *
@@ -50,15 +50,14 @@ import org.tensorflow.types.TInt32;
  *       pair, report top-1 and top-5 on the test set.
  * </ol>
  *
- * <p>Training: weights and biases start at zero (the problem is convex, so the start only
- * matters for speed; zero makes runs deterministic); loss {@code mean(-sum(onehot *
- * logSoftmax(xW + b)))} (dense cross-entropy, since {@code SparseSoftmaxCrossEntropyWithLogits}
- * has no gradient in TF Java, docs/tensorflow-java.md §1); mini-batch SGD with momentum
- * {@link #MOMENTUM}
- * ({@link SgdMomentum}, weight decay on W only), learning rate decayed per step with a cosine
- * schedule to 0 (SimSiam App. D), the training order reshuffled every epoch by a generator
- * seeded with {@link Config#seed()} (the same order for every candidate rate, so they are
- * compared on equal footing). The last, smaller batch of an epoch is kept.
+ * <p>Training: weights and biases start at zero (the problem is convex, so the start only matters
+ * for speed; zero makes runs deterministic); loss {@code mean(-sum(onehot * logSoftmax(xW + b)))}
+ * (dense cross-entropy, since {@code SparseSoftmaxCrossEntropyWithLogits} has no gradient in TF
+ * Java, docs/tensorflow-java.md §1); mini-batch SGD with momentum {@link #MOMENTUM} ({@link
+ * SgdMomentum}, weight decay on W only), learning rate decayed per step with a cosine schedule to 0
+ * (SimSiam App. D), the training order reshuffled every epoch by a generator seeded with {@link
+ * Config#seed()} (the same order for every candidate rate, so they are compared on equal footing).
+ * The last, smaller batch of an epoch is kept.
  */
 public final class LinearEval {
   /** Momentum of the classifier's SGD, as in SimSiam App. D and MoCo v3. */
@@ -92,18 +91,18 @@ public final class LinearEval {
       int threads) {
 
     /**
-     * The default rate grid {0.01, 0.03, 0.1, 0.3, 1.0}: a 3x log grid around 0.1. On
-     * standardized inputs every feature has unit variance, so each entry of the gradient of the
-     * cross-entropy w.r.t. W is bounded by about |x_j| ~ 1 per example and the classifier needs
-     * weights of order 0.1-1 per dimension; with momentum 0.9 (effective step 10x the rate) and a
-     * few thousand steps, 0.01 is on the slow side and 1.0 on the noisy side of that, and
-     * validation picks the best in between for the feature at hand.
+     * The default rate grid {0.01, 0.03, 0.1, 0.3, 1.0}: a 3x log grid around 0.1. On standardized
+     * inputs every feature has unit variance, so each entry of the gradient of the cross-entropy
+     * w.r.t. W is bounded by about |x_j| ~ 1 per example and the classifier needs weights of order
+     * 0.1-1 per dimension; with momentum 0.9 (effective step 10x the rate) and a few thousand
+     * steps, 0.01 is on the slow side and 1.0 on the noisy side of that, and validation picks the
+     * best in between for the feature at hand.
      */
     public static final double[] DEFAULT_LEARNING_RATES = {0.01, 0.03, 0.1, 0.3, 1.0};
 
     /**
-     * The default epoch grid {10, 30}: a short run, which stops early the way a regularizer
-     * would, and a long one; validation decides.
+     * The default epoch grid {10, 30}: a short run, which stops early the way a regularizer would,
+     * and a long one; validation decides.
      */
     public static final int[] DEFAULT_EPOCHS = {10, 30};
 
@@ -171,12 +170,14 @@ public final class LinearEval {
 
     /** This config with another epoch grid. */
     public Config withEpochs(int... n) {
-      return new Config(learningRates, n, batchSize, weightDecay, validationFraction, seed, threads);
+      return new Config(
+          learningRates, n, batchSize, weightDecay, validationFraction, seed, threads);
     }
 
     /** This config with another seed. */
     public Config withSeed(long s) {
-      return new Config(learningRates, epochs, batchSize, weightDecay, validationFraction, s, threads);
+      return new Config(
+          learningRates, epochs, batchSize, weightDecay, validationFraction, s, threads);
     }
 
     /** This config with another thread bound. */
@@ -196,7 +197,8 @@ public final class LinearEval {
    * @param chosenEpochs the epochs of that pair
    * @param learningRates the rate of each candidate pair, in the order tried
    * @param candidateEpochs the epochs of each candidate pair, parallel to {@code learningRates}
-   * @param validationTop1 validation top-1 of each candidate pair, parallel to {@code learningRates}
+   * @param validationTop1 validation top-1 of each candidate pair, parallel to {@code
+   *     learningRates}
    * @param trainSize examples in the train part used for selection
    * @param validationSize examples in the validation part
    * @param testSize examples in the test set
@@ -241,15 +243,18 @@ public final class LinearEval {
 
     /** One line for logs. */
     public String summary() {
-      StringBuilder sb = new StringBuilder(String.format(
-          "linear eval: test top-1 %.4f, top-%d %.4f, lr %s, %d epochs (val top-1:", top1, k, top5,
-          chosenLearningRate, chosenEpochs));
+      StringBuilder sb =
+          new StringBuilder(
+              String.format(
+                  "linear eval: test top-1 %.4f, top-%d %.4f, lr %s, %d epochs (val top-1:",
+                  top1, k, top5, chosenLearningRate, chosenEpochs));
       for (int i = 0; i < learningRates.length; i++) {
-        sb.append(String.format(" %s/%d=%.4f", learningRates[i], candidateEpochs[i],
-            validationTop1[i]));
+        sb.append(
+            String.format(" %s/%d=%.4f", learningRates[i], candidateEpochs[i], validationTop1[i]));
       }
-      return sb.append(String.format("), train/val/test %d/%d/%d",
-          trainSize, validationSize, testSize)).toString();
+      return sb.append(
+              String.format("), train/val/test %d/%d/%d", trainSize, validationSize, testSize))
+          .toString();
     }
   }
 
@@ -271,20 +276,30 @@ public final class LinearEval {
     Objects.requireNonNull(train, "train");
     Objects.requireNonNull(test, "test");
     Objects.requireNonNull(config, "config");
-    Consumer<String> log = progress == null ? s -> { } : progress;
+    Consumer<String> log = progress == null ? s -> {} : progress;
     if (train.dim() != test.dim() || train.numClasses() != test.numClasses()) {
-      throw new IllegalArgumentException("train is [" + train.dim() + " dims, "
-          + train.numClasses() + " classes] but test is [" + test.dim() + " dims, "
-          + test.numClasses() + " classes]");
+      throw new IllegalArgumentException(
+          "train is ["
+              + train.dim()
+              + " dims, "
+              + train.numClasses()
+              + " classes] but test is ["
+              + test.dim()
+              + " dims, "
+              + test.numClasses()
+              + " classes]");
     }
     if (test.count() == 0) {
       throw new IllegalArgumentException("test set is empty");
     }
-    int[][] split = LabelSubsets.trainValidationSplit(
-        train.labels(), train.numClasses(), config.validationFraction(), config.seed());
+    int[][] split =
+        LabelSubsets.trainValidationSplit(
+            train.labels(), train.numClasses(), config.validationFraction(), config.seed());
     if (split[1].length == 0) {
-      throw new IllegalArgumentException("validation split of " + train.count()
-          + " training examples is empty; need more examples per class or a larger fraction");
+      throw new IllegalArgumentException(
+          "validation split of "
+              + train.count()
+              + " training examples is empty; need more examples per class or a larger fraction");
     }
     Features trainPart = train.subset(split[0]);
     Features valPart = train.subset(split[1]);
@@ -307,9 +322,10 @@ public final class LinearEval {
         long t0 = System.nanoTime();
         float loss = probe.fit(trainPartStd, lrs[i], epochs[i]);
         valTop1[i] = probe.accuracy(valStd, 1)[0];
-        log.accept(String.format("linear eval: lr %s, %d epochs: last batch loss %.4f,"
-            + " val top-1 %.4f (%.1f s)", lrs[i], epochs[i], loss, valTop1[i],
-            (System.nanoTime() - t0) / 1e9));
+        log.accept(
+            String.format(
+                "linear eval: lr %s, %d epochs: last batch loss %.4f," + " val top-1 %.4f (%.1f s)",
+                lrs[i], epochs[i], loss, valTop1[i], (System.nanoTime() - t0) / 1e9));
         if (valTop1[i] > valTop1[best]) {
           best = i;
         }
@@ -318,11 +334,30 @@ public final class LinearEval {
       long t0 = System.nanoTime();
       float loss = probe.fit(stats.apply(train), lrs[best], epochs[best]);
       double[] acc = probe.accuracy(stats.apply(test), k);
-      log.accept(String.format("linear eval: retrained on all %d with lr %s, %d epochs: last batch"
-          + " loss %.4f, test top-1 %.4f, top-%d %.4f (%.1f s)", train.count(), lrs[best],
-          epochs[best], loss, acc[0], k, acc[1], (System.nanoTime() - t0) / 1e9));
-      return new Result(acc[0], acc[1], k, lrs[best], epochs[best], lrs, epochs, valTop1,
-          trainPart.count(), valPart.count(), test.count());
+      log.accept(
+          String.format(
+              "linear eval: retrained on all %d with lr %s, %d epochs: last batch"
+                  + " loss %.4f, test top-1 %.4f, top-%d %.4f (%.1f s)",
+              train.count(),
+              lrs[best],
+              epochs[best],
+              loss,
+              acc[0],
+              k,
+              acc[1],
+              (System.nanoTime() - t0) / 1e9));
+      return new Result(
+          acc[0],
+          acc[1],
+          k,
+          lrs[best],
+          epochs[best],
+          lrs,
+          epochs,
+          valTop1,
+          trainPart.count(),
+          valPart.count(),
+          test.count());
     }
   }
 
@@ -354,19 +389,19 @@ public final class LinearEval {
         y = tf.withName("y").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
         lr = tf.withName("lr").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
         Ops init = tf.withInitScope();
-        Variable<TFloat32> w = tf.withName("w").variable(
-            init.zeros(init.constant(new long[] {dim, numClasses}), TFloat32.class));
-        Variable<TFloat32> b = tf.withName("b").variable(
-            init.zeros(init.constant(new long[] {numClasses}), TFloat32.class));
+        Variable<TFloat32> w =
+            tf.withName("w")
+                .variable(init.zeros(init.constant(new long[] {dim, numClasses}), TFloat32.class));
+        Variable<TFloat32> b =
+            tf.withName("b")
+                .variable(init.zeros(init.constant(new long[] {numClasses}), TFloat32.class));
         // Read through Identity (docs/tensorflow-java.md §1 Trap A).
-        logits = tf.withName("logits").nn.biasAdd(
-            tf.linalg.matMul(x, tf.identity(w)), tf.identity(b));
-        loss = tf.withName("loss").identity(
-            Classification.crossEntropy(tf, logits, y, numClasses));
-        List<Param> params = List.of(
-            new Param("w", w, ParamKind.WEIGHT), new Param("b", b, ParamKind.BIAS));
-        Output<?>[] grads = Gradients.of(
-            graph, loss, new Output<?>[] {w.asOutput(), b.asOutput()});
+        logits =
+            tf.withName("logits").nn.biasAdd(tf.linalg.matMul(x, tf.identity(w)), tf.identity(b));
+        loss = tf.withName("loss").identity(Classification.crossEntropy(tf, logits, y, numClasses));
+        List<Param> params =
+            List.of(new Param("w", w, ParamKind.WEIGHT), new Param("b", b, ParamKind.BIAS));
+        Output<?>[] grads = Gradients.of(graph, loss, new Output<?>[] {w.asOutput(), b.asOutput()});
         List<ParamGrad> pgs = ParamGrad.zip(params, grads, p -> lr);
         train = new SgdMomentum(MOMENTUM, config.weightDecay(), false).apply(tf, pgs, "train");
         session = new Session(graph, SessionConfigs.training(config.threads()));
@@ -377,8 +412,8 @@ public final class LinearEval {
     }
 
     /**
-     * Trains from zero on {@code f} (already standardized) with base rate {@code baseLr};
-     * returns the loss of the last batch.
+     * Trains from zero on {@code f} (already standardized) with base rate {@code baseLr}; returns
+     * the loss of the last batch.
      */
     float fit(Features f, double baseLr, int numEpochs) {
       session.forceInitialize();
@@ -415,11 +450,12 @@ public final class LinearEval {
           // Cosine decay to 0 over all steps (SimSiam App. D), evaluated per step.
           double rate = baseLr * 0.5 * (1.0 + Math.cos(Math.PI * step / totalSteps));
           boolean last = step == totalSteps - 1;
-          try (TFloat32 xt = TFloat32.tensorOf(Shape.of(rows, dim), DataBuffers.of(xs, true, false));
+          try (TFloat32 xt =
+                  TFloat32.tensorOf(Shape.of(rows, dim), DataBuffers.of(xs, true, false));
               TInt32 yt = TInt32.tensorOf(Shape.of(rows), DataBuffers.of(ys, true, false));
               TFloat32 lrt = TFloat32.scalarOf((float) rate)) {
-            Session.Runner runner = session.runner().feed(x, xt).feed(y, yt).feed(lr, lrt)
-                .addTarget(train);
+            Session.Runner runner =
+                session.runner().feed(x, xt).feed(y, yt).feed(lr, lrt).addTarget(train);
             if (last) {
               runner.fetch(loss);
             }

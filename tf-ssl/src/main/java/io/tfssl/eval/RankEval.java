@@ -22,10 +22,10 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * The effective rank (RankMe, {@link EffectiveRank}) of an export's outputs on a fixed set of
- * images, in inference mode: the label-free check that a trained encoder has not collapsed onto
- * a few directions (Garrido et al. 2023 show it tracks downstream accuracy). It reads the
- * SavedModel's {@code serving_default}, as every evaluation here does, so what is measured is
- * what would be served.
+ * images, in inference mode: the label-free check that a trained encoder has not collapsed onto a
+ * few directions (Garrido et al. 2023 show it tracks downstream accuracy). It reads the
+ * SavedModel's {@code serving_default}, as every evaluation here does, so what is measured is what
+ * would be served.
  */
 public final class RankEval {
   /** Images the rank is measured on by default: enough that min(N, d) is d for d up to 1024. */
@@ -40,20 +40,21 @@ public final class RankEval {
    * @param projectionDim d of z
    * @param images how many images the ranks were measured on (bounds both ranks)
    */
-  public record Result(double embedding, long embeddingDim, double projection,
-      long projectionDim, int images) {
+  public record Result(
+      double embedding, long embeddingDim, double projection, long projectionDim, int images) {
 
     public String summary() {
-      return String.format("effective rank on %d images: embedding %.1f of %d, projection %.1f"
-          + " of %d", images, embedding, embeddingDim, projection, projectionDim);
+      return String.format(
+          "effective rank on %d images: embedding %.1f of %d, projection %.1f" + " of %d",
+          images, embedding, embeddingDim, projection, projectionDim);
     }
   }
 
   private RankEval() {}
 
   /**
-   * Measures the model in {@code model} on the first {@code images} images of {@code source}
-   * (all of them if it has fewer), which must have the model's input shape.
+   * Measures the model in {@code model} on the first {@code images} images of {@code source} (all
+   * of them if it has fewer), which must have the model's input shape.
    */
   public static Result evaluate(Path model, ImageSource source, int images) {
     if (images < 1) {
@@ -62,13 +63,20 @@ public final class RankEval {
     try (EmbeddingModel m = EmbeddingModel.load(model)) {
       long[] hwc = {source.height(), source.width(), source.channels()};
       if (!Arrays.equals(hwc, m.inputHwc())) {
-        throw new IllegalArgumentException(source.name() + " has images of " + Arrays.toString(hwc)
-            + " but " + m.dir() + " takes " + Arrays.toString(m.inputHwc()) + " ([H, W, C]);"
-            + " measure the rank on the data it was trained on");
+        throw new IllegalArgumentException(
+            source.name()
+                + " has images of "
+                + Arrays.toString(hwc)
+                + " but "
+                + m.dir()
+                + " takes "
+                + Arrays.toString(m.inputHwc())
+                + " ([H, W, C]);"
+                + " measure the rank on the data it was trained on");
       }
       int n = Math.min(images, source.size());
-      ImageSource first = n == source.size() ? source
-          : new SubsetSource(source, IntStream.range(0, n).toArray());
+      ImageSource first =
+          n == source.size() ? source : new SubsetSource(source, IntStream.range(0, n).toArray());
       SessionFunction serving = m.bundle().function(Exporter.SERVING_DEFAULT);
       float[][] y = null;
       float[][] z = null;
@@ -108,7 +116,8 @@ public final class RankEval {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Operand<TFloat32> rank = EffectiveRank.rankMe(tf, tf.constant(rows));
-      try (Session s = new Session(g); org.tensorflow.Result r = s.runner().fetch(rank).run()) {
+      try (Session s = new Session(g);
+          org.tensorflow.Result r = s.runner().fetch(rank).run()) {
         return ((TFloat32) r.get(0)).getFloat();
       }
     }

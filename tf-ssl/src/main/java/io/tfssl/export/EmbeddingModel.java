@@ -17,7 +17,6 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
@@ -27,8 +26,8 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TUint8;
 
 /**
- * A SavedModel's {@code serving_default} signature used as a feature extractor: what the
- * evaluators measure is exactly what TF Serving would serve.
+ * A SavedModel's {@code serving_default} signature used as a feature extractor: what the evaluators
+ * measure is exactly what TF Serving would serve.
  *
  * <pre>{@code
  * try (EmbeddingModel model = EmbeddingModel.load(Path.of("saved_models/s1/1"))) {
@@ -36,9 +35,9 @@ import org.tensorflow.types.TUint8;
  * }
  * }</pre>
  *
- * <p>Images whose shape differs from the model's input (a transfer dataset) are adapted in a
- * small graph first: channels averaged (RGB to gray) or repeated (gray to RGB), then resized
- * bilinearly; the model's own normalization then applies as served.
+ * <p>Images whose shape differs from the model's input (a transfer dataset) are adapted in a small
+ * graph first: channels averaged (RGB to gray) or repeated (gray to RGB), then resized bilinearly;
+ * the model's own normalization then applies as served.
  */
 public final class EmbeddingModel implements AutoCloseable {
   private final Path dir;
@@ -48,8 +47,13 @@ public final class EmbeddingModel implements AutoCloseable {
   private final int embeddingDim;
   private final Optional<ModelMetadata> metadata;
 
-  private EmbeddingModel(Path dir, SavedModelBundle bundle, SessionFunction serving,
-      long[] inputHwc, int embeddingDim, Optional<ModelMetadata> metadata) {
+  private EmbeddingModel(
+      Path dir,
+      SavedModelBundle bundle,
+      SessionFunction serving,
+      long[] inputHwc,
+      int embeddingDim,
+      Optional<ModelMetadata> metadata) {
     this.dir = dir;
     this.bundle = bundle;
     this.serving = serving;
@@ -70,27 +74,57 @@ public final class EmbeddingModel implements AutoCloseable {
     Optional<ModelMetadata> metadata = ModelMetadata.read(version);
     SavedModelBundle bundle = SavedModels.load(version);
     try {
-      Signature sig = bundle.signatures().stream()
-          .filter(s -> s.key().equals(Exporter.SERVING_DEFAULT)).findFirst()
-          .orElseThrow(() -> new InvalidModelException(version, "no '" + Exporter.SERVING_DEFAULT
-              + "' signature (it has " + bundle.signatures().stream().map(Signature::key).toList()
-              + ")"));
+      Signature sig =
+          bundle.signatures().stream()
+              .filter(s -> s.key().equals(Exporter.SERVING_DEFAULT))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new InvalidModelException(
+                          version,
+                          "no '"
+                              + Exporter.SERVING_DEFAULT
+                              + "' signature (it has "
+                              + bundle.signatures().stream().map(Signature::key).toList()
+                              + ")"));
       Signature.TensorDescription in = sig.getInputs().get(Exporter.IMAGES);
-      if (in == null || in.dataType != DataType.DT_UINT8 || in.shape.numDimensions() != 4
-          || in.shape.size(1) <= 0 || in.shape.size(2) <= 0 || in.shape.size(3) <= 0) {
-        throw new InvalidModelException(version, "'" + Exporter.SERVING_DEFAULT + "' must take '"
-            + Exporter.IMAGES + "' as uint8 [-1, H, W, C] with H, W, C known; it takes "
-            + describe(sig.getInputs()));
+      if (in == null
+          || in.dataType != DataType.DT_UINT8
+          || in.shape.numDimensions() != 4
+          || in.shape.size(1) <= 0
+          || in.shape.size(2) <= 0
+          || in.shape.size(3) <= 0) {
+        throw new InvalidModelException(
+            version,
+            "'"
+                + Exporter.SERVING_DEFAULT
+                + "' must take '"
+                + Exporter.IMAGES
+                + "' as uint8 [-1, H, W, C] with H, W, C known; it takes "
+                + describe(sig.getInputs()));
       }
       Signature.TensorDescription out = sig.getOutputs().get(Exporter.EMBEDDING);
-      if (out == null || out.dataType != DataType.DT_FLOAT || out.shape.numDimensions() != 2
+      if (out == null
+          || out.dataType != DataType.DT_FLOAT
+          || out.shape.numDimensions() != 2
           || out.shape.size(1) <= 0) {
-        throw new InvalidModelException(version, "'" + Exporter.SERVING_DEFAULT + "' must return '"
-            + Exporter.EMBEDDING + "' as float [-1, D]; it returns " + describe(sig.getOutputs()));
+        throw new InvalidModelException(
+            version,
+            "'"
+                + Exporter.SERVING_DEFAULT
+                + "' must return '"
+                + Exporter.EMBEDDING
+                + "' as float [-1, D]; it returns "
+                + describe(sig.getOutputs()));
       }
       long[] hwc = {in.shape.size(1), in.shape.size(2), in.shape.size(3)};
-      return new EmbeddingModel(version, bundle, bundle.function(Exporter.SERVING_DEFAULT), hwc,
-          (int) out.shape.size(1), metadata);
+      return new EmbeddingModel(
+          version,
+          bundle,
+          bundle.function(Exporter.SERVING_DEFAULT),
+          hwc,
+          (int) out.shape.size(1),
+          metadata);
     } catch (RuntimeException e) {
       bundle.close();
       throw e;
@@ -99,8 +133,14 @@ public final class EmbeddingModel implements AutoCloseable {
 
   private static String describe(Map<String, Signature.TensorDescription> tensors) {
     StringBuilder b = new StringBuilder("{");
-    tensors.forEach((name, d) -> b.append(b.length() > 1 ? ", " : "").append(name).append(": ")
-        .append(d.dataType.name().replace("DT_", "").toLowerCase()).append(' ').append(d.shape));
+    tensors.forEach(
+        (name, d) ->
+            b.append(b.length() > 1 ? ", " : "")
+                .append(name)
+                .append(": ")
+                .append(d.dataType.name().replace("DT_", "").toLowerCase())
+                .append(' ')
+                .append(d.shape));
     return b.append('}').toString();
   }
 
@@ -155,12 +195,15 @@ public final class EmbeddingModel implements AutoCloseable {
     float[] data = new float[Math.multiplyExact(n, embeddingDim)];
     int[] labels = new int[n];
     int[] done = {0};
-    embedEach(source, batchSize, b -> {
-      System.arraycopy(b.embeddings(), 0, data, done[0] * embeddingDim, b.embeddings().length);
-      System.arraycopy(b.labels(), 0, labels, done[0], b.size());
-      done[0] += b.size();
-      progress.accept(done[0]);
-    });
+    embedEach(
+        source,
+        batchSize,
+        b -> {
+          System.arraycopy(b.embeddings(), 0, data, done[0] * embeddingDim, b.embeddings().length);
+          System.arraycopy(b.labels(), 0, labels, done[0], b.size());
+          done[0] += b.size();
+          progress.accept(done[0]);
+        });
     return new Features(data, n, embeddingDim, labels, source.numClasses());
   }
 
@@ -178,9 +221,9 @@ public final class EmbeddingModel implements AutoCloseable {
   }
 
   /**
-   * Embeds every image of {@code source} in order (labeled or not) and hands each batch to
-   * {@code sink} as soon as it is computed: nothing is kept, so memory stays at a few batches
-   * however large the source (what {@code tfssl embed} streams to a file).
+   * Embeds every image of {@code source} in order (labeled or not) and hands each batch to {@code
+   * sink} as soon as it is computed: nothing is kept, so memory stays at a few batches however
+   * large the source (what {@code tfssl embed} streams to a file).
    */
   public void embedEach(ImageSource source, int batchSize, Consumer<EmbeddedBatch> sink) {
     int n = source.size();
@@ -232,8 +275,13 @@ public final class EmbeddingModel implements AutoCloseable {
         x = tf.tile(x, tf.constant(new int[] {1, 1, 1, 3}));
       } else if (from[2] != to[2]) {
         graph.close();
-        throw new IllegalArgumentException("cannot feed " + from[2] + "-channel images to a model"
-            + " that takes " + to[2] + " channels");
+        throw new IllegalArgumentException(
+            "cannot feed "
+                + from[2]
+                + "-channel images to a model"
+                + " that takes "
+                + to[2]
+                + " channels");
       }
       if (from[0] != to[0] || from[1] != to[1]) {
         x = tf.image.resizeBilinear(x, tf.constant(new int[] {(int) to[0], (int) to[1]}));

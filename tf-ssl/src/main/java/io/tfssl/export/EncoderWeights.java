@@ -18,12 +18,13 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The encoder's variables read out of a SavedModel ({@code online/encoder/...}, batch-norm
- * moving statistics included), to start fine-tuning from them in a new graph.
+ * The encoder's variables read out of a SavedModel ({@code online/encoder/...}, batch-norm moving
+ * statistics included), to start fine-tuning from them in a new graph.
  */
 public final class EncoderWeights implements AutoCloseable {
   /** The path of the encoder inside the online network. */
   public static final String ENCODER = "encoder/";
+
   private final Map<String, TFloat32> values;
 
   private EncoderWeights(Map<String, TFloat32> values) {
@@ -42,8 +43,8 @@ public final class EncoderWeights implements AutoCloseable {
       }
     }
     if (names.isEmpty()) {
-      throw new InvalidModelException(model.dir(), "no " + prefix + "* variables: not an encoder"
-          + " exported by tf-ssl");
+      throw new InvalidModelException(
+          model.dir(), "no " + prefix + "* variables: not an encoder" + " exported by tf-ssl");
     }
     Map<String, TFloat32> values = new LinkedHashMap<>();
     Session.Runner runner = bundle.session().runner();
@@ -68,29 +69,36 @@ public final class EncoderWeights implements AutoCloseable {
   /** Assign ops for every encoder variable of {@code store}; build them before the session. */
   public Assignment prepare(Ops tf, VarStore store) {
     Map<String, Variable<TFloat32>> vars = new LinkedHashMap<>();
-    store.variables().forEach((k, v) -> {
-      if (k.startsWith(ENCODER)) {
-        vars.put(k, v);
-      }
-    });
+    store
+        .variables()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(ENCODER)) {
+                vars.put(k, v);
+              }
+            });
     if (!vars.keySet().equals(values.keySet())) {
       TreeSet<String> missing = new TreeSet<>(vars.keySet());
       missing.removeAll(values.keySet());
       TreeSet<String> extra = new TreeSet<>(values.keySet());
       extra.removeAll(vars.keySet());
-      throw new IllegalArgumentException("the model's encoder does not match its metadata:"
-          + " missing " + missing + ", unexpected " + extra);
+      throw new IllegalArgumentException(
+          "the model's encoder does not match its metadata:"
+              + " missing "
+              + missing
+              + ", unexpected "
+              + extra);
     }
     Ops a = tf.withSubScope("load_encoder");
     Map<Placeholder<TFloat32>, TFloat32> feeds = new LinkedHashMap<>();
     List<Op> assigns = new ArrayList<>();
-    vars.forEach((k, v) -> {
-      TFloat32 value = values.get(k);
-      Placeholder<TFloat32> p = a.placeholder(TFloat32.class,
-          Placeholder.shape(value.shape()));
-      feeds.put(p, value);
-      assigns.add(a.assign(v, p));
-    });
+    vars.forEach(
+        (k, v) -> {
+          TFloat32 value = values.get(k);
+          Placeholder<TFloat32> p = a.placeholder(TFloat32.class, Placeholder.shape(value.shape()));
+          feeds.put(p, value);
+          assigns.add(a.assign(v, p));
+        });
     return new Assignment(a.withControlDependencies(assigns).noOp(), feeds);
   }
 

@@ -21,11 +21,10 @@ import org.tensorflow.types.TUint8;
  * The served network: encoder f and projector g with batch norm in inference mode (moving
  * statistics), and nothing of training (no views, predictor, target, gradients or slots).
  *
- * <p>Its variables are created through a {@link VarStore} with the training prefix
- * {@code online}, so they get exactly the names the training graph gave them
- * ({@code online/encoder/conv1/w}, ...) and a training checkpoint restores into this graph
- * (an inference-only graph plus a restore, docs/tensorflow-java.md §5 (b)). Three inputs
- * share the one set of variables:
+ * <p>Its variables are created through a {@link VarStore} with the training prefix {@code online},
+ * so they get exactly the names the training graph gave them ({@code online/encoder/conv1/w}, ...)
+ * and a training checkpoint restores into this graph (an inference-only graph plus a restore,
+ * docs/tensorflow-java.md §5 (b)). Three inputs share the one set of variables:
  *
  * <pre>
  * images            uint8  [-1, H, W, C] ─► EvalTransform: resize, /255, normalize ──┐
@@ -46,8 +45,8 @@ public final class InferenceNetwork {
    * @param embeddingL2 h / ||h||, unit length (what cosine similarity search wants)
    * @param projection the projector output z = g(f(x))
    */
-  public record Outputs(Operand<TFloat32> embedding, Operand<TFloat32> embeddingL2,
-      Operand<TFloat32> projection) {}
+  public record Outputs(
+      Operand<TFloat32> embedding, Operand<TFloat32> embeddingL2, Operand<TFloat32> projection) {}
 
   private final Placeholder<TUint8> images;
   private final Placeholder<TString> imageFiles;
@@ -57,9 +56,14 @@ public final class InferenceNetwork {
   private final Outputs ofNormalized;
   private final VarStore store;
 
-  private InferenceNetwork(Placeholder<TUint8> images, Placeholder<TString> imageFiles,
-      Placeholder<TFloat32> normalizedImages, Outputs ofImages, Outputs ofFiles,
-      Outputs ofNormalized, VarStore store) {
+  private InferenceNetwork(
+      Placeholder<TUint8> images,
+      Placeholder<TString> imageFiles,
+      Placeholder<TFloat32> normalizedImages,
+      Outputs ofImages,
+      Outputs ofFiles,
+      Outputs ofNormalized,
+      VarStore store) {
     this.images = images;
     this.imageFiles = imageFiles;
     this.normalizedImages = normalizedImages;
@@ -74,39 +78,55 @@ public final class InferenceNetwork {
    *
    * @param inputHwc the uint8 input's [H, W, C] (the dataset's images)
    * @param modelSize the side the encoder sees (the training views' size)
-   * @param seed the run's seed: the initial values (used only for a random-init baseline) are
-   *     then those the training run started from
+   * @param seed the run's seed: the initial values (used only for a random-init baseline) are then
+   *     those the training run started from
    */
-  public static InferenceNetwork build(Ops tf, SslMethod method, Encoder encoder,
-      long[] inputHwc, int modelSize, Normalization normalization, long seed) {
+  public static InferenceNetwork build(
+      Ops tf,
+      SslMethod method,
+      Encoder encoder,
+      long[] inputHwc,
+      int modelSize,
+      Normalization normalization,
+      long seed) {
     int channels = (int) inputHwc[2];
-    Placeholder<TUint8> images = tf.withName("images").placeholder(TUint8.class,
-        Placeholder.shape(Shape.of(-1, inputHwc[0], inputHwc[1], channels)));
-    Placeholder<TString> files = tf.withName("image_bytes").placeholder(TString.class,
-        Placeholder.shape(Shape.of(-1)));
-    Placeholder<TFloat32> normalized = tf.withName("normalized_images").placeholder(
-        TFloat32.class, Placeholder.shape(Shape.of(-1, modelSize, modelSize, channels)));
+    Placeholder<TUint8> images =
+        tf.withName("images")
+            .placeholder(
+                TUint8.class, Placeholder.shape(Shape.of(-1, inputHwc[0], inputHwc[1], channels)));
+    Placeholder<TString> files =
+        tf.withName("image_bytes").placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
+    Placeholder<TFloat32> normalized =
+        tf.withName("normalized_images")
+            .placeholder(
+                TFloat32.class, Placeholder.shape(Shape.of(-1, modelSize, modelSize, channels)));
     VarStore store = VarStore.trainable(tf, ONLINE, seed);
     Net net = Net.of(store, Mode.INFERENCE);
     Mlp projector = method.projector();
 
-    Operand<TFloat32> x = EvalTransform.apply(tf.withSubScope("preprocess"), images, modelSize,
-        modelSize, normalization);
+    Operand<TFloat32> x =
+        EvalTransform.apply(
+            tf.withSubScope("preprocess"), images, modelSize, modelSize, normalization);
     Ops decode = tf.withSubScope("decode");
     Operand<TFloat32> pixels = EncodedImages.decode(decode, files, modelSize, channels);
-    Operand<TFloat32> xf = normalization.apply(decode, decode.math.div(pixels,
-        decode.constant(255f)));
-    return new InferenceNetwork(images, files, normalized,
+    Operand<TFloat32> xf =
+        normalization.apply(decode, decode.math.div(pixels, decode.constant(255f)));
+    return new InferenceNetwork(
+        images,
+        files,
+        normalized,
         outputs(tf, net, encoder, projector, x, ""),
         outputs(tf, net, encoder, projector, xf, "_of_bytes"),
-        outputs(tf, net, encoder, projector, normalized, "_of_normalized"), store);
+        outputs(tf, net, encoder, projector, normalized, "_of_normalized"),
+        store);
   }
 
-  private static Outputs outputs(Ops tf, Net net, Encoder encoder, Mlp projector,
-      Operand<TFloat32> x, String suffix) {
+  private static Outputs outputs(
+      Ops tf, Net net, Encoder encoder, Mlp projector, Operand<TFloat32> x, String suffix) {
     Operand<TFloat32> h = encoder.apply(net.child("encoder"), x);
     Operand<TFloat32> z = projector.apply(net.child("projector"), h);
-    return new Outputs(tf.withName("embedding" + suffix).identity(h),
+    return new Outputs(
+        tf.withName("embedding" + suffix).identity(h),
         tf.withName("embedding_l2" + suffix).identity(l2Normalize(tf, h)),
         tf.withName("projection" + suffix).identity(z));
   }

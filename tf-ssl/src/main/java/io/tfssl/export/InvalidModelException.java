@@ -2,7 +2,9 @@ package io.tfssl.export;
 
 import java.nio.file.Path;
 
-/** A directory that is not a usable SavedModel: missing, damaged, or without the expected signature. */
+/**
+ * A directory that is not a usable SavedModel: missing, damaged, or without the expected signature.
+ */
 public final class InvalidModelException extends IllegalArgumentException {
   private final Path dir;
 

@@ -62,9 +62,10 @@ public record ModelMetadata(
   public static final int FORMAT = 1;
   public static final String FILE_NAME = "metadata.json";
 
-  static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   /** Writes {@code dir/metadata.json}. */
   public void write(Path dir) {
@@ -91,8 +92,16 @@ public record ModelMetadata(
 
   /** As {@link #read}, but a model without metadata is an error naming what needs it. */
   public static ModelMetadata require(Path dir, String purpose) {
-    return read(dir).orElseThrow(() -> new IllegalArgumentException(dir + " has no "
-        + FILE_NAME + ": " + purpose + " needs a model exported by tf-ssl (./tfssl export)"));
+    return read(dir)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    dir
+                        + " has no "
+                        + FILE_NAME
+                        + ": "
+                        + purpose
+                        + " needs a model exported by tf-ssl (./tfssl export)"));
   }
 
   /** [H, W, C] of the uint8 input. */

@@ -16,8 +16,8 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Signature;
 
 /**
- * What {@code ./tfssl inspect} shows of a SavedModel: its signatures with input and output
- * names, dtypes and shapes, and its variables (count, elements, bytes).
+ * What {@code ./tfssl inspect} shows of a SavedModel: its signatures with input and output names,
+ * dtypes and shapes, and its variables (count, elements, bytes).
  *
  * @param dir the version directory
  * @param signatures every signature, by key
@@ -27,8 +27,13 @@ import org.tensorflow.Signature;
  * @param variableFilesBytes the size of {@code variables/} on disk
  * @param metadata tf-ssl's metadata.json, when present
  */
-public record ModelSummary(Path dir, List<SignatureInfo> signatures, int variableCount,
-    long variableElements, long variableBytes, long variableFilesBytes,
+public record ModelSummary(
+    Path dir,
+    List<SignatureInfo> signatures,
+    int variableCount,
+    long variableElements,
+    long variableBytes,
+    long variableFilesBytes,
     Optional<ModelMetadata> metadata) {
 
   /**
@@ -36,7 +41,10 @@ public record ModelSummary(Path dir, List<SignatureInfo> signatures, int variabl
    *
    * @param methodName what TF Serving calls it with ({@code tensorflow/serving/predict})
    */
-  public record SignatureInfo(String key, String methodName, Map<String, TensorInfo> inputs,
+  public record SignatureInfo(
+      String key,
+      String methodName,
+      Map<String, TensorInfo> inputs,
       Map<String, TensorInfo> outputs) {}
 
   /**
@@ -59,20 +67,32 @@ public record ModelSummary(Path dir, List<SignatureInfo> signatures, int variabl
     try (SavedModelBundle bundle = SavedModels.load(version)) {
       List<SignatureInfo> sigs = new ArrayList<>();
       for (Signature s : bundle.signatures()) {
-        sigs.add(new SignatureInfo(s.key(), s.methodName(), tensors(s.getInputs()),
-            tensors(s.getOutputs())));
+        sigs.add(
+            new SignatureInfo(
+                s.key(), s.methodName(), tensors(s.getInputs()), tensors(s.getOutputs())));
       }
       VariableFootprint vars = VariableFootprint.of(bundle.graph());
-      return new ModelSummary(version, sigs, vars.count(), vars.elements(), vars.bytes(),
-          sizeOf(version.resolve("variables")), ModelMetadata.read(version));
+      return new ModelSummary(
+          version,
+          sigs,
+          vars.count(),
+          vars.elements(),
+          vars.bytes(),
+          sizeOf(version.resolve("variables")),
+          ModelMetadata.read(version));
     }
   }
 
   private static Map<String, TensorInfo> tensors(Map<String, Signature.TensorDescription> in) {
     Map<String, TensorInfo> out = new LinkedHashMap<>();
-    in.forEach((name, d) -> out.put(name, new TensorInfo(d.name,
-        d.dataType.name().replace("DT_", "").toLowerCase(),
-        d.shape.isUnknown() ? new long[0] : d.shape.asArray())));
+    in.forEach(
+        (name, d) ->
+            out.put(
+                name,
+                new TensorInfo(
+                    d.name,
+                    d.dataType.name().replace("DT_", "").toLowerCase(),
+                    d.shape.isUnknown() ? new long[0] : d.shape.asArray())));
     return out;
   }
 
@@ -88,18 +108,33 @@ public record ModelSummary(Path dir, List<SignatureInfo> signatures, int variabl
   public String format() {
     StringBuilder b = new StringBuilder();
     b.append("SavedModel ").append(dir).append('\n');
-    metadata.ifPresent(m -> b.append(String.format(
-        "  %s, encoder %s, pretrained on %s for %d steps%s (exported %s, commit %s)%n",
-        m.method(), m.encoder(), m.dataset(), m.steps(), m.randomInit() ? " [random init]" : "",
-        m.created(), m.commit())));
+    metadata.ifPresent(
+        m ->
+            b.append(
+                String.format(
+                    "  %s, encoder %s, pretrained on %s for %d steps%s (exported %s, commit %s)%n",
+                    m.method(),
+                    m.encoder(),
+                    m.dataset(),
+                    m.steps(),
+                    m.randomInit() ? " [random init]" : "",
+                    m.created(),
+                    m.commit())));
     for (SignatureInfo s : signatures) {
-      b.append("signature '").append(s.key()).append("' (method ")
-          .append(s.methodName().isEmpty() ? "none" : s.methodName()).append(")\n");
-      s.inputs().forEach((n, t) -> b.append("  input  ").append(n).append(": ").append(t).append('\n'));
-      s.outputs().forEach((n, t) -> b.append("  output ").append(n).append(": ").append(t).append('\n'));
+      b.append("signature '")
+          .append(s.key())
+          .append("' (method ")
+          .append(s.methodName().isEmpty() ? "none" : s.methodName())
+          .append(")\n");
+      s.inputs()
+          .forEach((n, t) -> b.append("  input  ").append(n).append(": ").append(t).append('\n'));
+      s.outputs()
+          .forEach((n, t) -> b.append("  output ").append(n).append(": ").append(t).append('\n'));
     }
-    b.append(String.format("variables: %d, %,d values, %.2f MB in memory, %.2f MB on disk%n",
-        variableCount, variableElements, variableBytes / 1e6, variableFilesBytes / 1e6));
+    b.append(
+        String.format(
+            "variables: %d, %,d values, %.2f MB in memory, %.2f MB on disk%n",
+            variableCount, variableElements, variableBytes / 1e6, variableFilesBytes / 1e6));
     return b.toString();
   }
 }

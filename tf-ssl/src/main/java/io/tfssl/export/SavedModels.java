@@ -16,9 +16,9 @@ public final class SavedModels {
   private SavedModels() {}
 
   /**
-   * The version directory to load for {@code dir}: {@code dir} itself when it holds a
-   * {@code saved_model.pb}, else (a model base directory, as TF Serving is given) its highest
-   * numeric version.
+   * The version directory to load for {@code dir}: {@code dir} itself when it holds a {@code
+   * saved_model.pb}, else (a model base directory, as TF Serving is given) its highest numeric
+   * version.
    *
    * @throws InvalidModelException when there is neither
    */
@@ -27,8 +27,8 @@ public final class SavedModels {
       throw new InvalidModelException(dir, "no such directory");
     }
     if (!Files.isDirectory(dir)) {
-      throw new InvalidModelException(dir, "not a directory (give the SavedModel's directory,"
-          + " e.g. saved_models/NAME/1)");
+      throw new InvalidModelException(
+          dir, "not a directory (give the SavedModel's directory," + " e.g. saved_models/NAME/1)");
     }
     if (Files.isRegularFile(dir.resolve("saved_model.pb"))) {
       return dir;
@@ -37,8 +37,10 @@ public final class SavedModels {
     if (latest.isPresent() && Files.isRegularFile(latest.get().resolve("saved_model.pb"))) {
       return latest.get();
     }
-    throw new InvalidModelException(dir, "not a SavedModel: no saved_model.pb"
-        + (latest.isPresent() ? " here or in " + latest.get() : " and no version directories"));
+    throw new InvalidModelException(
+        dir,
+        "not a SavedModel: no saved_model.pb"
+            + (latest.isPresent() ? " here or in " + latest.get() : " and no version directories"));
   }
 
   /**
@@ -53,26 +55,28 @@ public final class SavedModels {
     try {
       return SavedModelBundle.load(versionDir.toString(), SavedModelBundle.DEFAULT_TAG);
     } catch (TensorFlowException | IllegalArgumentException e) {
-      throw new InvalidModelException(versionDir, "cannot load the SavedModel (tag 'serve'): "
-          + firstLine(e.getMessage()), e);
+      throw new InvalidModelException(
+          versionDir, "cannot load the SavedModel (tag 'serve'): " + firstLine(e.getMessage()), e);
     }
   }
 
   private static Optional<Path> latestVersion(Path dir) {
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(p -> p.getFileName().toString().matches("\\d{1,9}") && Files.isDirectory(p))
-          .max((a, b) -> Integer.compare(Integer.parseInt(a.getFileName().toString()),
-              Integer.parseInt(b.getFileName().toString())));
+          .max(
+              (a, b) ->
+                  Integer.compare(
+                      Integer.parseInt(a.getFileName().toString()),
+                      Integer.parseInt(b.getFileName().toString())));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir, e);
     }
   }
 
   /**
-   * Deletes a model directory (a temporary export, a random-init baseline) and everything in it,
-   * if it exists. Best effort: what cannot be deleted stays, which is harmless for these hidden
-   * or temporary directories (TF Serving and {@link Exporter#nextVersion} ignore non-numeric
-   * names).
+   * Deletes a model directory (a temporary export, a random-init baseline) and everything in it, if
+   * it exists. Best effort: what cannot be deleted stays, which is harmless for these hidden or
+   * temporary directories (TF Serving and {@link Exporter#nextVersion} ignore non-numeric names).
    */
   public static void deleteQuietly(Path dir) {
     if (!Files.exists(dir)) {

@@ -15,9 +15,9 @@ public record Features(float[] data, int count, int dim, int[] labels, int numCl
   /**
    * Checks the shapes and the label range.
    *
-   * @throws IllegalArgumentException if {@code count < 0}, {@code dim < 1}, {@code numClasses <
-   *     1}, {@code data.length != count * dim}, {@code labels.length != count} or a label is out
-   *     of {@code [0, numClasses)}
+   * @throws IllegalArgumentException if {@code count < 0}, {@code dim < 1}, {@code numClasses < 1},
+   *     {@code data.length != count * dim}, {@code labels.length != count} or a label is out of
+   *     {@code [0, numClasses)}
    */
   public Features {
     Objects.requireNonNull(data, "data");
@@ -32,8 +32,15 @@ public record Features(float[] data, int count, int dim, int[] labels, int numCl
       throw new IllegalArgumentException("numClasses must be >= 1: " + numClasses);
     }
     if ((long) count * dim != data.length) {
-      throw new IllegalArgumentException("data has " + data.length + " floats but count x dim = "
-          + count + " x " + dim + " = " + ((long) count * dim));
+      throw new IllegalArgumentException(
+          "data has "
+              + data.length
+              + " floats but count x dim = "
+              + count
+              + " x "
+              + dim
+              + " = "
+              + ((long) count * dim));
     }
     if (labels.length != count) {
       throw new IllegalArgumentException(
@@ -41,8 +48,8 @@ public record Features(float[] data, int count, int dim, int[] labels, int numCl
     }
     for (int i = 0; i < count; i++) {
       if (labels[i] < 0 || labels[i] >= numClasses) {
-        throw new IllegalArgumentException("label of row " + i + " is " + labels[i]
-            + ", outside [0, " + numClasses + ")");
+        throw new IllegalArgumentException(
+            "label of row " + i + " is " + labels[i] + ", outside [0, " + numClasses + ")");
       }
     }
   }

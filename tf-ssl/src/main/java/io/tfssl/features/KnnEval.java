@@ -18,21 +18,21 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * Weighted k-nearest-neighbour classification on cosine similarity, as introduced by InstDisc
- * (Wu et al. 2018, §3.4) and used as the training monitor of MoCo and SimSiam.
+ * Weighted k-nearest-neighbour classification on cosine similarity, as introduced by InstDisc (Wu
+ * et al. 2018, §3.4) and used as the training monitor of MoCo and SimSiam.
  *
  * <p>Bank and queries are l2-normalized, so the dot product is the cosine similarity s. For each
- * query the k most similar bank features vote for their labels with weight {@code exp(s / T)};
- * the class scores are the summed weights, the prediction is the best class and top-5 asks
- * whether the label is among the 5 best class scores ({@code min(5, numClasses)} with fewer
- * classes). If k exceeds the bank size, the whole bank votes.
+ * query the k most similar bank features vote for their labels with weight {@code exp(s / T)}; the
+ * class scores are the summed weights, the prediction is the best class and top-5 asks whether the
+ * label is among the 5 best class scores ({@code min(5, numClasses)} with fewer classes). If k
+ * exceeds the bank size, the whole bank votes.
  *
  * <p>It runs as a TF graph: the normalized bank and its labels are assigned once into variables
  * from placeholders; queries are fed in chunks of {@link Config#queryBatch()} through {@code
  * MatMul(q, bank, transposeB)}, {@code TopKV2}, a gather of the neighbours' labels and an {@code
- * UnsortedSegmentSum} of the weights into (query, class) cells (the sum of one-hot × weight
- * without materializing the [queries, k, classes] one-hot tensor). Only the [queries, classes]
- * scores come back to Java.
+ * UnsortedSegmentSum} of the weights into (query, class) cells (the sum of one-hot × weight without
+ * materializing the [queries, k, classes] one-hot tensor). Only the [queries, classes] scores come
+ * back to Java.
  *
  * <p>Ties: among bank features with equal similarity to a query, {@code TopKV2} lists the lower
  * bank index first, so when a tie straddles the k-th place the lower-index features are the ones
@@ -108,7 +108,8 @@ public final class KnnEval {
 
     /** One line for logs. */
     public String summary() {
-      return String.format("kNN (k=%d, T=%s): top-1 %.4f, top-5 %.4f, bank %d, queries %d",
+      return String.format(
+          "kNN (k=%d, T=%s): top-1 %.4f, top-5 %.4f, bank %d, queries %d",
           k, temperature, top1, top5, bankSize, querySize);
     }
   }
@@ -123,8 +124,13 @@ public final class KnnEval {
     float[] scores = classScores(bank, queries, config);
     int c = bank.numClasses();
     long[] hits = Ranking.hits(scores, queries.count(), c, queries.labels(), 0, Math.min(5, c));
-    return new Result((double) hits[0] / queries.count(), (double) hits[1] / queries.count(),
-        Math.min(config.k(), bank.count()), config.temperature(), bank.count(), queries.count());
+    return new Result(
+        (double) hits[0] / queries.count(),
+        (double) hits[1] / queries.count(),
+        Math.min(config.k(), bank.count()),
+        config.temperature(),
+        bank.count(),
+        queries.count());
   }
 
   /** The predicted class of every query (best class score, lowest class index on ties). */
@@ -150,13 +156,24 @@ public final class KnnEval {
     Objects.requireNonNull(queries, "queries");
     Objects.requireNonNull(config, "config");
     if (bank.dim() != queries.dim() || bank.numClasses() != queries.numClasses()) {
-      throw new IllegalArgumentException("bank is [" + bank.dim() + " dims, " + bank.numClasses()
-          + " classes] but queries are [" + queries.dim() + " dims, " + queries.numClasses()
-          + " classes]");
+      throw new IllegalArgumentException(
+          "bank is ["
+              + bank.dim()
+              + " dims, "
+              + bank.numClasses()
+              + " classes] but queries are ["
+              + queries.dim()
+              + " dims, "
+              + queries.numClasses()
+              + " classes]");
     }
     if (bank.count() == 0 || queries.count() == 0) {
-      throw new IllegalArgumentException("bank (" + bank.count() + ") and queries ("
-          + queries.count() + ") must both be non-empty");
+      throw new IllegalArgumentException(
+          "bank ("
+              + bank.count()
+              + ") and queries ("
+              + queries.count()
+              + ") must both be non-empty");
     }
     int n = bank.count();
     int d = bank.dim();
@@ -171,14 +188,19 @@ public final class KnnEval {
           tf.withName("labels_in").placeholder(TInt32.class, Placeholder.shape(Shape.of(n)));
       Variable<TFloat32> bankVar = tf.withName("bank").variable(Shape.of(n, d), TFloat32.class);
       Variable<TInt32> labelsVar = tf.withName("bank_labels").variable(Shape.of(n), TInt32.class);
-      Op load = tf.withControlDependencies(java.util.List.of(
-          tf.assign(bankVar, Losses.l2Normalize(tf, bankIn)),
-          tf.assign(labelsVar, labelsIn))).withName("load").noOp();
+      Op load =
+          tf.withControlDependencies(
+                  java.util.List.of(
+                      tf.assign(bankVar, Losses.l2Normalize(tf, bankIn)),
+                      tf.assign(labelsVar, labelsIn)))
+              .withName("load")
+              .noOp();
 
       Placeholder<TFloat32> q =
           tf.withName("q").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, d)));
-      Operand<TFloat32> sim = tf.linalg.matMul(
-          Losses.l2Normalize(tf, q), tf.identity(bankVar), MatMul.transposeB(true));
+      Operand<TFloat32> sim =
+          tf.linalg.matMul(
+              Losses.l2Normalize(tf, q), tf.identity(bankVar), MatMul.transposeB(true));
       TopK<TFloat32, TInt32> top = tf.nn.topK(sim, tf.constant(k), TInt32.class, TopK.sorted(true));
       Operand<TInt32> neighbourLabels =
           tf.gather(tf.identity(labelsVar), top.indices(), tf.constant(0));
@@ -187,17 +209,17 @@ public final class KnnEval {
       // Cell (i, label) of query i gets segment id i * C + label.
       Operand<TInt32> rows = tf.shape(q, TInt32.class);
       Operand<TInt32> rowCount = tf.gather(rows, tf.constant(0), tf.constant(0));
-      Operand<TInt32> rowIds = tf.expandDims(
-          tf.range(tf.constant(0), rowCount, tf.constant(1)), tf.constant(1));
-      Operand<TInt32> segments = tf.math.add(
-          tf.math.mul(rowIds, tf.constant(c)), neighbourLabels);
-      Operand<TFloat32> scores = tf.reshape(
-          tf.math.unsortedSegmentSum(weights, segments, tf.math.mul(rowCount, tf.constant(c))),
-          tf.constant(new int[] {-1, c}));
+      Operand<TInt32> rowIds =
+          tf.expandDims(tf.range(tf.constant(0), rowCount, tf.constant(1)), tf.constant(1));
+      Operand<TInt32> segments = tf.math.add(tf.math.mul(rowIds, tf.constant(c)), neighbourLabels);
+      Operand<TFloat32> scores =
+          tf.reshape(
+              tf.math.unsortedSegmentSum(weights, segments, tf.math.mul(rowCount, tf.constant(c))),
+              tf.constant(new int[] {-1, c}));
 
       try (Session s = new Session(g, SessionConfigs.training(config.threads()))) {
-        try (TFloat32 bt = TFloat32.tensorOf(Shape.of(n, d), DataBuffers.of(bank.data(), true,
-                false));
+        try (TFloat32 bt =
+                TFloat32.tensorOf(Shape.of(n, d), DataBuffers.of(bank.data(), true, false));
             TInt32 lt = TInt32.tensorOf(Shape.of(n), DataBuffers.of(bank.labels(), true, false));
             org.tensorflow.Result r =
                 s.runner().feed(bankIn, bt).feed(labelsIn, lt).addTarget(load).run()) {
@@ -211,8 +233,8 @@ public final class KnnEval {
           float[] chunk = new float[rowsNow * d];
           System.arraycopy(src, start * d, chunk, 0, rowsNow * d);
           float[] part = new float[rowsNow * c];
-          try (TFloat32 qt = TFloat32.tensorOf(Shape.of(rowsNow, d),
-                  DataBuffers.of(chunk, true, false));
+          try (TFloat32 qt =
+                  TFloat32.tensorOf(Shape.of(rowsNow, d), DataBuffers.of(chunk, true, false));
               org.tensorflow.Result r = s.runner().feed(q, qt).fetch(scores).run()) {
             ((TFloat32) r.get(0)).copyTo(DataBuffers.of(part, false, false));
           }

@@ -42,8 +42,8 @@ public final class Ranking {
    * Counts, over {@code rows} rows of {@code numClasses} scores, how often the label is the top-1
    * class and how often it is among the top {@code k}: {@code {top1Hits, topKHits}}.
    */
-  public static long[] hits(float[] scores, int rows, int numClasses, int[] labels,
-      int labelOff, int k) {
+  public static long[] hits(
+      float[] scores, int rows, int numClasses, int[] labels, int labelOff, int k) {
     long top1 = 0;
     long topK = 0;
     for (int i = 0; i < rows; i++) {

@@ -3,19 +3,19 @@ package io.tfssl.features;
 import java.util.Objects;
 
 /**
- * Per-dimension mean and standard deviation computed on one set (the training features) and
- * applied to any other: {@code x'[j] = (x[j] - mean[j]) / std[j]}.
+ * Per-dimension mean and standard deviation computed on one set (the training features) and applied
+ * to any other: {@code x'[j] = (x[j] - mean[j]) / std[j]}.
  *
  * <p>This is exactly the extra batch-norm layer without affine parameters that SimSiam (Chen &amp;
  * He 2021, App. D) and MoCo v3 (Chen, Xie &amp; He 2021) put before the linear classifier: on
- * frozen features its running statistics converge to the training set's mean and (biased)
- * variance, and at test time it applies those fixed statistics. Computing them once in Java is
- * the same map without the noise of running averages. The standard deviation is floored at
- * {@link #MIN_STD} so that a constant dimension maps to 0 instead of dividing by zero.
+ * frozen features its running statistics converge to the training set's mean and (biased) variance,
+ * and at test time it applies those fixed statistics. Computing them once in Java is the same map
+ * without the noise of running averages. The standard deviation is floored at {@link #MIN_STD} so
+ * that a constant dimension maps to 0 instead of dividing by zero.
  *
  * @param mean per-dimension mean, {@code dim} entries
- * @param std per-dimension population standard deviation (divide by N, as BN does), at least
- *     {@link #MIN_STD}
+ * @param std per-dimension population standard deviation (divide by N, as BN does), at least {@link
+ *     #MIN_STD}
  */
 public record Standardizer(float[] mean, float[] std) {
   /** Floor of the standard deviation. */

@@ -48,8 +48,12 @@ public final class Byol implements SslMethod {
     Net net = Net.of(online, Mode.TRAIN);
     // q has the same shape as g: Linear(4096) → BN → ReLU → Linear(256) (§3.3).
     Mlp projector = projector();
-    Mlp predictor = new Mlp(config.predictorDims(), config.headBn().predictorHidden,
-        config.headBn().predictorOutput, true);
+    Mlp predictor =
+        new Mlp(
+            config.predictorDims(),
+            config.headBn().predictorHidden,
+            config.headBn().predictorOutput,
+            true);
 
     List<Operand<TFloat32>> y = new ArrayList<>();
     List<Operand<TFloat32>> z = new ArrayList<>();
@@ -67,32 +71,46 @@ public final class Byol implements SslMethod {
     Net targetNet = Net.of(target, Mode.TRAIN);
     List<Operand<TFloat32>> zTarget = new ArrayList<>();
     for (Operand<TFloat32> view : views) {
-      Operand<TFloat32> zt = projector.apply(targetNet.child("projector"),
-          encoder.apply(targetNet.child("encoder"), view));
+      Operand<TFloat32> zt =
+          projector.apply(
+              targetNet.child("projector"), encoder.apply(targetNet.child("encoder"), view));
       // ξ gets no gradient: the target output is a constant for the loss (Alg. 1, "stop gradient").
       zTarget.add(tf.stopGradient(zt));
     }
 
     Ops lossOps = tf.withSubScope("loss");
-    Operand<TFloat32> loss = lossOps.math.add(
-        regression(lossOps, q.get(0), zTarget.get(1)),
-        regression(lossOps, q.get(1), zTarget.get(0)));
-    return new MethodGraph(lossOps.withName("total").identity(loss), online.params(), Set.of(),
-        online.statisticsUpdates(), z.get(0), Optional.of(new TargetEma(online, target)),
-        online.flops(), target.flops(), online, y.get(0));
+    Operand<TFloat32> loss =
+        lossOps.math.add(
+            regression(lossOps, q.get(0), zTarget.get(1)),
+            regression(lossOps, q.get(1), zTarget.get(0)));
+    return new MethodGraph(
+        lossOps.withName("total").identity(loss),
+        online.params(),
+        Set.of(),
+        online.statisticsUpdates(),
+        z.get(0),
+        Optional.of(new TargetEma(online, target)),
+        online.flops(),
+        target.flops(),
+        online,
+        y.get(0));
   }
 
   /** Projector g: Linear(4096) → BN → ReLU → Linear(256) (§3.3). */
   @Override
   public Mlp projector() {
-    return new Mlp(config.projectorDims(), config.headBn().projectorHidden,
-        config.headBn().projectorOutput, true);
+    return new Mlp(
+        config.projectorDims(),
+        config.headBn().projectorHidden,
+        config.headBn().projectorOutput,
+        true);
   }
 
   /** ‖q̄ − z̄'‖² = 2 − 2·cos(q, z') (Eq. 2), averaged over the batch. */
-  private static Operand<TFloat32> regression(Ops tf, Operand<TFloat32> q, Operand<TFloat32> zTarget) {
+  private static Operand<TFloat32> regression(
+      Ops tf, Operand<TFloat32> q, Operand<TFloat32> zTarget) {
     Operand<TFloat32> cos = Losses.cosine(tf, q, zTarget);
-    return tf.math.mean(tf.math.sub(tf.constant(2f), tf.math.mul(cos, tf.constant(2f))),
-        tf.constant(0));
+    return tf.math.mean(
+        tf.math.sub(tf.constant(2f), tf.math.mul(cos, tf.constant(2f))), tf.constant(0));
   }
 }

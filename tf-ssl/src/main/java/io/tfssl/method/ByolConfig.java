@@ -4,9 +4,9 @@ import io.tfssl.nn.HeadBn;
 import java.util.List;
 
 /**
- * BYOL's architecture switches, with the paper's defaults (Grill et al. 2020, §3.3). The EMA
- * rate τ and its schedule are training settings (they depend on the run length) and live in the
- * trainer's config.
+ * BYOL's architecture switches, with the paper's defaults (Grill et al. 2020, §3.3). The EMA rate τ
+ * and its schedule are training settings (they depend on the run length) and live in the trainer's
+ * config.
  *
  * @param projectorDims g: 4096-256
  * @param predictorDims q: 4096-256

@@ -10,16 +10,16 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The global batch of data-parallel replicas, for the losses that look across samples: SimCLR
- * draws its negatives from every device's batch (the reference TPU code concatenates the
- * projections across replicas before the similarity matrix), and SwAV's Sinkhorn-Knopp
- * normalizes the codes over the samples of all GPUs ({@code distributed_sinkhorn}: the sums over
- * samples are all-reduced). Without this each replica would see only its own slice, a smaller
- * batch than the one the learning rate and the paper assume.
+ * The global batch of data-parallel replicas, for the losses that look across samples: SimCLR draws
+ * its negatives from every device's batch (the reference TPU code concatenates the projections
+ * across replicas before the similarity matrix), and SwAV's Sinkhorn-Knopp normalizes the codes
+ * over the samples of all GPUs ({@code distributed_sinkhorn}: the sums over samples are
+ * all-reduced). Without this each replica would see only its own slice, a smaller batch than the
+ * one the learning rate and the paper assume.
  *
- * <p>Installed on a graph before the methods are built (as {@link
- * io.tfssl.nn.CrossReplicaMoments} is), so that the methods stay unchanged whether or not they
- * are replicated; absent, the losses use the local batch.
+ * <p>Installed on a graph before the methods are built (as {@link io.tfssl.nn.CrossReplicaMoments}
+ * is), so that the methods stay unchanged whether or not they are replicated; absent, the losses
+ * use the local batch.
  */
 public interface CrossReplicaBatch {
 
@@ -31,8 +31,8 @@ public interface CrossReplicaBatch {
 
   /**
    * The replicas' [n, ...] tensors concatenated in replica order, [replicas·n, ...].
-   * Differentiable: the gradient w.r.t. {@code local} is this replica's slice of the sum over
-   * the replicas of their upstream gradients (each replica's loss depends on every slice).
+   * Differentiable: the gradient w.r.t. {@code local} is this replica's slice of the sum over the
+   * replicas of their upstream gradients (each replica's loss depends on every slice).
    */
   Operand<TFloat32> gather(Ops tf, Operand<TFloat32> local);
 

@@ -12,7 +12,8 @@ final class HeadWidths {
     }
     for (int d : dims) {
       if (d <= 0) {
-        throw new IllegalArgumentException("the " + head + "'s widths must be positive, got " + dims);
+        throw new IllegalArgumentException(
+            "the " + head + "'s widths must be positive, got " + dims);
       }
     }
   }
@@ -21,8 +22,8 @@ final class HeadWidths {
     int z = projector.get(projector.size() - 1);
     int out = predictor.get(predictor.size() - 1);
     if (out != z) {
-      throw new IllegalArgumentException("the predictor's output width (" + out
-          + ") must equal the projector's (" + z + ")");
+      throw new IllegalArgumentException(
+          "the predictor's output width (" + out + ") must equal the projector's (" + z + ")");
     }
   }
 }

@@ -13,7 +13,8 @@ public final class Losses {
 
   /** Rows divided by their l2 norm (with a floor of 1e-6 on the norm, as F.normalize does). */
   public static Operand<TFloat32> l2Normalize(Ops tf, Operand<TFloat32> x) {
-    Operand<TFloat32> sq = tf.reduceSum(tf.math.mul(x, x), tf.constant(1), ReduceSum.keepDims(true));
+    Operand<TFloat32> sq =
+        tf.reduceSum(tf.math.mul(x, x), tf.constant(1), ReduceSum.keepDims(true));
     return tf.math.mul(x, tf.math.rsqrt(tf.math.maximum(sq, tf.constant(EPS))));
   }
 

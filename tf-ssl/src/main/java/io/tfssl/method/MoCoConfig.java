@@ -5,19 +5,19 @@ import java.util.List;
 /**
  * MoCo v2's switches, with the papers' defaults (Chen, Fan, Girshick and He 2020, "Improved
  * Baselines with Momentum Contrastive Learning", §2-3; He et al. 2020, "Momentum Contrast",
- * §3.2-3.3). The key encoder's momentum m (0.999) is the trainer's EMA rate τ ({@code tauBase}
- * with a constant schedule), the same setting BYOL's target uses.
+ * §3.2-3.3). The key encoder's momentum m (0.999) is the trainer's EMA rate τ ({@code tauBase} with
+ * a constant schedule), the same setting BYOL's target uses.
  *
- * @param projectorDims the MLP head: 2048-128 (MoCo v2: "a 2-layer MLP head (hidden layer
- *     2048-d, with ReLU)"), no batch norm, with biases
+ * @param projectorDims the MLP head: 2048-128 (MoCo v2: "a 2-layer MLP head (hidden layer 2048-d,
+ *     with ReLU)"), no batch norm, with biases
  * @param queueSize K, the number of negative keys in the queue (65536)
  * @param temperature τ of InfoNCE (MoCo v2: 0.2)
- * @param shuffleBnGroups the number of batch-norm groups that stand in for MoCo's GPUs in
- *     shuffling BN (He et al. 2020, §3.3; see {@link MoCoV2}): 1 turns it off; the batch must be
- *     a multiple of it. The paper's 8 GPUs give 8.
+ * @param shuffleBnGroups the number of batch-norm groups that stand in for MoCo's GPUs in shuffling
+ *     BN (He et al. 2020, §3.3; see {@link MoCoV2}): 1 turns it off; the batch must be a multiple
+ *     of it. The paper's 8 GPUs give 8.
  */
-public record MoCoConfig(List<Integer> projectorDims, int queueSize, double temperature,
-    int shuffleBnGroups) {
+public record MoCoConfig(
+    List<Integer> projectorDims, int queueSize, double temperature, int shuffleBnGroups) {
 
   public MoCoConfig {
     projectorDims = List.copyOf(projectorDims);

@@ -21,40 +21,42 @@ import org.tensorflow.types.TInt32;
  * Learning", CVPR 2020) with an MLP head, stronger augmentation and a cosine schedule.
  *
  * <ul>
- *   <li><b>Query encoder</b> f_q (+ MLP head), trained: q = normalize(g_q(f_q(x̃₁))), at
- *       {@code online/encoder} and {@code online/projector}.
+ *   <li><b>Query encoder</b> f_q (+ MLP head), trained: q = normalize(g_q(f_q(x̃₁))), at {@code
+ *       online/encoder} and {@code online/projector}.
  *   <li><b>Key encoder</b> f_k (+ head), a momentum copy (§3.2 "Momentum update"): separate
  *       variables under {@code key/}, initialized as a copy of the query encoder and updated after
- *       every optimizer step by θ_k ← m·θ_k + (1 − m)·θ_q, m = 0.999. This is the same
- *       {@link TargetEma} mechanism as BYOL's target, with m as the trainer's τ.
- *       k = sg(normalize(g_k(f_k(x̃₂)))): THE STOP-GRADIENT; the keys are constants for the
- *       loss (the paper computes them under {@code no_grad}).
+ *       every optimizer step by θ_k ← m·θ_k + (1 − m)·θ_q, m = 0.999. This is the same {@link
+ *       TargetEma} mechanism as BYOL's target, with m as the trainer's τ. k =
+ *       sg(normalize(g_k(f_k(x̃₂)))): THE STOP-GRADIENT; the keys are constants for the loss (the
+ *       paper computes them under {@code no_grad}).
  *   <li><b>Queue</b> of K negative keys ({@link KeyQueue}, variable {@code moco/keys}); the loss
- *       reads it as it was before this step, and THE QUEUE UPDATE (enqueue this batch's keys,
- *       drop the oldest) runs after the optimizer update, in {@link MethodGraph#afterUpdate()}.
+ *       reads it as it was before this step, and THE QUEUE UPDATE (enqueue this batch's keys, drop
+ *       the oldest) runs after the optimizer update, in {@link MethodGraph#afterUpdate()}.
  *   <li><b>Loss</b>: InfoNCE with τ = 0.2 ({@link InfoNce}), one term per image (view 1 is the
  *       query, view 2 the key; MoCo is not symmetrized).
  * </ul>
  *
  * <p><b>Shuffling BN on one device.</b> MoCo computes batch-norm statistics per GPU and, for the
- * key encoder only, shuffles the samples across GPUs first (§3.3 "Shuffling BN"): otherwise a
- * query and its positive key are normalized with the statistics of the same sub-batch, and the
- * model can find the positive from this "signature" instead of learning a good representation
- * (the paper reports a lower loss and a worse representation). One device has no GPUs to shuffle
- * across, and one BN batch is shuffle-invariant, so this class simulates the devices: with
- * {@link MoCoConfig#shuffleBnGroups() G} groups, the query encoder runs on G contiguous blocks of
- * the batch (its "GPUs", BN statistics per block), and the key encoder on G interleaved groups
- * (sample i in group i mod G), whose outputs are put back in batch order. Each key is then
- * normalized with statistics of samples that are mostly not in its query's block, as with MoCo's
- * random shuffle. The interleaving is fixed rather than random per step: the loader already
- * shuffles the images every epoch, so a sample's position carries no information. G = 1 turns
- * this off (one BN batch per encoder). The batch must be a multiple of G.
+ * key encoder only, shuffles the samples across GPUs first (§3.3 "Shuffling BN"): otherwise a query
+ * and its positive key are normalized with the statistics of the same sub-batch, and the model can
+ * find the positive from this "signature" instead of learning a good representation (the paper
+ * reports a lower loss and a worse representation). One device has no GPUs to shuffle across, and
+ * one BN batch is shuffle-invariant, so this class simulates the devices: with {@link
+ * MoCoConfig#shuffleBnGroups() G} groups, the query encoder runs on G contiguous blocks of the
+ * batch (its "GPUs", BN statistics per block), and the key encoder on G interleaved groups (sample
+ * i in group i mod G), whose outputs are put back in batch order. Each key is then normalized with
+ * statistics of samples that are mostly not in its query's block, as with MoCo's random shuffle.
+ * The interleaving is fixed rather than random per step: the loader already shuffles the images
+ * every epoch, so a sample's position carries no information. G = 1 turns this off (one BN batch
+ * per encoder). The batch must be a multiple of G.
  */
 public final class MoCoV2 implements SslMethod {
   /** Name scope of MoCo's own state: the queue {@code moco/keys}. */
   public static final String SCOPE = "moco";
+
   /** The op holding this step's keys (normalized, behind the stop-gradient), [N, D]. */
   public static final String BATCH_KEYS = SCOPE + "/batch_keys";
+
   /** The queue variable, [K, D]. */
   public static final String QUEUE = SCOPE + "/keys";
 
@@ -87,8 +89,8 @@ public final class MoCoV2 implements SslMethod {
     VarStore online = VarStore.trainable(tf, "online", seed);
     Net net = Net.of(online, Mode.TRAIN);
     long onlineBefore = online.flops();
-    Operand<TFloat32> y = inGroups(tf, views.get(0), groups,
-        part -> encoder.apply(net.child("encoder"), part));
+    Operand<TFloat32> y =
+        inGroups(tf, views.get(0), groups, part -> encoder.apply(net.child("encoder"), part));
     long onlineExtra = extraFlops(online.flops() - onlineBefore, groups);
     Operand<TFloat32> z = projector.apply(net.child("projector"), y);
     Operand<TFloat32> q = Losses.l2Normalize(tf, z);
@@ -98,24 +100,40 @@ public final class MoCoV2 implements SslMethod {
     Net keyNet = Net.of(key, Mode.TRAIN);
     Operand<TFloat32> x2 = views.get(1);
     long keyBefore = key.flops();
-    Operand<TFloat32> yk = groups == 1
-        ? encoder.apply(keyNet.child("encoder"), x2)
-        : unshuffle(tf, inGroups(tf, shuffle(tf, x2, groups), groups,
-            part -> encoder.apply(keyNet.child("encoder"), part)), groups);
+    Operand<TFloat32> yk =
+        groups == 1
+            ? encoder.apply(keyNet.child("encoder"), x2)
+            : unshuffle(
+                tf,
+                inGroups(
+                    tf,
+                    shuffle(tf, x2, groups),
+                    groups,
+                    part -> encoder.apply(keyNet.child("encoder"), part)),
+                groups);
     long keyExtra = extraFlops(key.flops() - keyBefore, groups);
     Ops moco = tf.withSubScope(SCOPE);
-    Operand<TFloat32> k = moco.withName("batch_keys").stopGradient(
-        Losses.l2Normalize(tf, projector.apply(keyNet.child("projector"), yk)));
+    Operand<TFloat32> k =
+        moco.withName("batch_keys")
+            .stopGradient(Losses.l2Normalize(tf, projector.apply(keyNet.child("projector"), yk)));
 
     // The dictionary: the loss reads the queue before this step's enqueue.
     KeyQueue queue = KeyQueue.create(moco, config.queueSize(), projector.outputDim(), seed + 2);
     Ops lossOps = tf.withSubScope("loss");
-    Operand<TFloat32> loss = InfoNce.loss(lossOps, q, k, queue.read(lossOps),
-        (float) config.temperature());
+    Operand<TFloat32> loss =
+        InfoNce.loss(lossOps, q, k, queue.read(lossOps), (float) config.temperature());
 
-    return new MethodGraph(lossOps.withName("total").identity(loss), online.params(), Set.of(),
-        online.statisticsUpdates(), z, Optional.of(new TargetEma(online, key)),
-        online.flops() - onlineExtra, key.flops() - keyExtra, online, y,
+    return new MethodGraph(
+        lossOps.withName("total").identity(loss),
+        online.params(),
+        Set.of(),
+        online.statisticsUpdates(),
+        z,
+        Optional.of(new TargetEma(online, key)),
+        online.flops() - onlineExtra,
+        key.flops() - keyExtra,
+        online,
+        y,
         // THE QUEUE UPDATE, after the optimizer step: enqueue k, drop the oldest. Replicated,
         // every replica enqueues the keys of all replicas (MoCo's concat_all_gather), so that
         // the queues stay identical and hold the global batch's keys.
@@ -138,8 +156,8 @@ public final class MoCoV2 implements SslMethod {
    * Applies {@code network} to {@code groups} contiguous blocks of {@code x} (one BN batch each,
    * the simulated GPUs) and concatenates the outputs in order.
    */
-  private static Operand<TFloat32> inGroups(Ops tf, Operand<TFloat32> x, int groups,
-      UnaryOperator<Operand<TFloat32>> network) {
+  private static Operand<TFloat32> inGroups(
+      Ops tf, Operand<TFloat32> x, int groups, UnaryOperator<Operand<TFloat32>> network) {
     if (groups == 1) {
       return network.apply(x);
     }
@@ -154,9 +172,12 @@ public final class MoCoV2 implements SslMethod {
   static Operand<TFloat32> shuffle(Ops tf, Operand<TFloat32> x, int groups) {
     Operand<TInt32> n = tf.gather(tf.shape(x), tf.constant(0), tf.constant(0));
     Operand<TInt32> index = tf.range(tf.constant(0), n, tf.constant(1));
-    Operand<TInt32> perm = tf.reshape(tf.linalg.transpose(
-        tf.reshape(index, tf.constant(new int[] {-1, groups})), tf.constant(new int[] {1, 0})),
-        tf.constant(new int[] {-1}));
+    Operand<TInt32> perm =
+        tf.reshape(
+            tf.linalg.transpose(
+                tf.reshape(index, tf.constant(new int[] {-1, groups})),
+                tf.constant(new int[] {1, 0})),
+            tf.constant(new int[] {-1}));
     return tf.gather(x, perm, tf.constant(0));
   }
 
@@ -164,15 +185,18 @@ public final class MoCoV2 implements SslMethod {
   static Operand<TFloat32> unshuffle(Ops tf, Operand<TFloat32> x, int groups) {
     Operand<TInt32> n = tf.gather(tf.shape(x), tf.constant(0), tf.constant(0));
     Operand<TInt32> index = tf.range(tf.constant(0), n, tf.constant(1));
-    Operand<TInt32> inverse = tf.reshape(tf.linalg.transpose(
-        tf.reshape(index, tf.constant(new int[] {groups, -1})), tf.constant(new int[] {1, 0})),
-        tf.constant(new int[] {-1}));
+    Operand<TInt32> inverse =
+        tf.reshape(
+            tf.linalg.transpose(
+                tf.reshape(index, tf.constant(new int[] {groups, -1})),
+                tf.constant(new int[] {1, 0})),
+            tf.constant(new int[] {-1}));
     return tf.gather(x, inverse, tf.constant(0));
   }
 
   /**
-   * The store counts each application's FLOPs per image; G applications to G blocks of the
-   * batch are one pass per image, so all but one are subtracted.
+   * The store counts each application's FLOPs per image; G applications to G blocks of the batch
+   * are one pass per image, so all but one are subtracted.
    */
   private static long extraFlops(long added, int groups) {
     return added - added / groups;

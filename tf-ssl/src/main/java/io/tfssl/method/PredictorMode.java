@@ -9,9 +9,9 @@ public enum PredictorMode {
   /** An MLP kept at its random initialization (1.5% in the paper). */
   FIXED,
   /**
-   * No predictor; instead the target of each image is a moving average over the steps,
-   * η_x ← m·η_x + (1 − m)·F(T'(x)) (§5, "Predictor": 55.0% without h, against 0.1% with neither
-   * h nor the average). See {@link MovingAverageTarget}.
+   * No predictor; instead the target of each image is a moving average over the steps, η_x ← m·η_x
+   * + (1 − m)·F(T'(x)) (§5, "Predictor": 55.0% without h, against 0.1% with neither h nor the
+   * average). See {@link MovingAverageTarget}.
    */
   MOVING_AVERAGE
 }

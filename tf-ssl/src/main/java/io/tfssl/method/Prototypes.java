@@ -18,9 +18,8 @@ import org.tensorflow.types.TFloat32;
  * <p>The scores of a batch are zᵀC with z l2-normalized, i.e. cosine similarities to the
  * prototypes. The prototypes are trained by the loss like any weight and projected back onto the
  * unit sphere after every optimizer step ({@link #normalize}, run after the update; the training
- * loop of App. A.1 normalizes them at the start of each iteration, which gives the same sequence
- * of values the loss reads). They also start normalized, so the loss always reads unit
- * prototypes.
+ * loop of App. A.1 normalizes them at the start of each iteration, which gives the same sequence of
+ * values the loss reads). They also start normalized, so the loss always reads unit prototypes.
  */
 public final class Prototypes {
   private final Variable<TFloat32> weights;
@@ -32,18 +31,19 @@ public final class Prototypes {
   }
 
   /**
-   * The prototypes of {@code net}'s store at {@code net.path()}, created on first use: K columns
-   * of width {@code dim}, initialized as PyTorch's {@code nn.Linear} (uniform ±1/√D) and then
+   * The prototypes of {@code net}'s store at {@code net.path()}, created on first use: K columns of
+   * width {@code dim}, initialized as PyTorch's {@code nn.Linear} (uniform ±1/√D) and then
    * normalized.
    */
   public static Prototypes of(Net net, int dim, int count) {
     if (dim <= 0 || count <= 0) {
-      throw new IllegalArgumentException("prototypes need a positive width and count, got "
-          + dim + " and " + count);
+      throw new IllegalArgumentException(
+          "prototypes need a positive width and count, got " + dim + " and " + count);
     }
     Initializer uniform = Initializer.uniformFanIn(dim);
     Initializer unit = (tf, shape, seed) -> normalizeColumns(tf, uniform.create(tf, shape, seed));
-    Variable<TFloat32> w = net.store().variable(net.path(), "w", ParamKind.WEIGHT, unit, dim, count);
+    Variable<TFloat32> w =
+        net.store().variable(net.path(), "w", ParamKind.WEIGHT, unit, dim, count);
     return new Prototypes(w, count);
   }
 
@@ -67,12 +67,14 @@ public final class Prototypes {
    * update, so this reads the updated prototypes and nothing else writes them meanwhile.
    */
   public Op normalize(Ops after) {
-    return after.withName("normalize_prototypes")
+    return after
+        .withName("normalize_prototypes")
         .assign(weights, normalizeColumns(after, after.identity(weights)));
   }
 
   private static Operand<TFloat32> normalizeColumns(Ops tf, Operand<TFloat32> w) {
-    Operand<TFloat32> sq = tf.reduceSum(tf.math.mul(w, w), tf.constant(0), ReduceSum.keepDims(true));
+    Operand<TFloat32> sq =
+        tf.reduceSum(tf.math.mul(w, w), tf.constant(0), ReduceSum.keepDims(true));
     return tf.math.mul(w, tf.math.rsqrt(tf.math.maximum(sq, tf.constant(1e-12f))));
   }
 }

@@ -19,13 +19,13 @@ import org.tensorflow.types.TFloat32;
  * Visual Representations", ICML 2020).
  *
  * <p>One encoder f and projector g shared by both views (§2.1): hᵢ = f(x̃ᵢ), zᵢ = g(hᵢ). The loss
- * is NT-Xent over the 2N projections of the batch ({@link NtXent}, Eq. 1): each view's positive
- * is the other view of its image, its negatives the other 2N − 2 views. No target branch, no
+ * is NT-Xent over the 2N projections of the batch ({@link NtXent}, Eq. 1): each view's positive is
+ * the other view of its image, its negatives the other 2N − 2 views. No target branch, no
  * stop-gradient: both views get gradients. The heads are a {@link SimClrConfig}.
  *
- * <p>Batch norm: the encoder runs on each view separately, so its batch statistics are over the
- * N samples of one view, as for every method in this library; SimCLR's "global BN" (§2.3)
- * aggregates them over all devices, i.e. over all 2N views of the batch.
+ * <p>Batch norm: the encoder runs on each view separately, so its batch statistics are over the N
+ * samples of one view, as for every method in this library; SimCLR's "global BN" (§2.3) aggregates
+ * them over all devices, i.e. over all 2N views of the batch.
  */
 public final class SimClr implements SslMethod {
   private final SimClrConfig config;
@@ -62,14 +62,22 @@ public final class SimClr implements SslMethod {
     }
     Ops lossOps = tf.withSubScope("loss");
     Operand<TFloat32> loss = NtXent.loss(lossOps, z.get(0), z.get(1), (float) config.temperature());
-    return new MethodGraph(lossOps.withName("total").identity(loss), online.params(), Set.of(),
-        online.statisticsUpdates(), z.get(0), Optional.empty(), online.flops(), 0, online,
+    return new MethodGraph(
+        lossOps.withName("total").identity(loss),
+        online.params(),
+        Set.of(),
+        online.statisticsUpdates(),
+        z.get(0),
+        Optional.empty(),
+        online.flops(),
+        0,
+        online,
         h.get(0));
   }
 
   /**
-   * Projector g: Linear → BN → ReLU → Linear → BN (§2.1 and the released code's head; the output
-   * BN here has no affine parameters). The loss l2-normalizes its output.
+   * Projector g: Linear → BN → ReLU → Linear → BN (§2.1 and the released code's head; the output BN
+   * here has no affine parameters). The loss l2-normalizes its output.
    */
   @Override
   public Mlp projector() {

@@ -24,16 +24,16 @@ import org.tensorflow.types.TFloat32;
  * SimSiam (Chen and He, "Exploring Simple Siamese Representation Learning", CVPR 2021).
  *
  * <p>One encoder f and projector g shared by both views, a predictor h on one side, and a
- * stop-gradient on the other: L = ½D(p1, sg(z2)) + ½D(p2, sg(z1)) (Eq. 3-4). Every switch of
- * the paper's ablations is a field of {@link SimSiamConfig}, including the two proof-of-concept
- * variants of the §5 hypothesis: the target from a snapshot refreshed every k steps
- * ({@link Alternation}) and the per-image moving-average target without predictor
- * ({@link MovingAverageTarget}).
+ * stop-gradient on the other: L = ½D(p1, sg(z2)) + ½D(p2, sg(z1)) (Eq. 3-4). Every switch of the
+ * paper's ablations is a field of {@link SimSiamConfig}, including the two proof-of-concept
+ * variants of the §5 hypothesis: the target from a snapshot refreshed every k steps ({@link
+ * Alternation}) and the per-image moving-average target without predictor ({@link
+ * MovingAverageTarget}).
  */
 public final class SimSiam implements SslMethod {
   /**
-   * The target that the other views are trained towards, before the stop-gradient: op
-   * {@code loss/target1} for view 1, {@code loss/target2} for view 2 (z_b in plain SimSiam).
+   * The target that the other views are trained towards, before the stop-gradient: op {@code
+   * loss/target1} for view 1, {@code loss/target2} for view 2 (z_b in plain SimSiam).
    */
   public static final String TARGET = "loss/target";
 
@@ -66,15 +66,16 @@ public final class SimSiam implements SslMethod {
   @Override
   public MethodGraph build(Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed) {
     if (needsImageIndex()) {
-      throw new IllegalArgumentException("--predictor moving-average keeps a target per image:"
-          + " build it with the batch's ImageIndex (the Trainer does)");
+      throw new IllegalArgumentException(
+          "--predictor moving-average keeps a target per image:"
+              + " build it with the batch's ImageIndex (the Trainer does)");
     }
     return build(tf, encoder, views, seed, null);
   }
 
   @Override
-  public MethodGraph build(Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed,
-      ImageIndex index) {
+  public MethodGraph build(
+      Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed, ImageIndex index) {
     HeadBn bn = config.headBn();
     VarStore online = VarStore.trainable(tf, "online", seed);
     Net net = Net.of(online, Mode.TRAIN);
@@ -92,37 +93,48 @@ public final class SimSiam implements SslMethod {
       h.add(hi);
       Operand<TFloat32> zi = projector.apply(net.child("projector"), hi);
       z.add(zi);
-      p.add(switch (config.predictor()) {
-        case MLP -> predictor.apply(net.child("predictor"), zi);
-        case FIXED -> predictor.apply(Net.of(fixedPredictor, Mode.TRAIN), zi);
-        // §5: the moving average of the targets stands in for h, so there is none.
-        case NONE, MOVING_AVERAGE -> zi;
-      });
+      p.add(
+          switch (config.predictor()) {
+            case MLP -> predictor.apply(net.child("predictor"), zi);
+            case FIXED -> predictor.apply(Net.of(fixedPredictor, Mode.TRAIN), zi);
+            // §5: the moving average of the targets stands in for h, so there is none.
+            case NONE, MOVING_AVERAGE -> zi;
+          });
     }
 
     // The loss terms D(p_a, target of view b): one pair per term, weighted equally.
-    List<int[]> terms = switch (config.symmetry()) {
-      case SYMMETRIC -> List.of(new int[] {0, 1}, new int[] {1, 0});
-      case ASYMMETRIC -> List.<int[]>of(new int[] {0, 1});
-      // Two pairs per image, each used asymmetrically (Table 5, "asym. 2×"): the mean of the two.
-      case ASYMMETRIC_2X -> List.of(new int[] {0, 1}, new int[] {2, 3});
-    };
+    List<int[]> terms =
+        switch (config.symmetry()) {
+          case SYMMETRIC -> List.of(new int[] {0, 1}, new int[] {1, 0});
+          case ASYMMETRIC -> List.<int[]>of(new int[] {0, 1});
+          // Two pairs per image, each used asymmetrically (Table 5, "asym. 2×"): the mean of the
+          // two.
+          case ASYMMETRIC_2X -> List.of(new int[] {0, 1}, new int[] {2, 3});
+        };
 
     // The target of view b: z_b (plain SimSiam), the snapshot's output (§5 multi-step
     // alternation), or the moving average η_x updated with z_b (§5 predictor experiment).
-    Alternation alternation = config.alternationSteps() > 0
-        ? Alternation.create(tf, online, config.alternationSteps()) : null;
-    MovingAverageTarget average = config.predictor() == PredictorMode.MOVING_AVERAGE
-        ? MovingAverageTarget.create(tf, requireIndex(index), projector.outputDim(),
-            config.predictorMomentum())
-        : null;
+    Alternation alternation =
+        config.alternationSteps() > 0
+            ? Alternation.create(tf, online, config.alternationSteps())
+            : null;
+    MovingAverageTarget average =
+        config.predictor() == PredictorMode.MOVING_AVERAGE
+            ? MovingAverageTarget.create(
+                tf, requireIndex(index), projector.outputDim(), config.predictorMomentum())
+            : null;
     Ops lossOps = tf.withSubScope("loss");
     Map<Integer, Operand<TFloat32>> targets = new LinkedHashMap<>();
     for (int[] term : terms) {
-      targets.computeIfAbsent(term[1], v -> lossOps.withName("target" + (v + 1)).identity(
-          alternation != null ? alternation.target(lossOps, encoder, projector, views.get(v))
-          : average != null ? average.target(lossOps, z.get(v))
-          : z.get(v)));
+      targets.computeIfAbsent(
+          term[1],
+          v ->
+              lossOps
+                  .withName("target" + (v + 1))
+                  .identity(
+                      alternation != null
+                          ? alternation.target(lossOps, encoder, projector, views.get(v))
+                          : average != null ? average.target(lossOps, z.get(v)) : z.get(v)));
     }
     Operand<TFloat32> loss = null;
     for (int[] term : terms) {
@@ -150,17 +162,26 @@ public final class SimSiam implements SslMethod {
         }
       }
     }
-    long frozenFlops = fixedPredictor.flops()
-        + (alternation != null ? alternation.snapshot().flops() : 0);
-    return new MethodGraph(lossOps.withName("total").identity(loss), online.params(), fixedLr,
-        online.statisticsUpdates(), z.get(0), Optional.empty(), online.flops(), frozenFlops,
-        online, h.get(0), afterUpdate);
+    long frozenFlops =
+        fixedPredictor.flops() + (alternation != null ? alternation.snapshot().flops() : 0);
+    return new MethodGraph(
+        lossOps.withName("total").identity(loss),
+        online.params(),
+        fixedLr,
+        online.statisticsUpdates(),
+        z.get(0),
+        Optional.empty(),
+        online.flops(),
+        frozenFlops,
+        online,
+        h.get(0),
+        afterUpdate);
   }
 
   private static ImageIndex requireIndex(ImageIndex index) {
     if (index == null) {
-      throw new IllegalArgumentException("--predictor moving-average needs the batch's image"
-          + " indices (ImageIndex)");
+      throw new IllegalArgumentException(
+          "--predictor moving-average needs the batch's image" + " indices (ImageIndex)");
     }
     return index;
   }
@@ -172,7 +193,9 @@ public final class SimSiam implements SslMethod {
     return new Mlp(config.projectorDims(), bn.projectorHidden, bn.projectorOutput, false);
   }
 
-  /** D(p, sg(z)): THE STOP-GRADIENT. With it off (Table/Fig. 2, "w/o stop-grad") the net collapses. */
+  /**
+   * D(p, sg(z)): THE STOP-GRADIENT. With it off (Table/Fig. 2, "w/o stop-grad") the net collapses.
+   */
   private Operand<TFloat32> d(Ops tf, Operand<TFloat32> p, Operand<TFloat32> z) {
     Operand<TFloat32> target = config.stopGradient() ? tf.stopGradient(z) : z;
     return config.similarity().distance(tf, p, target);

@@ -16,11 +16,13 @@ public enum Similarity {
 
   /** The batch mean of D(p, z) as a scalar. */
   public Operand<TFloat32> distance(Ops tf, Operand<TFloat32> p, Operand<TFloat32> z) {
-    Operand<TFloat32> perSample = switch (this) {
-      case COSINE -> tf.math.neg(Losses.cosine(tf, p, z));
-      case CROSS_ENTROPY -> tf.math.neg(tf.reduceSum(
-          tf.math.mul(tf.nn.softmax(z), tf.nn.logSoftmax(p)), tf.constant(1)));
-    };
+    Operand<TFloat32> perSample =
+        switch (this) {
+          case COSINE -> tf.math.neg(Losses.cosine(tf, p, z));
+          case CROSS_ENTROPY ->
+              tf.math.neg(
+                  tf.reduceSum(tf.math.mul(tf.nn.softmax(z), tf.nn.logSoftmax(p)), tf.constant(1)));
+        };
     return tf.math.mean(perSample, tf.constant(0));
   }
 }

@@ -12,10 +12,10 @@ import org.tensorflow.types.TFloat32;
 /**
  * A self-supervised method: given augmented views of one batch, its networks and its loss.
  *
- * <p>A method states only what its paper states (heads, target branch, loss); the trainer owns
- * the optimizer, the schedules, the data and the session. Every method builds its online network
- * under the {@code online} prefix with the encoder at {@code online/encoder}, so the exporter and
- * the evaluators find it there whatever the method.
+ * <p>A method states only what its paper states (heads, target branch, loss); the trainer owns the
+ * optimizer, the schedules, the data and the session. Every method builds its online network under
+ * the {@code online} prefix with the encoder at {@code online/encoder}, so the exporter and the
+ * evaluators find it there whatever the method.
  */
 public interface SslMethod {
 
@@ -26,11 +26,11 @@ public interface SslMethod {
   int numViews();
 
   /**
-   * The views of one step, in the order {@link #build} receives them. The default is
-   * {@link #numViews()} views at the run's {@code viewSize}, alternating the run's policies
-   * (view 1, view 2, view 1, ...); a method with views of other sizes (SwAV's multi-crop)
-   * overrides it. View 1 is always at {@code viewSize}: it is what the collapse monitor, the
-   * online probe and the exported model see.
+   * The views of one step, in the order {@link #build} receives them. The default is {@link
+   * #numViews()} views at the run's {@code viewSize}, alternating the run's policies (view 1, view
+   * 2, view 1, ...); a method with views of other sizes (SwAV's multi-crop) overrides it. View 1 is
+   * always at {@code viewSize}: it is what the collapse monitor, the online probe and the exported
+   * model see.
    *
    * @param policies the run's view policies (view 1, view 2)
    * @param viewSize the run's view side in pixels
@@ -44,9 +44,8 @@ public interface SslMethod {
   }
 
   /**
-   * The projector g as this method configures it. The exporter applies it in inference mode
-   * under {@code online/projector}, so a served model's {@code projection} output is the z the
-   * loss saw.
+   * The projector g as this method configures it. The exporter applies it in inference mode under
+   * {@code online/projector}, so a served model's {@code projection} output is the z the loss saw.
    */
   Mlp projector();
 
@@ -54,9 +53,9 @@ public interface SslMethod {
   MethodGraph build(Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed);
 
   /**
-   * Whether the method keeps state per image and so needs to know which dataset images the
-   * batch holds (SimSiam's moving-average target, §5): the trainer then builds with
-   * {@link #build(Ops, Encoder, List, long, ImageIndex)} and feeds the indices every step.
+   * Whether the method keeps state per image and so needs to know which dataset images the batch
+   * holds (SimSiam's moving-average target, §5): the trainer then builds with {@link #build(Ops,
+   * Encoder, List, long, ImageIndex)} and feeds the indices every step.
    */
   default boolean needsImageIndex() {
     return false;
@@ -66,8 +65,8 @@ public interface SslMethod {
    * As {@link #build(Ops, Encoder, List, long)}, with the batch's {@link ImageIndex}. Methods
    * without per-image state ignore it.
    */
-  default MethodGraph build(Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed,
-      ImageIndex index) {
+  default MethodGraph build(
+      Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed, ImageIndex index) {
     return build(tf, encoder, views, seed);
   }
 }

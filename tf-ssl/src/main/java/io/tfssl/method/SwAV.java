@@ -18,31 +18,31 @@ import org.tensorflow.types.TFloat32;
  * SwAV (Caron, Misra, Mairal, Goyal, Bojanowski and Joulin, "Unsupervised Learning of Visual
  * Features by Contrasting Cluster Assignments", NeurIPS 2020).
  *
- * <p>Every view goes through the same encoder f and projection head g; its l2-normalized
- * projection z is scored against K learnable {@link Prototypes} (scores zᵀC, §3.1). For each of
- * the two large views s, the codes q_s are computed from its scores by Sinkhorn-Knopp
- * ({@link SinkhornKnopp}, 3 iterations, ε = 0.05: THE STOP-GRADIENT, the codes are targets), and
- * every other view v predicts them from its own scores (the "swapped" prediction, Eq. 1-2):
+ * <p>Every view goes through the same encoder f and projection head g; its l2-normalized projection
+ * z is scored against K learnable {@link Prototypes} (scores zᵀC, §3.1). For each of the two large
+ * views s, the codes q_s are computed from its scores by Sinkhorn-Knopp ({@link SinkhornKnopp}, 3
+ * iterations, ε = 0.05: THE STOP-GRADIENT, the codes are targets), and every other view v predicts
+ * them from its own scores (the "swapped" prediction, Eq. 1-2):
  *
  * <pre>
  *   ℓ(z_v, q_s) = −Σ_k q_s^(k) log softmax(z_vᵀC / τ)^(k),   τ = 0.1
  *   L = 1/2 Σ_{s ∈ {1,2}} 1/(V − 1) Σ_{v ≠ s} ℓ(z_v, q_s)      (mean over the batch)
  * </pre>
  *
- * as in the paper's multi-crop training loop (App. A.1: codes only for the two large crops,
- * {@code crops_for_assign = [0, 1]}). After each optimizer step the prototypes are normalized
- * again ({@link Prototypes#normalize}, run in {@link MethodGraph#afterUpdate()}).
+ * as in the paper's multi-crop training loop (App. A.1: codes only for the two large crops, {@code
+ * crops_for_assign = [0, 1]}). After each optimizer step the prototypes are normalized again
+ * ({@link Prototypes#normalize}, run in {@link MethodGraph#afterUpdate()}).
  *
  * <p><b>Multi-crop</b> (§3.2): besides the two large views at the run's view size, the step has
- * {@link SwavConfig#smallCrops()} small views of {@link SwavConfig#smallCropSize()} pixels,
- * cropped from {@code [smallCropScaleMin, smallCropScaleMax]} of the image with otherwise the same
- * augmentation ({@link #views}). The encoders here end in global average pooling, so they take
- * any view size. Small views never produce codes; they only predict.
+ * {@link SwavConfig#smallCrops()} small views of {@link SwavConfig#smallCropSize()} pixels, cropped
+ * from {@code [smallCropScaleMin, smallCropScaleMax]} of the image with otherwise the same
+ * augmentation ({@link #views}). The encoders here end in global average pooling, so they take any
+ * view size. Small views never produce codes; they only predict.
  *
- * <p>Not implemented from the paper: the queue of features from earlier batches that SwAV adds
- * for small batches (App. A.1; the released 256-batch recipe starts one at epoch 15), and freezing
- * the prototypes during the first epoch. Batch norm runs per view (here) rather than over all crops
- * of one resolution together (the paper's code).
+ * <p>Not implemented from the paper: the queue of features from earlier batches that SwAV adds for
+ * small batches (App. A.1; the released 256-batch recipe starts one at epoch 15), and freezing the
+ * prototypes during the first epoch. Batch norm runs per view (here) rather than over all crops of
+ * one resolution together (the paper's code).
  */
 public final class SwAV implements SslMethod {
   private final SwavConfig config;
@@ -81,9 +81,10 @@ public final class SwAV implements SslMethod {
     views.add(new ViewSpec(policies.get(0), viewSize));
     views.add(new ViewSpec(policies.get(1 % policies.size()), viewSize));
     for (int i = 0; i < config.smallCrops(); i++) {
-      ViewPolicy small = policies.get(i % policies.size()).toBuilder()
-          .cropScale((float) config.smallCropScaleMin(), (float) config.smallCropScaleMax())
-          .build();
+      ViewPolicy small =
+          policies.get(i % policies.size()).toBuilder()
+              .cropScale((float) config.smallCropScaleMin(), (float) config.smallCropScaleMax())
+              .build();
       views.add(new ViewSpec(small, config.smallCropSize()));
     }
     return views;
@@ -97,8 +98,8 @@ public final class SwAV implements SslMethod {
     VarStore online = VarStore.trainable(tf, "online", seed);
     Net net = Net.of(online, Mode.TRAIN);
     Mlp projector = projector();
-    Prototypes prototypes = Prototypes.of(net.child("prototypes"), projector.outputDim(),
-        config.prototypes());
+    Prototypes prototypes =
+        Prototypes.of(net.child("prototypes"), projector.outputDim(), config.prototypes());
 
     List<Operand<TFloat32>> h = new ArrayList<>();
     List<Operand<TFloat32>> z = new ArrayList<>();
@@ -117,22 +118,38 @@ public final class SwAV implements SslMethod {
     List<Operand<TFloat32>> terms = new ArrayList<>();
     for (int s = 0; s < 2; s++) {
       // Codes of large view s: Sinkhorn-Knopp on its scores, behind the stop-gradient.
-      Operand<TFloat32> q = lossOps.withName("codes_" + (s + 1)).identity(SinkhornKnopp.codes(
-          lossOps, scores.get(s), config.sinkhornIterations(), (float) config.epsilon()));
+      Operand<TFloat32> q =
+          lossOps
+              .withName("codes_" + (s + 1))
+              .identity(
+                  SinkhornKnopp.codes(
+                      lossOps,
+                      scores.get(s),
+                      config.sinkhornIterations(),
+                      (float) config.epsilon()));
       List<Operand<TFloat32>> predictions = new ArrayList<>();
       for (int v = 0; v < views.size(); v++) {
         if (v != s) {
           predictions.add(swappedPrediction(lossOps, scores.get(v), q, tau));
         }
       }
-      terms.add(lossOps.math.div(lossOps.math.addN(predictions),
-          lossOps.constant((float) predictions.size())));
+      terms.add(
+          lossOps.math.div(
+              lossOps.math.addN(predictions), lossOps.constant((float) predictions.size())));
     }
-    Operand<TFloat32> loss = lossOps.math.div(lossOps.math.addN(terms),
-        lossOps.constant((float) terms.size()));
+    Operand<TFloat32> loss =
+        lossOps.math.div(lossOps.math.addN(terms), lossOps.constant((float) terms.size()));
 
-    return new MethodGraph(lossOps.withName("total").identity(loss), online.params(), Set.of(),
-        online.statisticsUpdates(), z.get(0), Optional.empty(), online.flops(), 0, online,
+    return new MethodGraph(
+        lossOps.withName("total").identity(loss),
+        online.params(),
+        Set.of(),
+        online.statisticsUpdates(),
+        z.get(0),
+        Optional.empty(),
+        online.flops(),
+        0,
+        online,
         h.get(0),
         // Back onto the unit sphere after the optimizer step.
         List.of(prototypes::normalize));
@@ -145,10 +162,10 @@ public final class SwAV implements SslMethod {
   }
 
   /** ℓ(z_v, q_s) = −Σ_k q_s log softmax(scores_v / τ), averaged over the batch (Eq. 2). */
-  private static Operand<TFloat32> swappedPrediction(Ops tf, Operand<TFloat32> scores,
-      Operand<TFloat32> codes, float temperature) {
+  private static Operand<TFloat32> swappedPrediction(
+      Ops tf, Operand<TFloat32> scores, Operand<TFloat32> codes, float temperature) {
     Operand<TFloat32> logP = tf.nn.logSoftmax(tf.math.div(scores, tf.constant(temperature)));
-    return tf.math.neg(tf.math.mean(tf.reduceSum(tf.math.mul(codes, logP), tf.constant(1)),
-        tf.constant(0)));
+    return tf.math.neg(
+        tf.math.mean(tf.reduceSum(tf.math.mul(codes, logP), tf.constant(1)), tf.constant(0)));
   }
 }

@@ -6,6 +6,8 @@ public enum Symmetry {
   SYMMETRIC,
   /** D(p1, z2) only. */
   ASYMMETRIC,
-  /** The asymmetric loss on two pairs of views per image, to match the symmetric loss' sample count. */
+  /**
+   * The asymmetric loss on two pairs of views per image, to match the symmetric loss' sample count.
+   */
   ASYMMETRIC_2X
 }

@@ -11,12 +11,12 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The target network as an exponential moving average of the online one (BYOL, Grill et al.
- * 2020, §3.1, Eq. 1): ξ ← τ·ξ + (1 − τ)·θ after each optimizer step. MoCo's key encoder is the
- * same mechanism.
+ * The target network as an exponential moving average of the online one (BYOL, Grill et al. 2020,
+ * §3.1, Eq. 1): ξ ← τ·ξ + (1 − τ)·θ after each optimizer step. MoCo's key encoder is the same
+ * mechanism.
  *
- * <p>The update is a set of assign ops built under a control dependency on the optimizer's
- * update, so it reads the post-update θ and runs in the same {@code Session.run} as the step.
+ * <p>The update is a set of assign ops built under a control dependency on the optimizer's update,
+ * so it reads the post-update θ and runs in the same {@code Session.run} as the step.
  */
 public final class TargetEma {
   /** One online parameter and the target variable that follows it. */
@@ -34,8 +34,8 @@ public final class TargetEma {
       }
     }
     if (list.isEmpty()) {
-      throw new IllegalArgumentException("target network " + target.prefix()
-          + " shares no variable with " + online.prefix());
+      throw new IllegalArgumentException(
+          "target network " + target.prefix() + " shares no variable with " + online.prefix());
     }
     this.pairs = List.copyOf(list);
   }
@@ -45,9 +45,9 @@ public final class TargetEma {
   }
 
   /**
-   * The EMA update. {@code after} must carry a control dependency on the optimizer step;
-   * {@code tau} is a scalar (from the τ schedule). With τ = 1 the target never moves, which is
-   * the seed's "online trained against a fixed random target" setting.
+   * The EMA update. {@code after} must carry a control dependency on the optimizer step; {@code
+   * tau} is a scalar (from the τ schedule). With τ = 1 the target never moves, which is the seed's
+   * "online trained against a fixed random target" setting.
    */
   public Op update(Ops after, Operand<TFloat32> tau) {
     List<Op> assigns = new ArrayList<>();
@@ -55,8 +55,10 @@ public final class TargetEma {
     for (Pair pair : pairs) {
       Operand<TFloat32> xi = after.identity(pair.target());
       Operand<TFloat32> theta = after.identity(pair.online().variable());
-      assigns.add(after.assign(pair.target(),
-          after.math.add(after.math.mul(xi, tau), after.math.mul(theta, oneMinusTau))));
+      assigns.add(
+          after.assign(
+              pair.target(),
+              after.math.add(after.math.mul(xi, tau), after.math.mul(theta, oneMinusTau))));
     }
     return after.withControlDependencies(assigns).withName("target_ema_update").noOp();
   }

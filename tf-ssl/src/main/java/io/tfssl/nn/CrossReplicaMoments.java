@@ -11,23 +11,23 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * Batch statistics shared by data-parallel replicas: synchronized ("cross-replica") batch norm.
- * SimCLR normalizes with the mean and variance aggregated over all devices ("Global BN", Chen
- * et al. 2020, §2.3), and BYOL's reference implementation computes its batch-norm statistics
- * across replicas as well (haiku's {@code BatchNorm} with a cross-replica axis): a replica's own
- * slice of a small per-device batch gives noisier statistics, and in contrastive methods lets the
- * network find a shortcut through them.
+ * SimCLR normalizes with the mean and variance aggregated over all devices ("Global BN", Chen et
+ * al. 2020, §2.3), and BYOL's reference implementation computes its batch-norm statistics across
+ * replicas as well (haiku's {@code BatchNorm} with a cross-replica axis): a replica's own slice of
+ * a small per-device batch gives noisier statistics, and in contrastive methods lets the network
+ * find a shortcut through them.
  *
  * <p>Installed on a graph before the networks are built, it switches every batch-norm layer in
  * training mode to the cross-replica path ({@link BatchNorm}). It is kept per graph, like a TF1
- * graph collection, so that the methods, which build their networks without knowing whether
- * they are replicated, stay unchanged.
+ * graph collection, so that the methods, which build their networks without knowing whether they
+ * are replicated, stay unchanged.
  */
 public interface CrossReplicaMoments {
 
   /**
-   * The mean over all replicas of {@code local}, a [2, C] tensor of this replica's per-channel
-   * mean of x and mean of x²; differentiable (the gradient of a mean over replicas is the mean
-   * over replicas of the upstream gradients). Every replica holds the same number of samples.
+   * The mean over all replicas of {@code local}, a [2, C] tensor of this replica's per-channel mean
+   * of x and mean of x²; differentiable (the gradient of a mean over replicas is the mean over
+   * replicas of the upstream gradients). Every replica holds the same number of samples.
    */
   Operand<TFloat32> mean(Ops tf, Operand<TFloat32> local);
 

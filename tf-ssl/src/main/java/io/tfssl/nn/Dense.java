@@ -12,13 +12,14 @@ public final class Dense {
   public static Operand<TFloat32> apply(Net net, Operand<TFloat32> x, long out, boolean bias) {
     long in = x.shape().get(1);
     Ops tf = net.tf();
-    Variable<TFloat32> w = net.store().variable(net.path(), "w", ParamKind.WEIGHT,
-        Initializer.uniformFanIn(in), in, out);
+    Variable<TFloat32> w =
+        net.store()
+            .variable(net.path(), "w", ParamKind.WEIGHT, Initializer.uniformFanIn(in), in, out);
     Operand<TFloat32> y = tf.linalg.matMul(x, tf.identity(w));
     net.store().addFlops(2L * in * out);
     if (bias) {
-      Variable<TFloat32> b = net.store().variable(net.path(), "b", ParamKind.BIAS,
-          Initializer.uniformFanIn(in), out);
+      Variable<TFloat32> b =
+          net.store().variable(net.path(), "b", ParamKind.BIAS, Initializer.uniformFanIn(in), out);
       y = tf.nn.biasAdd(y, tf.identity(b));
     }
     return y;

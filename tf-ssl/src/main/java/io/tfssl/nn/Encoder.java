@@ -6,12 +6,13 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
-/**
- * The backbone f: images [N, H, W, C] (float, normalized) to a representation [N, outputDim].
- */
+/** The backbone f: images [N, H, W, C] (float, normalized) to a representation [N, outputDim]. */
 public interface Encoder {
 
-  /** The name used on the command line and in checkpoints' metadata ({@code small}, {@code resnet18}). */
+  /**
+   * The name used on the command line and in checkpoints' metadata ({@code small}, {@code
+   * resnet18}).
+   */
   String name();
 
   /** Width of the representation. */
@@ -29,8 +30,11 @@ public interface Encoder {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       VarStore store = VarStore.trainable(tf, "flops", 0);
-      apply(Net.of(store, Mode.INFERENCE), tf.placeholder(TFloat32.class,
-          org.tensorflow.op.core.Placeholder.shape(Shape.of(-1, height, width, channels))));
+      apply(
+          Net.of(store, Mode.INFERENCE),
+          tf.placeholder(
+              TFloat32.class,
+              org.tensorflow.op.core.Placeholder.shape(Shape.of(-1, height, width, channels))));
       return store.flops();
     }
   }

@@ -8,10 +8,10 @@ import java.util.Map;
  * Encoders by name, as the command line and configs refer to them: the built-in ones and any
  * registered by the program (an encoder defined in your own code).
  *
- * <p>A config stores only the encoder's name ({@code config.json}, and {@code metadata.json}
- * of an export), and the trainer, the exporter, the fine-tuner, the random-init baseline and
- * {@code --resume} rebuild the network from it, so a program that does one of these with an
- * encoder of its own registers the encoder first:
+ * <p>A config stores only the encoder's name ({@code config.json}, and {@code metadata.json} of an
+ * export), and the trainer, the exporter, the fine-tuner, the random-init baseline and {@code
+ * --resume} rebuild the network from it, so a program that does one of these with an encoder of its
+ * own registers the encoder first:
  *
  * <pre>{@code
  * Encoders.register("tiny-mlp", (stem, zeroInitResidual) -> new TinyMlp());
@@ -43,15 +43,19 @@ public final class Encoders {
    */
   public static synchronized void register(String name, EncoderFactory factory) {
     if (!isValidName(name)) {
-      throw new IllegalArgumentException("encoder name '" + name + "' must be letters, digits,"
-          + " '.', '_' or '-'");
+      throw new IllegalArgumentException(
+          "encoder name '" + name + "' must be letters, digits," + " '.', '_' or '-'");
     }
     if (factory == null) {
       throw new IllegalArgumentException("no factory given for encoder '" + name + "'");
     }
     if (FACTORIES.containsKey(name)) {
-      throw new IllegalArgumentException("encoder '" + name + "' is already registered"
-          + (NAMES.contains(name) ? " (a built-in encoder)" : "") + "; choose another name");
+      throw new IllegalArgumentException(
+          "encoder '"
+              + name
+              + "' is already registered"
+              + (NAMES.contains(name) ? " (a built-in encoder)" : "")
+              + "; choose another name");
     }
     FACTORIES.put(name, factory);
   }
@@ -73,8 +77,14 @@ public final class Encoders {
 
   /** Why {@code name} cannot be built, for configs and errors. */
   public static String unknownMessage(String name) {
-    return "unknown encoder '" + name + "' (known: " + names() + "; an encoder defined in your"
-        + " own code must be registered with Encoders.register(\"" + name + "\", factory) before"
+    return "unknown encoder '"
+        + name
+        + "' (known: "
+        + names()
+        + "; an encoder defined in your"
+        + " own code must be registered with Encoders.register(\""
+        + name
+        + "\", factory) before"
         + " a run of it is trained, resumed, exported, fine-tuned or given a random-init"
         + " baseline)";
   }
@@ -94,9 +104,12 @@ public final class Encoders {
     }
     Encoder encoder = factory.create(stem, zeroInitResidual);
     if (encoder == null || !name.equals(encoder.name())) {
-      throw new IllegalStateException("the factory registered as encoder '" + name + "' made "
-          + (encoder == null ? "null" : "an encoder named '" + encoder.name() + "'")
-          + "; its name() must be the registered name (runs and exports rebuild it by name)");
+      throw new IllegalStateException(
+          "the factory registered as encoder '"
+              + name
+              + "' made "
+              + (encoder == null ? "null" : "an encoder named '" + encoder.name() + "'")
+              + "; its name() must be the registered name (runs and exports rebuild it by name)");
     }
     return encoder;
   }

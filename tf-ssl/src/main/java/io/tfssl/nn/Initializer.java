@@ -38,16 +38,16 @@ public interface Initializer {
   static Initializer uniformFanIn(long fanIn) {
     return (tf, shape, seed) -> {
       float bound = (float) (1.0 / Math.sqrt(fanIn));
-      Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.constant(shape), seedOf(tf, seed),
-          TFloat32.class);
-      return tf.math.mul(tf.math.sub(tf.math.mul(u, tf.constant(2f)), tf.constant(1f)),
-          tf.constant(bound));
+      Operand<TFloat32> u =
+          tf.random.statelessRandomUniform(tf.constant(shape), seedOf(tf, seed), TFloat32.class);
+      return tf.math.mul(
+          tf.math.sub(tf.math.mul(u, tf.constant(2f)), tf.constant(1f)), tf.constant(bound));
     };
   }
 
   private static Operand<TFloat32> scaledNormal(Ops tf, long[] shape, long seed, float std) {
-    Operand<TFloat32> n = tf.random.statelessTruncatedNormal(tf.constant(shape), seedOf(tf, seed),
-        TFloat32.class);
+    Operand<TFloat32> n =
+        tf.random.statelessTruncatedNormal(tf.constant(shape), seedOf(tf, seed), TFloat32.class);
     // A truncated normal at ±2σ has std 0.8796σ; correct for it as Keras' VarianceScaling does.
     return tf.math.mul(n, tf.constant(std / 0.87962566f));
   }

@@ -1,6 +1,8 @@
 package io.tfssl.nn;
 
-/** Whether a network is built for training (batch statistics) or for inference (moving statistics). */
+/**
+ * Whether a network is built for training (batch statistics) or for inference (moving statistics).
+ */
 public enum Mode {
   /** Batch norm normalizes with the batch's statistics and updates the moving averages. */
   TRAIN,

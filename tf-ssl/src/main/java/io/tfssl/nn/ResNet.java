@@ -8,19 +8,25 @@ import org.tensorflow.types.TFloat32;
 /**
  * ResNet-18/34/50 (He et al. 2016), NHWC.
  *
- * <p>Two stems: the ImageNet stem (7×7 conv stride 2, 3×3 max-pool stride 2) for large images,
- * and the CIFAR stem (3×3 conv stride 1, no max-pool) that SimSiam's CIFAR experiments use (Chen
- * and He 2021, §A) so that 32×32 inputs are not shrunk to 8×8 before the first block.
+ * <p>Two stems: the ImageNet stem (7×7 conv stride 2, 3×3 max-pool stride 2) for large images, and
+ * the CIFAR stem (3×3 conv stride 1, no max-pool) that SimSiam's CIFAR experiments use (Chen and He
+ * 2021, §A) so that 32×32 inputs are not shrunk to 8×8 before the first block.
  *
  * <p>{@code zeroInitResidual} starts the last BN of every residual branch at gamma = 0, so each
  * block begins as the identity (Goyal et al. 2017); torchvision exposes the same switch.
  */
 public final class ResNet implements Encoder {
   /** Basic blocks (two 3×3 convs) or bottleneck blocks (1×1, 3×3, 1×1 with 4× expansion). */
-  public enum Block { BASIC, BOTTLENECK }
+  public enum Block {
+    BASIC,
+    BOTTLENECK
+  }
 
   /** The input stem. */
-  public enum Stem { CIFAR, IMAGENET }
+  public enum Stem {
+    CIFAR,
+    IMAGENET
+  }
 
   private final String name;
   private final Block block;
@@ -28,8 +34,8 @@ public final class ResNet implements Encoder {
   private final Stem stem;
   private final boolean zeroInitResidual;
 
-  public ResNet(String name, Block block, List<Integer> blocksPerStage, Stem stem,
-      boolean zeroInitResidual) {
+  public ResNet(
+      String name, Block block, List<Integer> blocksPerStage, Stem stem, boolean zeroInitResidual) {
     this.name = name;
     this.block = block;
     this.blocksPerStage = List.copyOf(blocksPerStage);
@@ -75,8 +81,9 @@ public final class ResNet implements Encoder {
     h = stemNet.tf().nn.relu(BatchNorm.apply(stemNet.child("bn"), h, true));
     if (stem == Stem.IMAGENET) {
       Ops tf = stemNet.tf();
-      h = tf.nn.maxPool(h, tf.constant(new int[] {1, 3, 3, 1}), tf.constant(new int[] {1, 2, 2, 1}),
-          "SAME");
+      h =
+          tf.nn.maxPool(
+              h, tf.constant(new int[] {1, 3, 3, 1}), tf.constant(new int[] {1, 2, 2, 1}), "SAME");
     }
     long inChannels = 64;
     for (int stage = 0; stage < blocksPerStage.size(); stage++) {
@@ -84,9 +91,10 @@ public final class ResNet implements Encoder {
       for (int b = 0; b < blocksPerStage.get(stage); b++) {
         int stride = (stage > 0 && b == 0) ? 2 : 1;
         Net blockNet = net.child("layer" + (stage + 1)).child(Integer.toString(b));
-        h = block == Block.BASIC
-            ? basic(blockNet, h, inChannels, width, stride)
-            : bottleneck(blockNet, h, inChannels, width, stride);
+        h =
+            block == Block.BASIC
+                ? basic(blockNet, h, inChannels, width, stride)
+                : bottleneck(blockNet, h, inChannels, width, stride);
         inChannels = width * (block == Block.BOTTLENECK ? 4 : 1);
       }
     }
@@ -106,8 +114,8 @@ public final class ResNet implements Encoder {
     return tf.nn.relu(tf.math.add(h, shortcut(net, x, in, width, stride)));
   }
 
-  private Operand<TFloat32> bottleneck(Net net, Operand<TFloat32> x, long in, long width,
-      int stride) {
+  private Operand<TFloat32> bottleneck(
+      Net net, Operand<TFloat32> x, long in, long width, int stride) {
     Ops tf = net.tf();
     long out = width * 4;
     Operand<TFloat32> h = Conv2d.apply(net.child("conv1"), x, width, 1, 1);
@@ -120,8 +128,8 @@ public final class ResNet implements Encoder {
     return tf.nn.relu(tf.math.add(h, shortcut(net, x, in, out, stride)));
   }
 
-  private static Operand<TFloat32> shortcut(Net net, Operand<TFloat32> x, long in, long out,
-      int stride) {
+  private static Operand<TFloat32> shortcut(
+      Net net, Operand<TFloat32> x, long in, long out, int stride) {
     if (stride == 1 && in == out) {
       return x;
     }

@@ -1,7 +1,6 @@
 package io.tfssl.nn;
 
 import org.tensorflow.Operand;
-import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**

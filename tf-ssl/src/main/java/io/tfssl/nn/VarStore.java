@@ -18,15 +18,13 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>Why a store: a network is applied to several views in one graph, and every application must
  * share the same weights; and a checkpoint written by the training graph must restore into an
- * inference-only graph built later, which works only if every variable gets the same name in
- * both. TF Java makes a sub-scope name unique each time it is created ({@code online},
- * {@code online_1}, ...), so the store creates each scope exactly once and hands out the cached
- * {@link Ops}.
+ * inference-only graph built later, which works only if every variable gets the same name in both.
+ * TF Java makes a sub-scope name unique each time it is created ({@code online}, {@code online_1},
+ * ...), so the store creates each scope exactly once and hands out the cached {@link Ops}.
  *
  * <p>All variables are ref {@code VariableV2} (never resource variables): only those are saved by
- * {@code Session.save}, and the framework's assign ops need them (see docs/tensorflow-java.md
- * §3, §4).
- * Initial values come from stateless random ops seeded by (seed, hash of the path), so a given
+ * {@code Session.save}, and the framework's assign ops need them (see docs/tensorflow-java.md §3,
+ * §4). Initial values come from stateless random ops seeded by (seed, hash of the path), so a given
  * seed always gives the same initial network.
  */
 public final class VarStore {
@@ -44,7 +42,12 @@ public final class VarStore {
   private final List<Operand<TFloat32>> watchedStatistics = new ArrayList<>();
   private long flops;
 
-  private VarStore(Ops root, String prefix, long seed, boolean trainable, boolean updatesStats,
+  private VarStore(
+      Ops root,
+      String prefix,
+      long seed,
+      boolean trainable,
+      boolean updatesStats,
       VarStore initialValuesFrom) {
     this.initialValuesFrom = initialValuesFrom;
     this.root = root;
@@ -69,10 +72,10 @@ public final class VarStore {
   }
 
   /**
-   * A frozen store whose variables start as exact copies of {@code source}'s (same relative
-   * paths): BYOL initializes the target network ξ as a copy of the online θ (Grill et al. 2020,
-   * §3.1). The copies evaluate the source's stateless initializers again, so they are equal
-   * whatever order the initializers run in.
+   * A frozen store whose variables start as exact copies of {@code source}'s (same relative paths):
+   * BYOL initializes the target network ξ as a copy of the online θ (Grill et al. 2020, §3.1). The
+   * copies evaluate the source's stateless initializers again, so they are equal whatever order the
+   * initializers run in.
    */
   public static VarStore copyOf(Ops root, String prefix, VarStore source) {
     return new VarStore(root, prefix, source.seed, false, false, source);
@@ -123,8 +126,8 @@ public final class VarStore {
    * trainable store also registers it as a {@link Param} of the given kind unless {@code kind} is
    * null (moving statistics are state, not parameters).
    */
-  public Variable<TFloat32> variable(String path, String name, ParamKind kind, Initializer init,
-      long... shape) {
+  public Variable<TFloat32> variable(
+      String path, String name, ParamKind kind, Initializer init, long... shape) {
     String key = path + "/" + name;
     Variable<TFloat32> existing = variables.get(key);
     if (existing != null) {
@@ -136,8 +139,16 @@ public final class VarStore {
     if (initialValuesFrom != null) {
       initial = initialValuesFrom.initialValue(key);
       if (initial == null) {
-        throw new IllegalStateException("no variable " + initialValuesFrom.prefix + "/" + key
-            + " to copy into " + prefix + "/" + key + ": build the source network first");
+        throw new IllegalStateException(
+            "no variable "
+                + initialValuesFrom.prefix
+                + "/"
+                + key
+                + " to copy into "
+                + prefix
+                + "/"
+                + key
+                + ": build the source network first");
       }
     } else {
       initial = init.create(scope.withInitScope(), shape, varSeed);
@@ -183,9 +194,9 @@ public final class VarStore {
   }
 
   /**
-   * Remembers batch statistics computed in training mode, which the trainer checks for NaN and
-   * Inf along with the loss: overflowing activations give an infinite variance while the
-   * normalized output, and so the loss, can stay finite.
+   * Remembers batch statistics computed in training mode, which the trainer checks for NaN and Inf
+   * along with the loss: overflowing activations give an infinite variance while the normalized
+   * output, and so the loss, can stay finite.
    */
   void watchStatistics(Operand<TFloat32> mean, Operand<TFloat32> variance) {
     watchedStatistics.add(mean);
@@ -206,7 +217,9 @@ public final class VarStore {
     flops += n;
   }
 
-  /** Multiply-accumulate FLOPs (2 per MAC) of every conv and dense layer built so far, per image. */
+  /**
+   * Multiply-accumulate FLOPs (2 per MAC) of every conv and dense layer built so far, per image.
+   */
   public long flops() {
     return flops;
   }

@@ -5,12 +5,12 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat64;
 
 /**
- * The cosine factor {@code 0.5 * (1 + cos(pi * min(k, K) / K))} shared by the learning-rate and
- * EMA schedules, as in TF1's {@code cosine_decay} and BYOL's {@code schedules._cosine_decay}.
+ * The cosine factor {@code 0.5 * (1 + cos(pi * min(k, K) / K))} shared by the learning-rate and EMA
+ * schedules, as in TF1's {@code cosine_decay} and BYOL's {@code schedules._cosine_decay}.
  *
- * <p>The graph version works in float64 and performs the same operations in the same order as
- * the Java version, so after the final cast to float32 both agree to within one float32 ulp,
- * even near the end of the schedule where the factor is close to zero.
+ * <p>The graph version works in float64 and performs the same operations in the same order as the
+ * Java version, so after the final cast to float32 both agree to within one float32 ulp, even near
+ * the end of the schedule where the factor is close to zero.
  */
 final class CosineDecay {
   private CosineDecay() {}

@@ -7,10 +7,10 @@ import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt64;
 
 /**
- * BYOL's EMA schedule (Grill et al. 2020, §3.2 "Implementation details" and App. A):
- * {@code tau_k = 1 - (1 - tau0) * (cos(pi * k / K) + 1) / 2}, with k clamped to K, so τ rises
- * from τ₀ (0.996 in the paper) at k = 0 to exactly 1 at k ≥ K. As in deepmind-research
- * {@code byol/utils/schedules.py} {@code target_ema}. With τ₀ = 1 the value is exactly 1.
+ * BYOL's EMA schedule (Grill et al. 2020, §3.2 "Implementation details" and App. A): {@code tau_k =
+ * 1 - (1 - tau0) * (cos(pi * k / K) + 1) / 2}, with k clamped to K, so τ rises from τ₀ (0.996 in
+ * the paper) at k = 0 to exactly 1 at k ≥ K. As in deepmind-research {@code
+ * byol/utils/schedules.py} {@code target_ema}. With τ₀ = 1 the value is exactly 1.
  *
  * <p>The graph computes in float64 and casts once to float32.
  */

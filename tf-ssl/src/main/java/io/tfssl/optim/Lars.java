@@ -6,11 +6,11 @@ import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
- * LARS (You, Gitman &amp; Ginsburg 2017, "Large Batch Training of Convolutional Networks", §3)
- * as implemented for BYOL (Grill et al. 2020, App. C.1: LARS, momentum 0.9, weight decay
- * 1.5e-6, biases and batch-norm parameters excluded from weight decay and LARS adaptation;
- * deepmind-research {@code byol/utils/optimizers.py}: {@code add_weight_decay} →
- * {@code scale_by_lars} → {@code scale(-lr)}).
+ * LARS (You, Gitman &amp; Ginsburg 2017, "Large Batch Training of Convolutional Networks", §3) as
+ * implemented for BYOL (Grill et al. 2020, App. C.1: LARS, momentum 0.9, weight decay 1.5e-6,
+ * biases and batch-norm parameters excluded from weight decay and LARS adaptation;
+ * deepmind-research {@code byol/utils/optimizers.py}: {@code add_weight_decay} → {@code
+ * scale_by_lars} → {@code scale(-lr)}).
  *
  * <p>For a {@link io.tfssl.nn.ParamKind#decayed()} parameter (weights):
  *
@@ -20,13 +20,13 @@ import org.tensorflow.types.TFloat32;
  *   d     = trust * g'
  * </pre>
  *
- * For biases and batch-norm parameters {@code d = g} (no decay, no trust ratio). Then, as in
- * BYOL's {@code scale_by_lars}, the momentum accumulates the adapted update and the learning
- * rate is applied <em>after</em> the accumulation ({@code mu = m * mu + d; w -= lr * mu}), so
- * a change of lr takes effect immediately on the whole buffer (unlike the original LARS paper's
- * Algorithm 1, which folds the global lr into the momentum buffer). The trust ratio also follows
- * BYOL: its denominator is {@code ||g + wd w||}, not the paper's {@code ||g|| + wd ||w||}.
- * Both norms are float32 reductions over all elements.
+ * For biases and batch-norm parameters {@code d = g} (no decay, no trust ratio). Then, as in BYOL's
+ * {@code scale_by_lars}, the momentum accumulates the adapted update and the learning rate is
+ * applied <em>after</em> the accumulation ({@code mu = m * mu + d; w -= lr * mu}), so a change of
+ * lr takes effect immediately on the whole buffer (unlike the original LARS paper's Algorithm 1,
+ * which folds the global lr into the momentum buffer). The trust ratio also follows BYOL: its
+ * denominator is {@code ||g + wd w||}, not the paper's {@code ||g|| + wd ||w||}. Both norms are
+ * float32 reductions over all elements.
  */
 public final class Lars extends MomentumOptimizer {
   private final double weightDecay;

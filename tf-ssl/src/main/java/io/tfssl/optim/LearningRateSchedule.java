@@ -8,9 +8,9 @@ import org.tensorflow.types.TInt64;
 /**
  * A learning rate as a function of the global step, built once into the graph.
  *
- * <p>{@link #at} computes the rate in the graph from the step variable, so the training graph
- * is never rebuilt and a restored checkpoint (which restores the step) resumes the schedule
- * exactly. {@link #valueAt} is the same formula in Java, for tests and logging.
+ * <p>{@link #at} computes the rate in the graph from the step variable, so the training graph is
+ * never rebuilt and a restored checkpoint (which restores the step) resumes the schedule exactly.
+ * {@link #valueAt} is the same formula in Java, for tests and logging.
  */
 public interface LearningRateSchedule {
 
@@ -21,9 +21,9 @@ public interface LearningRateSchedule {
   double valueAt(long step);
 
   /**
-   * Linear scaling rule (Goyal et al. 2017, "Accurate, Large Minibatch SGD", §2.1):
-   * {@code baseLr * batchSize / 256}. Used by SimSiam (Chen &amp; He 2021, §4.2: lr = 0.05 ×
-   * BatchSize/256) and BYOL (Grill et al. 2020, App. C.1: lr = 0.2 × BatchSize/256).
+   * Linear scaling rule (Goyal et al. 2017, "Accurate, Large Minibatch SGD", §2.1): {@code baseLr *
+   * batchSize / 256}. Used by SimSiam (Chen &amp; He 2021, §4.2: lr = 0.05 × BatchSize/256) and
+   * BYOL (Grill et al. 2020, App. C.1: lr = 0.2 × BatchSize/256).
    */
   static double scaledLr(double baseLr, int batchSize) {
     if (batchSize <= 0) {

@@ -11,25 +11,25 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Heavy-ball momentum applied to a per-parameter update direction d (Polyak 1964; the form used
- * by PyTorch SGD and BYOL's LARS):
+ * Heavy-ball momentum applied to a per-parameter update direction d (Polyak 1964; the form used by
+ * PyTorch SGD and BYOL's LARS):
  *
  * <pre>
  *   v &lt;- m * v + d
  *   w &lt;- w - lr * v
  * </pre>
  *
- * implemented with the raw {@code ApplyMomentum} op on ref variables, whose kernel computes
- * exactly {@code accum = accum * momentum + grad; var -= lr * accum} (use_nesterov = false).
- * Subclasses define d from the gradient and the weights (weight decay, LARS trust ratio).
+ * implemented with the raw {@code ApplyMomentum} op on ref variables, whose kernel computes exactly
+ * {@code accum = accum * momentum + grad; var -= lr * accum} (use_nesterov = false). Subclasses
+ * define d from the gradient and the weights (weight decay, LARS trust ratio).
  *
- * <p>The returned op is a {@code NoOp} named {@code name}; the ops computing the update live in
- * the sub-scope {@code name + "_ops"}, the slots in {@link Slots#SCOPE}.
+ * <p>The returned op is a {@code NoOp} named {@code name}; the ops computing the update live in the
+ * sub-scope {@code name + "_ops"}, the slots in {@link Slots#SCOPE}.
  *
- * <p>Every direction is computed before any weight is written: all {@code ApplyMomentum} ops
- * carry control dependencies on all directions, which in turn depend on all gradients and on the
- * weight reads they use. Without this barrier an update of one layer could race with a
- * back-prop op that still reads that layer's weights.
+ * <p>Every direction is computed before any weight is written: all {@code ApplyMomentum} ops carry
+ * control dependencies on all directions, which in turn depend on all gradients and on the weight
+ * reads they use. Without this barrier an update of one layer could race with a back-prop op that
+ * still reads that layer's weights.
  */
 public abstract class MomentumOptimizer implements Optimizer {
   /** Suffix of the momentum slot, see {@link Slots}. */
@@ -84,8 +84,9 @@ public abstract class MomentumOptimizer implements Optimizer {
     List<Op> updates = new ArrayList<>(grads.size());
     for (int i = 0; i < grads.size(); i++) {
       ParamGrad pg = grads.get(i);
-      updates.add(after.train.applyMomentum(
-          pg.param().variable(), slots.get(i), pg.learningRate(), directions.get(i), m));
+      updates.add(
+          after.train.applyMomentum(
+              pg.param().variable(), slots.get(i), pg.learningRate(), directions.get(i), m));
     }
     return tf.withControlDependencies(updates).withName(name).noOp();
   }

@@ -16,11 +16,11 @@ public interface Optimizer {
 
   /**
    * Returns ONE op (a {@code NoOp} named {@code name} with control dependencies) that, when run,
-   * updates every parameter in {@code grads} exactly once. No update starts before every
-   * gradient in {@code grads} has been computed, so the step reads consistent pre-update weights.
-   * Call it once per scope: a second call with the same {@code tf} scope throws
-   * {@link IllegalStateException} rather than create renamed slots that would not match a
-   * checkpoint (pass {@code tf.withSubScope(...)} for a second optimizer).
+   * updates every parameter in {@code grads} exactly once. No update starts before every gradient
+   * in {@code grads} has been computed, so the step reads consistent pre-update weights. Call it
+   * once per scope: a second call with the same {@code tf} scope throws {@link
+   * IllegalStateException} rather than create renamed slots that would not match a checkpoint (pass
+   * {@code tf.withSubScope(...)} for a second optimizer).
    *
    * @throws IllegalArgumentException if a parameter appears twice in {@code grads}
    */

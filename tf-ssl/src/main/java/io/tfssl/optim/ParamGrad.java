@@ -12,8 +12,8 @@ import org.tensorflow.types.TFloat32;
  * One parameter, its gradient and its own learning-rate operand (a float32 scalar).
  *
  * <p>Each parameter carries its own rate because SimSiam (Chen &amp; He 2021, §4.2) keeps the
- * predictor's learning rate fixed while the encoder's follows a cosine schedule; the trainer
- * simply passes a different operand for those parameters.
+ * predictor's learning rate fixed while the encoder's follows a cosine schedule; the trainer simply
+ * passes a different operand for those parameters.
  */
 public record ParamGrad(Param param, Operand<TFloat32> gradient, Operand<TFloat32> learningRate) {
 
@@ -33,9 +33,7 @@ public record ParamGrad(Param param, Operand<TFloat32> gradient, Operand<TFloat3
    */
   @SuppressWarnings("unchecked")
   public static List<ParamGrad> zip(
-      List<Param> params,
-      Operand<?>[] gradients,
-      Function<Param, Operand<TFloat32>> lrFor) {
+      List<Param> params, Operand<?>[] gradients, Function<Param, Operand<TFloat32>> lrFor) {
     if (params.size() != gradients.length) {
       throw new IllegalArgumentException(
           params.size() + " params but " + gradients.length + " gradients");

@@ -5,9 +5,9 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * SGD with momentum and L2 weight decay, with PyTorch {@code torch.optim.SGD} semantics
- * (dampening 0, no Nesterov), as used by SimSiam (Chen &amp; He 2021, §4.2: momentum 0.9,
- * weight decay 1e-4, lr = 0.05·BatchSize/256 with cosine decay):
+ * SGD with momentum and L2 weight decay, with PyTorch {@code torch.optim.SGD} semantics (dampening
+ * 0, no Nesterov), as used by SimSiam (Chen &amp; He 2021, §4.2: momentum 0.9, weight decay 1e-4,
+ * lr = 0.05·BatchSize/256 with cosine decay):
  *
  * <pre>
  *   g' = g + wd * w
@@ -15,9 +15,9 @@ import org.tensorflow.types.TFloat32;
  *   w  &lt;- w - lr * v
  * </pre>
  *
- * {@code torch.optim.SGD} decays every parameter, biases and batch-norm parameters included,
- * so {@link #simSiam()} sets {@code decayBiasAndBn = true}; with {@code false} only
- * {@link io.tfssl.nn.ParamKind#decayed()} parameters get weight decay.
+ * {@code torch.optim.SGD} decays every parameter, biases and batch-norm parameters included, so
+ * {@link #simSiam()} sets {@code decayBiasAndBn = true}; with {@code false} only {@link
+ * io.tfssl.nn.ParamKind#decayed()} parameters get weight decay.
  */
 public final class SgdMomentum extends MomentumOptimizer {
   private final double weightDecay;
@@ -51,7 +51,6 @@ public final class SgdMomentum extends MomentumOptimizer {
     if (!decay) {
       return pg.gradient();
     }
-    return tf.math.add(
-        pg.gradient(), tf.math.mul(tf.constant((float) weightDecay), read(tf, pg)));
+    return tf.math.add(pg.gradient(), tf.math.mul(tf.constant((float) weightDecay), read(tf, pg)));
   }
 }

@@ -9,15 +9,15 @@ import org.tensorflow.types.TFloat32;
 /**
  * Optimizer state variables ("slots"), one per parameter and kind.
  *
- * <p>A slot is a ref {@code VariableV2} (so {@code Session.save} writes it; resource variables
- * are not saved by TF Java 1.1.0) initialised to zeros, named
- * {@code [<scope>/]slots/<param op name with '/' replaced by '_'>_<suffix>}, e.g. the momentum
- * of {@code online/conv1/kernel} is {@code slots/online_conv1_kernel_momentum}. The name depends
- * only on the parameter's variable name, so checkpoints stay stable across runs.
+ * <p>A slot is a ref {@code VariableV2} (so {@code Session.save} writes it; resource variables are
+ * not saved by TF Java 1.1.0) initialised to zeros, named {@code [<scope>/]slots/<param op name
+ * with '/' replaced by '_'>_<suffix>}, e.g. the momentum of {@code online/conv1/kernel} is {@code
+ * slots/online_conv1_kernel_momentum}. The name depends only on the parameter's variable name, so
+ * checkpoints stay stable across runs.
  *
- * <p>TF Java makes every {@code withSubScope} call and every op name unique by appending
- * {@code _1, _2, ...}; a silently renamed slot would not match a checkpoint, so {@link #zeros}
- * throws instead. Create the slot scope once with {@link #scope} and create all slots in it.
+ * <p>TF Java makes every {@code withSubScope} call and every op name unique by appending {@code _1,
+ * _2, ...}; a silently renamed slot would not match a checkpoint, so {@link #zeros} throws instead.
+ * Create the slot scope once with {@link #scope} and create all slots in it.
  */
 public final class Slots {
   /** The sub-scope all slots are created in. */
@@ -36,8 +36,8 @@ public final class Slots {
   }
 
   /**
-   * Creates a zero-initialised slot shaped like {@code param} in {@code slots} (from
-   * {@link #scope}).
+   * Creates a zero-initialised slot shaped like {@code param} in {@code slots} (from {@link
+   * #scope}).
    *
    * @throws IllegalStateException if TF had to rename the slot because the name was taken (for
    *     example when an optimizer was applied twice in the same scope)
@@ -50,13 +50,20 @@ public final class Slots {
     }
     String name = name(param, suffix);
     Ops init = slots.withInitScope();
-    Variable<TFloat32> slot = slots.withName(name)
-        .variable(init.zeros(init.constant(shape.asArray()), TFloat32.class));
+    Variable<TFloat32> slot =
+        slots.withName(name).variable(init.zeros(init.constant(shape.asArray()), TFloat32.class));
     String actual = slot.op().name();
     if (!(actual.equals(SCOPE + "/" + name) || actual.endsWith("/" + SCOPE + "/" + name))) {
-      throw new IllegalStateException("slot for " + param.variable().op().name()
-          + " would be named " + actual + " instead of " + SCOPE + "/" + name
-          + "; apply each optimizer once per scope (use tf.withSubScope for a second one)");
+      throw new IllegalStateException(
+          "slot for "
+              + param.variable().op().name()
+              + " would be named "
+              + actual
+              + " instead of "
+              + SCOPE
+              + "/"
+              + name
+              + "; apply each optimizer once per scope (use tf.withSubScope for a second one)");
     }
     return slot;
   }

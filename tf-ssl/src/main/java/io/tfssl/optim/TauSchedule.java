@@ -6,9 +6,9 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 /**
- * The target-network EMA rate τ as a function of the global step (BYOL, Grill et al. 2020,
- * §3.1: ξ ← τξ + (1 − τ)θ). Like {@link LearningRateSchedule}, {@link #at} is computed in the
- * graph from the step and {@link #valueAt} is the same formula in Java.
+ * The target-network EMA rate τ as a function of the global step (BYOL, Grill et al. 2020, §3.1: ξ
+ * ← τξ + (1 − τ)θ). Like {@link LearningRateSchedule}, {@link #at} is computed in the graph from
+ * the step and {@link #valueAt} is the same formula in Java.
  */
 public interface TauSchedule {
 
@@ -18,7 +18,9 @@ public interface TauSchedule {
   /** The same value computed in Java (double precision). */
   double valueAt(long step);
 
-  /** BYOL's cosine increase from {@code tau0} to 1 over {@code totalSteps}; see {@link CosineTau}. */
+  /**
+   * BYOL's cosine increase from {@code tau0} to 1 over {@code totalSteps}; see {@link CosineTau}.
+   */
   static TauSchedule cosine(double tau0, long totalSteps) {
     return new CosineTau(tau0, totalSteps);
   }

@@ -18,8 +18,8 @@ import java.util.stream.Stream;
 import org.tensorflow.Session;
 
 /**
- * The checkpoints of a run: {@code checkpoints/step-00000100/ckpt.{index,data-*}} and a
- * {@code checkpoints/latest} file naming the newest complete one.
+ * The checkpoints of a run: {@code checkpoints/step-00000100/ckpt.{index,data-*}} and a {@code
+ * checkpoints/latest} file naming the newest complete one.
  *
  * <p>Crash safety: a checkpoint is written into a hidden temporary folder, which is renamed into
  * place only once {@code Session.save} has returned; then {@code latest} is replaced by an atomic
@@ -72,16 +72,29 @@ public final class Checkpoints {
       }
       String previous;
       try {
-        previous = latest().map(p -> "latest still names " + p.getParent().getFileName()
-            + ", which is complete").orElse("no complete checkpoint exists yet");
+        previous =
+            latest()
+                .map(
+                    p ->
+                        "latest still names " + p.getParent().getFileName() + ", which is complete")
+                .orElse("no complete checkpoint exists yet");
       } catch (RuntimeException unreadable) {
         previous = "latest cannot be read either";
       }
-      String reason = e.getMessage() == null ? e.getClass().getSimpleName()
-          : e.getMessage().split("\n")[0];
-      throw new CheckpointWriteException("could not write the checkpoint of step " + step
-          + " in " + dir + " (" + reason + "); " + previous + ". Free space or fix the folder,"
-          + " then continue with --resume.", e);
+      String reason =
+          e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n")[0];
+      throw new CheckpointWriteException(
+          "could not write the checkpoint of step "
+              + step
+              + " in "
+              + dir
+              + " ("
+              + reason
+              + "); "
+              + previous
+              + ". Free space or fix the folder,"
+              + " then continue with --resume.",
+          e);
     }
   }
 
@@ -117,8 +130,8 @@ public final class Checkpoints {
       String name = Files.readString(latest, StandardCharsets.UTF_8).trim();
       Path prefix = dir.resolve(name).resolve(PREFIX_NAME);
       if (!Files.isRegularFile(Path.of(prefix + ".index"))) {
-        throw new IllegalStateException("checkpoint " + prefix + " named by " + latest
-            + " is missing its .index file");
+        throw new IllegalStateException(
+            "checkpoint " + prefix + " named by " + latest + " is missing its .index file");
       }
       return Optional.of(prefix);
     } catch (IOException e) {
@@ -126,16 +139,18 @@ public final class Checkpoints {
     }
   }
 
-  /** Restores the newest checkpoint into {@code session}; its graph must have the same variables. */
+  /**
+   * Restores the newest checkpoint into {@code session}; its graph must have the same variables.
+   */
   public Path restoreLatest(Session session) {
     return restoreLatest(session, System.err::println);
   }
 
   /**
    * Restores the newest checkpoint that reads back intact: TF's restore checks every tensor's
-   * CRC32C and the index, so a damaged or truncated checkpoint fails to load. Then the one
-   * before it is tried, and so on, with a warning naming what was skipped. (A training step
-   * cannot be half-applied by a restore: each restore assigns every variable.)
+   * CRC32C and the index, so a damaged or truncated checkpoint fails to load. Then the one before
+   * it is tried, and so on, with a warning naming what was skipped. (A training step cannot be
+   * half-applied by a restore: each restore assigns every variable.)
    *
    * @param warn told about every checkpoint that had to be skipped
    * @return the prefix restored
@@ -166,11 +181,15 @@ public final class Checkpoints {
         }
         return prefix;
       } catch (RuntimeException e) {
-        String reason = e.getMessage() == null ? e.getClass().getSimpleName()
-            : e.getMessage().split("\n")[0];
+        String reason =
+            e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n")[0];
         failures.add(prefix + ": " + reason);
-        warn.accept("warning: checkpoint " + prefix.getParent().getFileName()
-            + " does not restore (" + reason + "); trying the one before it");
+        warn.accept(
+            "warning: checkpoint "
+                + prefix.getParent().getFileName()
+                + " does not restore ("
+                + reason
+                + "); trying the one before it");
       }
     }
     throw new IllegalStateException("no checkpoint in " + dir + " restores: " + failures);

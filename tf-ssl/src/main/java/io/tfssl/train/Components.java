@@ -1,8 +1,8 @@
 package io.tfssl.train;
 
-import io.tfssl.data.Normalization;
 import io.tfssl.data.Datasets;
 import io.tfssl.data.ImageSource;
+import io.tfssl.data.Normalization;
 import io.tfssl.data.Split;
 import io.tfssl.method.Byol;
 import io.tfssl.method.MoCoV2;
@@ -38,7 +38,9 @@ public final class Components {
 
   /** The encoder, with the stem chosen from the image size when the config leaves it open. */
   public static Encoder encoder(PretrainConfig c, int imageSize) {
-    return Encoders.create(c.encoder(), c.stem() != null ? c.stem() : Encoders.stemFor(imageSize),
+    return Encoders.create(
+        c.encoder(),
+        c.stem() != null ? c.stem() : Encoders.stemFor(imageSize),
         c.zeroInitResidual());
   }
 
@@ -76,18 +78,21 @@ public final class Components {
     };
   }
 
-  public static LearningRateSchedule lrSchedule(PretrainConfig c, long totalSteps,
-      long stepsPerEpoch) {
+  public static LearningRateSchedule lrSchedule(
+      PretrainConfig c, long totalSteps, long stepsPerEpoch) {
     return lrSchedule(c, totalSteps, stepsPerEpoch, 1);
   }
 
   /** As above, for {@code replicas} data-parallel workers (the lr follows the global batch). */
-  public static LearningRateSchedule lrSchedule(PretrainConfig c, long totalSteps,
-      long stepsPerEpoch, int replicas) {
+  public static LearningRateSchedule lrSchedule(
+      PretrainConfig c, long totalSteps, long stepsPerEpoch, int replicas) {
     double peak = c.peakLr(replicas);
     return switch (c.lrSchedule()) {
-      case COSINE -> new WarmupCosine(peak,
-          Math.min(Math.round(c.warmupEpochs() * stepsPerEpoch), totalSteps - 1), totalSteps);
+      case COSINE ->
+          new WarmupCosine(
+              peak,
+              Math.min(Math.round(c.warmupEpochs() * stepsPerEpoch), totalSteps - 1),
+              totalSteps);
       case CONSTANT -> new ConstantLr(peak);
     };
   }

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The free-space check made before training starts: a run that cannot hold its checkpoints
- * should fail in the first second, not hours later at its first checkpoint.
+ * The free-space check made before training starts: a run that cannot hold its checkpoints should
+ * fail in the first second, not hours later at its first checkpoint.
  */
 final class DiskSpace {
   /** Room for metrics, TensorBoard events, config files and the checkpoint index files. */
@@ -17,8 +17,8 @@ final class DiskSpace {
 
   /**
    * Bytes a run keeping {@code keep} checkpoints of {@code checkpointBytes} each needs: a new
-   * checkpoint is written completely before the oldest is deleted, so {@code keep + 1} exist
-   * for a moment.
+   * checkpoint is written completely before the oldest is deleted, so {@code keep + 1} exist for a
+   * moment.
    */
   static long needed(long checkpointBytes, int keep) {
     return checkpointBytes * (keep + 1L) + SLACK_BYTES;
@@ -38,11 +38,12 @@ final class DiskSpace {
     }
     long need = needed(checkpointBytes, keep) - bytesAlreadyThere;
     if (usable < need) {
-      throw new InsufficientDiskSpaceException(String.format(
-          "not enough free disk space for the run in %s: it needs about %s (%d checkpoints of"
-              + " %s kept, plus one being written, plus logs) and only %s is free. Free some"
-              + " space, lower --keep-checkpoints or choose another --out.",
-          dir, human(need), keep, human(checkpointBytes), human(usable)));
+      throw new InsufficientDiskSpaceException(
+          String.format(
+              "not enough free disk space for the run in %s: it needs about %s (%d checkpoints of"
+                  + " %s kept, plus one being written, plus logs) and only %s is free. Free some"
+                  + " space, lower --keep-checkpoints or choose another --out.",
+              dir, human(need), keep, human(checkpointBytes), human(usable)));
     }
   }
 

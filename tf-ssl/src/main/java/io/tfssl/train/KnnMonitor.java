@@ -1,7 +1,7 @@
 package io.tfssl.train;
 
-import io.tfssl.data.Sources;
 import io.tfssl.data.ImageSource;
+import io.tfssl.data.Sources;
 import io.tfssl.data.Split;
 import io.tfssl.features.Features;
 import io.tfssl.features.KnnEval;
@@ -13,11 +13,11 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TUint8;
 
 /**
- * The kNN monitor of SimSiam (§4.1, following InstDisc): at the end of every epoch, embed a
- * fixed labeled bank of training images and held-out test queries with the encoder in
- * inference mode and report the weighted-kNN top-1. Bank and queries are small and fixed (the
- * first N training images, the first N/5 test images), so the value is cheap and comparable
- * across epochs; the full evaluation is {@code ./tfssl eval knn} on an export.
+ * The kNN monitor of SimSiam (§4.1, following InstDisc): at the end of every epoch, embed a fixed
+ * labeled bank of training images and held-out test queries with the encoder in inference mode and
+ * report the weighted-kNN top-1. Bank and queries are small and fixed (the first N training images,
+ * the first N/5 test images), so the value is cheap and comparable across epochs; the full
+ * evaluation is {@code ./tfssl eval knn} on an export.
  */
 final class KnnMonitor {
   private static final int CHUNK = 500;
@@ -33,15 +33,16 @@ final class KnnMonitor {
 
   /** Reads the first {@code n} training and {@code n/5} test images of the run's dataset. */
   static KnnMonitor open(PretrainConfig config, int n) {
-    return new KnnMonitor(read(config, Split.TRAIN, n), read(config, Split.TEST, Math.max(2, n / 5)));
+    return new KnnMonitor(
+        read(config, Split.TRAIN, n), read(config, Split.TEST, Math.max(2, n / 5)));
   }
 
   private static Labeled read(PretrainConfig config, Split split, int n) {
     ImageSource source = Components.source(config, split);
     try {
       if (source.numClasses() < 2) {
-        throw new IllegalArgumentException("--knn-monitor needs labels; " + source.name()
-            + " has none");
+        throw new IllegalArgumentException(
+            "--knn-monitor needs labels; " + source.name() + " has none");
       }
       int count = Math.min(n, source.size());
       int per = source.imageBytes();
@@ -51,8 +52,12 @@ final class KnnMonitor {
         source.readImage(i, images, i * per);
         labels[i] = source.label(i);
       }
-      return new Labeled(images, labels, count,
-          new long[] {source.height(), source.width(), source.channels()}, source.numClasses());
+      return new Labeled(
+          images,
+          labels,
+          count,
+          new long[] {source.height(), source.width(), source.channels()},
+          source.numClasses());
     } finally {
       Sources.closeQuietly(source);
     }
@@ -72,10 +77,12 @@ final class KnnMonitor {
     for (int start = 0; start < set.count; start += CHUNK) {
       int m = Math.min(CHUNK, set.count - start);
       byte[] chunk = java.util.Arrays.copyOfRange(set.images, start * per, (start + m) * per);
-      try (TUint8 x = TUint8.tensorOf(Shape.of(m, set.hwc[0], set.hwc[1], set.hwc[2]),
-              DataBuffers.of(chunk, true, false));
-          Result r = session.runner().feed(graph.evalImages(), x).fetch(graph.evalEmbedding())
-              .run()) {
+      try (TUint8 x =
+              TUint8.tensorOf(
+                  Shape.of(m, set.hwc[0], set.hwc[1], set.hwc[2]),
+                  DataBuffers.of(chunk, true, false));
+          Result r =
+              session.runner().feed(graph.evalImages(), x).fetch(graph.evalEmbedding()).run()) {
         TFloat32 e = (TFloat32) r.get(0);
         if (data == null) {
           dim = (int) e.shape().size(1);

@@ -17,8 +17,9 @@ public final class MetricsLog implements AutoCloseable {
 
   public MetricsLog(Path file) {
     try {
-      out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
+      out =
+          Files.newBufferedWriter(
+              file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open " + file + " for writing", e);
     }

@@ -21,13 +21,13 @@ import org.tensorflow.types.TInt32;
 
 /**
  * A linear classifier trained alongside pretraining on the stop-gradient representation of the
- * first view, as BYOL's code and solo-learn do to watch linear accuracy without a separate run.
- * It reports the accuracy of each batch before its update: a running estimate of what linear
+ * first view, as BYOL's code and solo-learn do to watch linear accuracy without a separate run. It
+ * reports the accuracy of each batch before its update: a running estimate of what linear
  * evaluation will give, on augmented training images.
  *
- * <p>The probe must never shape the representation, so its input passes through
- * {@code stopGradient} (below) and it has its own optimizer (SGD, momentum 0.9, constant lr
- * {@value #LEARNING_RATE}, no weight decay) rather than the method's.
+ * <p>The probe must never shape the representation, so its input passes through {@code
+ * stopGradient} (below) and it has its own optimizer (SGD, momentum 0.9, constant lr {@value
+ * #LEARNING_RATE}, no weight decay) rather than the method's.
  */
 public final class OnlineProbe {
   /** The probe's learning rate (solo-learn's default for its online classifier). */
@@ -39,8 +39,12 @@ public final class OnlineProbe {
   private final Op update;
   private final List<Param> params;
 
-  private OnlineProbe(Placeholder<TInt32> labels, Operand<TFloat32> loss,
-      Operand<TFloat32> accuracy, Op update, List<Param> params) {
+  private OnlineProbe(
+      Placeholder<TInt32> labels,
+      Operand<TFloat32> loss,
+      Operand<TFloat32> accuracy,
+      Op update,
+      List<Param> params) {
     this.labels = labels;
     this.loss = loss;
     this.accuracy = accuracy;
@@ -52,24 +56,24 @@ public final class OnlineProbe {
    * @param representation the encoder output of a training view, [N, D]
    * @param numClasses classes of the fed labels
    */
-  public static OnlineProbe build(Graph graph, Ops tf, Operand<TFloat32> representation,
-      int numClasses, long seed) {
+  public static OnlineProbe build(
+      Graph graph, Ops tf, Operand<TFloat32> representation, int numClasses, long seed) {
     if (numClasses < 2) {
-      throw new IllegalArgumentException("the online probe needs labels with at least 2 classes,"
-          + " got " + numClasses);
+      throw new IllegalArgumentException(
+          "the online probe needs labels with at least 2 classes," + " got " + numClasses);
     }
     Ops p = tf.withSubScope("online_probe");
-    Placeholder<TInt32> labels = p.withName("labels").placeholder(TInt32.class,
-        Placeholder.shape(Shape.of(-1)));
+    Placeholder<TInt32> labels =
+        p.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
     // THE STOP-GRADIENT: the probe reads the representation but sends nothing back into it.
     Operand<TFloat32> features = p.stopGradient(representation);
     VarStore store = VarStore.trainable(tf, "online_probe", seed);
-    Operand<TFloat32> logits = Dense.apply(Net.of(store, Mode.TRAIN).child("linear"), features,
-        numClasses, true);
-    Operand<TFloat32> loss = p.withName("loss").identity(Classification.crossEntropy(p, logits,
-        labels, numClasses));
-    Operand<TFloat32> accuracy = p.withName("accuracy").identity(
-        Classification.accuracy(p, logits, labels));
+    Operand<TFloat32> logits =
+        Dense.apply(Net.of(store, Mode.TRAIN).child("linear"), features, numClasses, true);
+    Operand<TFloat32> loss =
+        p.withName("loss").identity(Classification.crossEntropy(p, logits, labels, numClasses));
+    Operand<TFloat32> accuracy =
+        p.withName("accuracy").identity(Classification.accuracy(p, logits, labels));
 
     List<Param> params = store.params();
     Output<?>[] xs = params.stream().map(q -> q.variable().asOutput()).toArray(Output[]::new);

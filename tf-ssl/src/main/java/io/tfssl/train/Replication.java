@@ -14,18 +14,17 @@ import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
- * How one training process takes part in synchronous data-parallel training. {@link #LOCAL} is
- * a single process with one replica; {@code io.tfssl.distributed.DataParallel} is a process with
+ * How one training process takes part in synchronous data-parallel training. {@link #LOCAL} is a
+ * single process with one replica; {@code io.tfssl.distributed.DataParallel} is a process with
  * several replicas in its graph ("towers", one per device), or one worker of a cluster, or both.
- * The
- * trainer and the training graph call these hooks at the few points where replication changes
+ * The trainer and the training graph call these hooks at the few points where replication changes
  * something, and nowhere else:
  *
  * <ul>
- *   <li>graph: the seed of the augmentations, the gradients applied (all-reduced), state that
- *       must stay equal on every replica (batch-norm moving statistics), batch-norm statistics;
- *   <li>trainer: the session, the replica's shard of the data, the state every replica starts
- *       from, who writes checkpoints, and the message of a failure.
+ *   <li>graph: the seed of the augmentations, the gradients applied (all-reduced), state that must
+ *       stay equal on every replica (batch-norm moving statistics), batch-norm statistics;
+ *   <li>trainer: the session, the replica's shard of the data, the state every replica starts from,
+ *       who writes checkpoints, and the message of a failure.
  * </ul>
  */
 public interface Replication {
@@ -33,8 +32,8 @@ public interface Replication {
   Replication LOCAL = new Replication() {};
 
   /**
-   * How many replicas train together in all processes (each on its own batch of
-   * {@code batchSize} images): workers × towers.
+   * How many replicas train together in all processes (each on its own batch of {@code batchSize}
+   * images): workers × towers.
    */
   default int replicas() {
     return 1;
@@ -76,8 +75,8 @@ public interface Replication {
 
   /**
    * The seed of the augmentations of this process's tower {@code tower}. The network's initial
-   * weights and the data order always use the run seed, so that all replicas build the same
-   * network and split the same shuffled order.
+   * weights and the data order always use the run seed, so that all replicas build the same network
+   * and split the same shuffled order.
    */
   default long augmentationSeed(long runSeed, int tower) {
     return runSeed;
@@ -87,17 +86,17 @@ public interface Replication {
   default void prepare(Graph graph) {}
 
   /**
-   * The gradients every replica applies, from this replica's own (same order): their mean over
-   * all replicas. Built in the tower's scope and on its device.
+   * The gradients every replica applies, from this replica's own (same order): their mean over all
+   * replicas. Built in the tower's scope and on its device.
    */
   default List<Operand<TFloat32>> reduceGradients(Ops tf, List<Operand<TFloat32>> local) {
     return local;
   }
 
   /**
-   * Ops that keep state updated from the local batch equal on every replica (for example
-   * batch-norm moving statistics); {@code tf} runs them after the step's own state updates.
-   * {@code towerVariables} names the variables the tower created (its copy of the state).
+   * Ops that keep state updated from the local batch equal on every replica (for example batch-norm
+   * moving statistics); {@code tf} runs them after the step's own state updates. {@code
+   * towerVariables} names the variables the tower created (its copy of the state).
    */
   default List<Op> synchronizeState(Ops tf, Set<String> towerVariables) {
     return List.of();
@@ -114,9 +113,9 @@ public interface Replication {
   }
 
   /**
-   * After the chief initialized or restored its variables and the others initialized theirs:
-   * makes every replica hold the chief's values (weights, optimizer slots, global step), and
-   * every tower the values of its process's tower 0.
+   * After the chief initialized or restored its variables and the others initialized theirs: makes
+   * every replica hold the chief's values (weights, optimizer slots, global step), and every tower
+   * the values of its process's tower 0.
    */
   default void startFromChief(Session session) {}
 

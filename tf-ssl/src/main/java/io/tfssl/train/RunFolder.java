@@ -20,9 +20,10 @@ import java.nio.file.Path;
  * </pre>
  */
 public record RunFolder(Path dir) {
-  static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public Path configFile() {
     return dir.resolve("config.json");
@@ -67,9 +68,7 @@ public record RunFolder(Path dir) {
     }
   }
 
-  /**
-   * The last record of {@code metrics.jsonl} that has a loss (an empty map when there is none).
-   */
+  /** The last record of {@code metrics.jsonl} that has a loss (an empty map when there is none). */
   public java.util.Map<String, Object> lastMetrics() {
     Path file = metricsFile();
     java.util.Map<String, Object> last = java.util.Map.of();
@@ -82,8 +81,11 @@ public record RunFolder(Path dir) {
           continue;
         }
         try {
-          java.util.Map<String, Object> record = JSON.readValue(line,
-              new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() {});
+          java.util.Map<String, Object> record =
+              JSON.readValue(
+                  line,
+                  new com.fasterxml.jackson.core.type.TypeReference<
+                      java.util.LinkedHashMap<String, Object>>() {});
           if (record.containsKey("loss")) {
             last = record;
           }
@@ -98,8 +100,8 @@ public record RunFolder(Path dir) {
   }
 
   /**
-   * Drops the records of {@code metrics.jsonl} logged after {@code step}, and a torn last line:
-   * a run killed after its last checkpoint had logged steps that the resumed run logs again.
+   * Drops the records of {@code metrics.jsonl} logged after {@code step}, and a torn last line: a
+   * run killed after its last checkpoint had logged steps that the resumed run logs again.
    * Rewritten through a temporary file and an atomic rename.
    *
    * @return how many lines were dropped
@@ -130,7 +132,10 @@ public record RunFolder(Path dir) {
       }
       Path tmp = dir.resolve(".metrics.jsonl.tmp");
       Files.write(tmp, kept);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+      Files.move(
+          tmp,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       return lines.size() - kept.size();
     } catch (IOException e) {
@@ -143,7 +148,10 @@ public record RunFolder(Path dir) {
       Files.createDirectories(dir);
       Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
       JSON.writeValue(tmp.toFile(), value);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+      Files.move(
+          tmp,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);

@@ -29,19 +29,19 @@ import org.tensorflow.types.TString;
  * TensorBoard event files ({@code events.out.tfevents.*}) so that {@code tensorboard --logdir runs}
  * can plot them.
  *
- * <p><b>Why TF's own summary ops.</b> The event files are produced by TensorFlow's native
- * {@code CreateSummaryFileWriter} / {@code WriteScalarSummary} / {@code FlushSummaryWriter} /
- * {@code CloseSummaryWriter} kernels, i.e. by the same C++ {@code EventsWriter} that Python's
- * {@code tf.summary} uses. The TFRecord framing, CRC32C masks, the leading {@code file_version}
- * event and the {@code Event}/{@code Summary} encoding are therefore exactly what TensorBoard
- * expects, and this class contains no hand-written protobuf or record encoding.
+ * <p><b>Why TF's own summary ops.</b> The event files are produced by TensorFlow's native {@code
+ * CreateSummaryFileWriter} / {@code WriteScalarSummary} / {@code FlushSummaryWriter} / {@code
+ * CloseSummaryWriter} kernels, i.e. by the same C++ {@code EventsWriter} that Python's {@code
+ * tf.summary} uses. The TFRecord framing, CRC32C masks, the leading {@code file_version} event and
+ * the {@code Event}/{@code Summary} encoding are therefore exactly what TensorBoard expects, and
+ * this class contains no hand-written protobuf or record encoding.
  *
  * <p><b>Why a separate Graph and Session.</b> The writer lives in its own tiny graph and session,
  * not in the training graph: the training graph (and hence its checkpoints, SavedModel exports and
- * {@code Optimizer} variable scans) stays exactly as the model defines it, and the summary
- * resource cannot end up in a checkpoint. The trainer fetches the scalar values from its own
- * session every k steps and hands plain Java numbers to {@link #scalars(long, Map)}; the cost is
- * one tiny extra {@code Session.run} per call (up to {@value #SLOTS} scalars per run).
+ * {@code Optimizer} variable scans) stays exactly as the model defines it, and the summary resource
+ * cannot end up in a checkpoint. The trainer fetches the scalar values from its own session every k
+ * steps and hands plain Java numbers to {@link #scalars(long, Map)}; the cost is one tiny extra
+ * {@code Session.run} per call (up to {@value #SLOTS} scalars per run).
  *
  * <p><b>Graph layout (built once in the constructor).</b> One {@code int64} step placeholder, and
  * {@value #SLOTS} "slots", each with a {@code string} tag placeholder, a {@code float} value
@@ -50,10 +50,10 @@ import org.tensorflow.types.TString;
  * single run (only the fed slots are executed; the graph is pruned to the target). Maps with more
  * than {@value #SLOTS} entries are written in several runs. No graph is built per call.
  *
- * <p>TF's {@code WriteScalarSummary} kernel records each value as a TF1-style
- * {@code Summary.Value{tag, simple_value}} inside an {@code Event{wall_time, step, summary}};
- * TensorBoard shows such values under its Scalars tab (it migrates {@code simple_value} to the
- * scalars plugin on load).
+ * <p>TF's {@code WriteScalarSummary} kernel records each value as a TF1-style {@code
+ * Summary.Value{tag, simple_value}} inside an {@code Event{wall_time, step, summary}}; TensorBoard
+ * shows such values under its Scalars tab (it migrates {@code simple_value} to the scalars plugin
+ * on load).
  *
  * <p>Values are written as 32-bit floats (the precision of {@code simple_value}). Not thread-safe.
  * Every {@link Tensor} and {@link Result} created here is closed (docs/tensorflow-java.md §10).

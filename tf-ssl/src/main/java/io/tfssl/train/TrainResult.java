@@ -16,8 +16,16 @@ import java.nio.file.Path;
  * @param checkpoint prefix of the final checkpoint
  * @param imagesPerSecond mean training throughput of this call (images, not views)
  */
-public record TrainResult(long startStep, long endStep, double firstLoss, double lastLoss,
-    double lastCollapseStd, double lastRankY, double lastRankZ, long rankBoundY, Path checkpoint,
+public record TrainResult(
+    long startStep,
+    long endStep,
+    double firstLoss,
+    double lastLoss,
+    double lastCollapseStd,
+    double lastRankY,
+    double lastRankZ,
+    long rankBoundY,
+    Path checkpoint,
     double imagesPerSecond) {
 
   /** The collapse monitors at the last logged step. */

@@ -66,16 +66,24 @@ public final class Trainer implements AutoCloseable {
     this.replication = replication;
     // First, before any data is read: the devices TF sees, and a clear error when the run asks
     // for one it cannot have (--device gpu without a GPU, fp16 on the CPU, ...).
-    this.compute = ComputeSetup.resolve(config.device(), config.precision(),
-        replication.configure(SessionConfigs.training(config.threads())));
+    this.compute =
+        ComputeSetup.resolve(
+            config.device(),
+            config.precision(),
+            replication.configure(SessionConfigs.training(config.threads())));
     replication.use(compute);
     log.println(compute.describe());
     this.run = new RunFolder(runDir);
     ImageSource source = Components.pretrainingSource(config);
     Datasets.labelNote(source).ifPresent(log::println);
     this.input = RunInput.of(config, source);
-    this.dataset = replication.shard(Dataset.from(source).shuffle(config.seed())
-        .batch(config.batchSize() * replication.towers(), true).repeat().prefetch(2));
+    this.dataset =
+        replication.shard(
+            Dataset.from(source)
+                .shuffle(config.seed())
+                .batch(config.batchSize() * replication.towers(), true)
+                .repeat()
+                .prefetch(2));
     long perEpoch = dataset.batchesPerEpoch();
     this.totalSteps = config.steps() > 0 ? config.steps() : (long) config.epochs() * perEpoch;
     long[] shape = {source.height(), source.width(), source.channels()};
@@ -86,12 +94,23 @@ public final class Trainer implements AutoCloseable {
     this.graph = new Graph();
     Session opened = null;
     try {
-      this.step = TrainingGraph.fromConfig(graph, config, shape, totalSteps, perEpoch,
-          source.numClasses(), source.size(), replication);
+      this.step =
+          TrainingGraph.fromConfig(
+              graph,
+              config,
+              shape,
+              totalSteps,
+              perEpoch,
+              source.numClasses(),
+              source.size(),
+              replication);
       this.hasTarget = step.tau() != null;
       if (replication.isChief()) {
-        DiskSpace.check(checkpoints.dir(), VariableFootprint.of(graph).bytes(),
-            config.keepCheckpoints(), checkpoints.bytesOnDisk());
+        DiskSpace.check(
+            checkpoints.dir(),
+            VariableFootprint.of(graph).bytes(),
+            config.keepCheckpoints(),
+            checkpoints.bytesOnDisk());
       }
       opened = replication.openSession(graph, compute.sessionConfig());
       if (resume && replication.isChief()) {
@@ -123,8 +142,10 @@ public final class Trainer implements AutoCloseable {
   public static Trainer create(PretrainConfig config, Path runDir, Replication replication) {
     RunFolder run = new RunFolder(runDir);
     if (Files.exists(run.checkpointDir().resolve("latest"))) {
-      throw new IllegalArgumentException(runDir + " already holds a run; resume it (--resume) or"
-          + " choose another output folder");
+      throw new IllegalArgumentException(
+          runDir
+              + " already holds a run; resume it (--resume) or"
+              + " choose another output folder");
     }
     checkWritable(runDir);
     Trainer trainer = new Trainer(config, runDir, false, replication);
@@ -150,11 +171,11 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
-   * As above, as one replica of data-parallel training: the chief restores its checkpoint and
-   * the other replicas start from the chief's state.
+   * As above, as one replica of data-parallel training: the chief restores its checkpoint and the
+   * other replicas start from the chief's state.
    */
-  public static Trainer resume(Path runDir, UnaryOperator<PretrainConfig> change,
-      Replication replication) {
+  public static Trainer resume(
+      Path runDir, UnaryOperator<PretrainConfig> change, Replication replication) {
     RunFolder run = new RunFolder(runDir);
     PretrainConfig config = change.apply(run.readConfig());
     if (replication.isChief() && run.checkpoints(config.keepCheckpoints()).isEmpty()) {
@@ -218,10 +239,10 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
-   * The kNN monitor's value for the current weights, on demand: the first {@code bankSize}
-   * training images are the bank and the first {@code bankSize / 5} test images the queries
-   * (SimSiam §4.1's monitor; the same as {@code --knn-monitor N} logs at every epoch's end).
-   * The images are read once per bank size and kept.
+   * The kNN monitor's value for the current weights, on demand: the first {@code bankSize} training
+   * images are the bank and the first {@code bankSize / 5} test images the queries (SimSiam §4.1's
+   * monitor; the same as {@code --knn-monitor N} logs at every epoch's end). The images are read
+   * once per bank size and kept.
    */
   public KnnEval.Result knn(int bankSize) {
     if (knnOnDemand == null || knnOnDemandSize != bankSize) {
@@ -255,8 +276,10 @@ public final class Trainer implements AutoCloseable {
     long windowSteps = 0;
     double windowProbeCorrect = 0;
     OnlineProbe probe = step.probe().orElse(null);
-    KnnMonitor knn = config.knnMonitor() > 0 && start < end && replication.isChief()
-        ? KnnMonitor.open(config, config.knnMonitor()) : null;
+    KnnMonitor knn =
+        config.knnMonitor() > 0 && start < end && replication.isChief()
+            ? KnnMonitor.open(config, config.knnMonitor())
+            : null;
     try (BatchIterator batches = dataset.iterator(start);
         MetricsLog metrics = new MetricsLog(run.metricsFile());
         TensorBoardWriter board = new TensorBoardWriter(run.dir());
@@ -271,10 +294,14 @@ public final class Trainer implements AutoCloseable {
         Map<String, Object> record = null;
         try (Batch batch = batches.next();
             TInt32 labels = probe == null ? null : TInt32.vectorOf(batch.labels());
-            TInt32 indices = step.imageIndex().isEmpty() ? null
-                : TInt32.vectorOf(batch.sourceIndices())) {
-          Session.Runner runner = session.runner().feed(step.images(), batch.images())
-              .addTarget(step.trainStep()).fetch(step.loss());
+            TInt32 indices =
+                step.imageIndex().isEmpty() ? null : TInt32.vectorOf(batch.sourceIndices())) {
+          Session.Runner runner =
+              session
+                  .runner()
+                  .feed(step.images(), batch.images())
+                  .addTarget(step.trainStep())
+                  .fetch(step.loss());
           if (probe != null) {
             runner.feed(probe.labels(), labels).fetch(probe.accuracy());
           }
@@ -291,7 +318,10 @@ public final class Trainer implements AutoCloseable {
           // The monitors, fetched in the same run on logged steps only (the graph computes
           // nothing that is not fetched): lr, std·√d, RankMe of y and z, then τ.
           if (logNow) {
-            runner.fetch(step.learningRate()).fetch(step.collapseStd()).fetch(step.rankY())
+            runner
+                .fetch(step.learningRate())
+                .fetch(step.collapseStd())
+                .fetch(step.rankY())
                 .fetch(step.rankZ());
             if (hasTarget) {
               runner.fetch(step.tau());
@@ -323,14 +353,15 @@ public final class Trainer implements AutoCloseable {
               record.put("rank_z", lastRankZ);
               record.put("dim_y", dimY);
               record.put("dim_z", dimZ);
-              CollapseMonitor.Reading reading = new CollapseMonitor.Reading(lastCollapse,
-                  lastRankY, rankBound(dimY));
+              CollapseMonitor.Reading reading =
+                  new CollapseMonitor.Reading(lastCollapse, lastRankY, rankBound(dimY));
               if (reading.collapsed()) {
                 record.put("collapsed", true);
                 if (!warnedCollapse) {
                   warnedCollapse = true;
-                  log.printf("warning: step %d: %s: the representation looks collapsed%n", s + 1,
-                      reading.why());
+                  log.printf(
+                      "warning: step %d: %s: the representation looks collapsed%n",
+                      s + 1, reading.why());
                 }
               }
               if (hasTarget) {
@@ -357,11 +388,12 @@ public final class Trainer implements AutoCloseable {
           record.put("time", Instant.now().toString());
           metrics.write(record);
           Map<String, Number> scalars = new LinkedHashMap<>();
-          record.forEach((k, v) -> {
-            if (v instanceof Number n && !k.equals("step") && !k.startsWith("dim_")) {
-              scalars.put(k, n);
-            }
-          });
+          record.forEach(
+              (k, v) -> {
+                if (v instanceof Number n && !k.equals("step") && !k.startsWith("dim_")) {
+                  scalars.put(k, n);
+                }
+              });
           board.scalars(s + 1, scalars);
           progress.logged(s + 1, record);
           windowSteps = 0;
@@ -378,17 +410,25 @@ public final class Trainer implements AutoCloseable {
     reportBadImages();
     double seconds = (System.nanoTime() - t0) / 1e9;
     double ips = end > start ? (end - start) * globalBatch() / seconds : 0;
-    return new TrainResult(start, Math.max(start, end), firstLoss, lastLoss, lastCollapse,
-        lastRankY, lastRankZ, rankBound(dimY), lastCheckpoint, ips);
+    return new TrainResult(
+        start,
+        Math.max(start, end),
+        firstLoss,
+        lastLoss,
+        lastCollapse,
+        lastRankY,
+        lastRankZ,
+        rankBound(dimY),
+        lastCheckpoint,
+        ips);
   }
 
   /**
-   * One step's session run (with the run metadata on the first step); the graph's non-finite
-   * check becomes a {@link NonFiniteLossException}, and another failure is explained by the
-   * replication (a peer worker that stopped, say).
+   * One step's session run (with the run metadata on the first step); the graph's non-finite check
+   * becomes a {@link NonFiniteLossException}, and another failure is explained by the replication
+   * (a peer worker that stopped, say).
    */
-  private Result run(Session.Runner runner, boolean withMetadata, long step,
-      Path lastCheckpoint) {
+  private Result run(Session.Runner runner, boolean withMetadata, long step, Path lastCheckpoint) {
     try {
       return withMetadata ? runner.runAndFetchMetadata() : runner.run();
     } catch (RuntimeException e) {
@@ -401,8 +441,8 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
-   * The largest effective rank one replica's batch of {@code dim}-dimensional outputs can have:
-   * N vectors span at most min(N, d) directions.
+   * The largest effective rank one replica's batch of {@code dim}-dimensional outputs can have: N
+   * vectors span at most min(N, d) directions.
    */
   private long rankBound(long dim) {
     return Math.min(config.batchSize(), dim);
@@ -418,8 +458,12 @@ public final class Trainer implements AutoCloseable {
   }
 
   private void checkPlacement(Result r) {
-    Placement placement = Placement.of(r.getMetadata().orElseThrow(
-        () -> new IllegalStateException("TensorFlow returned no run metadata")), compute.precision());
+    Placement placement =
+        Placement.of(
+            r.getMetadata()
+                .orElseThrow(
+                    () -> new IllegalStateException("TensorFlow returned no run metadata")),
+            compute.precision());
     log.println(placement.describe());
     placement.check(compute, replication.towers());
   }
@@ -429,8 +473,13 @@ public final class Trainer implements AutoCloseable {
     return compute;
   }
 
-  private void monitorKnn(KnnMonitor knn, long stepsDone, long perEpoch, MetricsLog metrics,
-      TensorBoardWriter board, Progress progress) {
+  private void monitorKnn(
+      KnnMonitor knn,
+      long stepsDone,
+      long perEpoch,
+      MetricsLog metrics,
+      TensorBoardWriter board,
+      Progress progress) {
     KnnEval.Result k = knn.evaluate(session, step);
     Map<String, Object> record = new LinkedHashMap<>();
     record.put("step", stepsDone);
@@ -441,15 +490,18 @@ public final class Trainer implements AutoCloseable {
     record.put("time", Instant.now().toString());
     metrics.write(record);
     board.scalars(stepsDone, Map.of("knn_top1", k.top1()));
-    progress.note(String.format("epoch %.2f: kNN top-1 %.2f%% (bank %d, queries %d)",
-        (double) stepsDone / perEpoch, 100 * k.top1(), k.bankSize(), k.querySize()));
+    progress.note(
+        String.format(
+            "epoch %.2f: kNN top-1 %.2f%% (bank %d, queries %d)",
+            (double) stepsDone / perEpoch, 100 * k.top1(), k.bankSize(), k.querySize()));
   }
 
   /** With --skip-bad-images: how many undecodable images were replaced, and which. */
   private void reportBadImages() {
     if (dataset.source() instanceof EncodedImageSource encoded && encoded.badImageCount() > 0) {
       List<String> bad = encoded.badImages();
-      log.printf("skipped %d undecodable image(s) (each replaced by the next good one):%n",
+      log.printf(
+          "skipped %d undecodable image(s) (each replaced by the next good one):%n",
           encoded.badImageCount());
       bad.stream().limit(10).forEach(b -> log.println("  " + b));
       if (bad.size() > 10) {

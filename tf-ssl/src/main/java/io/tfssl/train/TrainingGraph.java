@@ -52,8 +52,8 @@ import org.tensorflow.types.TUint8;
  *
  * <p>With towers ({@link Replication#towers()} &gt; 1) everything from the views to the
  * after-update ops is built once per tower, on the tower's device and from its slice of the fed
- * batch; the towers share only {@code global_step} and meet in the replication's all-reduce.
- * The accessors return tower 0's parts, and {@link #loss()} the towers' mean.
+ * batch; the towers share only {@code global_step} and meet in the replication's all-reduce. The
+ * accessors return tower 0's parts, and {@link #loss()} the towers' mean.
  */
 public final class TrainingGraph {
   private final Graph graph;
@@ -77,12 +77,32 @@ public final class TrainingGraph {
    * @param imageShape [H, W, C] of the uint8 input
    * @param totalSteps the run length, for the schedules
    */
-  public TrainingGraph(Graph graph, SslMethod method, Encoder encoder, long[] imageShape,
-      Normalization normalization, List<ViewPolicy> policies, long seed,
-      Optimizer optimizer, LearningRateSchedule lrSchedule, double fixedLr,
+  public TrainingGraph(
+      Graph graph,
+      SslMethod method,
+      Encoder encoder,
+      long[] imageShape,
+      Normalization normalization,
+      List<ViewPolicy> policies,
+      long seed,
+      Optimizer optimizer,
+      LearningRateSchedule lrSchedule,
+      double fixedLr,
       TauSchedule tauSchedule) {
-    this(graph, method, encoder, imageShape, (int) imageShape[0], normalization, policies, seed,
-        optimizer, lrSchedule, fixedLr, tauSchedule, 0);
+    this(
+        graph,
+        method,
+        encoder,
+        imageShape,
+        (int) imageShape[0],
+        normalization,
+        policies,
+        seed,
+        optimizer,
+        lrSchedule,
+        fixedLr,
+        tauSchedule,
+        0);
   }
 
   /**
@@ -90,48 +110,136 @@ public final class TrainingGraph {
    * input size (for example STL-10's 96-pixel images trained at 64), and an online linear probe
    * over {@code probeClasses} classes (0: none).
    */
-  public TrainingGraph(Graph graph, SslMethod method, Encoder encoder, long[] imageShape,
-      int viewSize, Normalization normalization, List<ViewPolicy> policies, long seed,
-      Optimizer optimizer, LearningRateSchedule lrSchedule, double fixedLr,
-      TauSchedule tauSchedule, int probeClasses) {
-    this(graph, method, encoder, imageShape, viewSize, normalization, policies, seed, optimizer,
-        lrSchedule, fixedLr, tauSchedule, probeClasses, 0, Precision.FP32);
+  public TrainingGraph(
+      Graph graph,
+      SslMethod method,
+      Encoder encoder,
+      long[] imageShape,
+      int viewSize,
+      Normalization normalization,
+      List<ViewPolicy> policies,
+      long seed,
+      Optimizer optimizer,
+      LearningRateSchedule lrSchedule,
+      double fixedLr,
+      TauSchedule tauSchedule,
+      int probeClasses) {
+    this(
+        graph,
+        method,
+        encoder,
+        imageShape,
+        viewSize,
+        normalization,
+        policies,
+        seed,
+        optimizer,
+        lrSchedule,
+        fixedLr,
+        tauSchedule,
+        probeClasses,
+        0,
+        Precision.FP32);
   }
 
   /** As below, for a method without per-image state, in {@code precision}. */
-  public TrainingGraph(Graph graph, SslMethod method, Encoder encoder, long[] imageShape,
-      int viewSize, Normalization normalization, List<ViewPolicy> policies, long seed,
-      Optimizer optimizer, LearningRateSchedule lrSchedule, double fixedLr,
-      TauSchedule tauSchedule, int probeClasses, Precision precision) {
-    this(graph, method, encoder, imageShape, viewSize, normalization, policies, seed, optimizer,
-        lrSchedule, fixedLr, tauSchedule, probeClasses, 0, precision);
+  public TrainingGraph(
+      Graph graph,
+      SslMethod method,
+      Encoder encoder,
+      long[] imageShape,
+      int viewSize,
+      Normalization normalization,
+      List<ViewPolicy> policies,
+      long seed,
+      Optimizer optimizer,
+      LearningRateSchedule lrSchedule,
+      double fixedLr,
+      TauSchedule tauSchedule,
+      int probeClasses,
+      Precision precision) {
+    this(
+        graph,
+        method,
+        encoder,
+        imageShape,
+        viewSize,
+        normalization,
+        policies,
+        seed,
+        optimizer,
+        lrSchedule,
+        fixedLr,
+        tauSchedule,
+        probeClasses,
+        0,
+        precision);
   }
 
   /**
    * As above, for a training set of {@code imageCount} images (0: unknown), which a method with
-   * per-image state needs ({@link SslMethod#needsImageIndex()}); it then gets an
-   * {@link #imageIndex()} placeholder to feed with the batch's source indices. The step runs in
-   * {@code precision}: the reduced precisions themselves come from the session's graph rewriter
-   * ({@link io.tfssl.compute.ComputeSetup}); the graph changes only for fp16, which gets a
-   * dynamic {@link LossScale}.
+   * per-image state needs ({@link SslMethod#needsImageIndex()}); it then gets an {@link
+   * #imageIndex()} placeholder to feed with the batch's source indices. The step runs in {@code
+   * precision}: the reduced precisions themselves come from the session's graph rewriter ({@link
+   * io.tfssl.compute.ComputeSetup}); the graph changes only for fp16, which gets a dynamic {@link
+   * LossScale}.
    */
-  public TrainingGraph(Graph graph, SslMethod method, Encoder encoder, long[] imageShape,
-      int viewSize, Normalization normalization, List<ViewPolicy> policies, long seed,
-      Optimizer optimizer, LearningRateSchedule lrSchedule, double fixedLr,
-      TauSchedule tauSchedule, int probeClasses, int imageCount, Precision precision) {
-    this(graph, method, encoder, imageShape, viewSize, normalization, policies, seed, optimizer,
-        lrSchedule, fixedLr, tauSchedule, probeClasses, imageCount, precision, Replication.LOCAL);
+  public TrainingGraph(
+      Graph graph,
+      SslMethod method,
+      Encoder encoder,
+      long[] imageShape,
+      int viewSize,
+      Normalization normalization,
+      List<ViewPolicy> policies,
+      long seed,
+      Optimizer optimizer,
+      LearningRateSchedule lrSchedule,
+      double fixedLr,
+      TauSchedule tauSchedule,
+      int probeClasses,
+      int imageCount,
+      Precision precision) {
+    this(
+        graph,
+        method,
+        encoder,
+        imageShape,
+        viewSize,
+        normalization,
+        policies,
+        seed,
+        optimizer,
+        lrSchedule,
+        fixedLr,
+        tauSchedule,
+        probeClasses,
+        imageCount,
+        precision,
+        Replication.LOCAL);
   }
 
   /**
-   * As above, as one replica of synchronous data-parallel training: the replica's own
-   * augmentation seed, gradients averaged over the replicas before the update, and state
-   * updated from the local batch kept equal on all of them ({@link Replication}).
+   * As above, as one replica of synchronous data-parallel training: the replica's own augmentation
+   * seed, gradients averaged over the replicas before the update, and state updated from the local
+   * batch kept equal on all of them ({@link Replication}).
    */
-  public TrainingGraph(Graph graph, SslMethod method, Encoder encoder, long[] imageShape,
-      int viewSize, Normalization normalization, List<ViewPolicy> policies, long seed,
-      Optimizer optimizer, LearningRateSchedule lrSchedule, double fixedLr,
-      TauSchedule tauSchedule, int probeClasses, int imageCount, Precision precision,
+  public TrainingGraph(
+      Graph graph,
+      SslMethod method,
+      Encoder encoder,
+      long[] imageShape,
+      int viewSize,
+      Normalization normalization,
+      List<ViewPolicy> policies,
+      long seed,
+      Optimizer optimizer,
+      LearningRateSchedule lrSchedule,
+      double fixedLr,
+      TauSchedule tauSchedule,
+      int probeClasses,
+      int imageCount,
+      Precision precision,
       Replication replication) {
     this.graph = graph;
     replication.prepare(graph);
@@ -140,16 +248,17 @@ public final class TrainingGraph {
     Operand<TInt64> step = tf.withName("step").identity(globalStep);
     int h = (int) imageShape[0];
     int w = (int) imageShape[1];
-    images = tf.withName("images").placeholder(TUint8.class,
-        Placeholder.shape(Shape.of(-1, h, w, imageShape[2])));
+    images =
+        tf.withName("images")
+            .placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, h, w, imageShape[2])));
 
     // Towers: the fed batch is cut into one slice per replica of this process, and each builds
     // the whole step on its own device with its own copy of the variables (tower 0 with the
     // names of a single replica); they meet only in the replication's all-reduce.
     int towers = replication.towers();
     if (towers > 1 && (method.needsImageIndex() || probeClasses > 0)) {
-      throw new IllegalArgumentException("towers cannot keep per-image state or an online probe"
-          + " equal between them");
+      throw new IllegalArgumentException(
+          "towers cannot keep per-image state or an online probe" + " equal between them");
     }
     Ops towersOps = tf.withSubScope("towers");
     List<Operand<TUint8>> slices = new ArrayList<>();
@@ -167,10 +276,28 @@ public final class TrainingGraph {
         towerOps = towerOps.withDevice(device);
       }
       Set<String> before = TowerOps.names(graph);
-      built.add(buildTower(towerOps, before, slices.get(t), step, method, encoder, imageShape,
-          viewSize, normalization, policies, seed, replication.augmentationSeed(seed, t),
-          optimizer, lrSchedule, fixedLr, tauSchedule, probeClasses, imageCount, precision,
-          replication));
+      built.add(
+          buildTower(
+              towerOps,
+              before,
+              slices.get(t),
+              step,
+              method,
+              encoder,
+              imageShape,
+              viewSize,
+              normalization,
+              policies,
+              seed,
+              replication.augmentationSeed(seed, t),
+              optimizer,
+              lrSchedule,
+              fixedLr,
+              tauSchedule,
+              probeClasses,
+              imageCount,
+              precision,
+              replication));
       if (device != null) {
         // The backward ops (Graph.addGradients places nothing) run on the tower's device too.
         TowerOps.placeUnplaced(graph, before, device.toString());
@@ -182,48 +309,87 @@ public final class TrainingGraph {
     probe = first.probe();
     learningRate = first.learningRate();
     tau = first.tau();
-    loss = towers == 1 ? first.loss() : towersOps.withName("mean_loss").math.mean(
-        towersOps.stack(built.stream().map(Tower::loss).toList()), towersOps.constant(0));
+    loss =
+        towers == 1
+            ? first.loss()
+            : towersOps
+                .withName("mean_loss")
+                .math
+                .mean(
+                    towersOps.stack(built.stream().map(Tower::loss).toList()),
+                    towersOps.constant(0));
     List<Op> afterUpdate = new ArrayList<>();
     built.forEach(b -> afterUpdate.addAll(b.afterUpdate()));
     Ops last = tf.withControlDependencies(afterUpdate);
     Op increment = last.assignAdd(globalStep, last.constant(1L));
     trainStep = tf.withControlDependencies(List.of(increment)).withName("train_step").noOp();
     Ops monitor = tf.withSubScope("monitor");
-    collapseStd = monitor.withName("collapse_std")
-        .identity(CollapseMonitor.stdTimesSqrtDim(monitor, methodGraph.projection()));
+    collapseStd =
+        monitor
+            .withName("collapse_std")
+            .identity(CollapseMonitor.stdTimesSqrtDim(monitor, methodGraph.projection()));
     // Dimensional collapse: the effective rank of the step's own batch of encoder outputs y and
     // projector outputs z (first view, training mode), computed only when fetched.
-    rankY = monitor.withName("rank_y")
-        .identity(EffectiveRank.rankMe(monitor, methodGraph.representation()));
-    rankZ = monitor.withName("rank_z")
-        .identity(EffectiveRank.rankMe(monitor, methodGraph.projection()));
+    rankY =
+        monitor
+            .withName("rank_y")
+            .identity(EffectiveRank.rankMe(monitor, methodGraph.representation()));
+    rankZ =
+        monitor
+            .withName("rank_z")
+            .identity(EffectiveRank.rankMe(monitor, methodGraph.projection()));
     // The encoder in inference mode on unaugmented images, sharing the online weights: what
     // the exporter will serve, and what the kNN monitor embeds.
-    evalImages = monitor.withName("eval_images").placeholder(TUint8.class,
-        Placeholder.shape(Shape.of(-1, h, w, imageShape[2])));
-    Operand<TFloat32> evalInput = EvalTransform.apply(monitor, evalImages, viewSize, viewSize,
-        normalization);
-    evalEmbedding = monitor.withName("eval_embedding").identity(encoder.apply(
-        Net.of(methodGraph.online(), Mode.INFERENCE).child("encoder"), evalInput));
+    evalImages =
+        monitor
+            .withName("eval_images")
+            .placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, h, w, imageShape[2])));
+    Operand<TFloat32> evalInput =
+        EvalTransform.apply(monitor, evalImages, viewSize, viewSize, normalization);
+    evalEmbedding =
+        monitor
+            .withName("eval_embedding")
+            .identity(
+                encoder.apply(
+                    Net.of(methodGraph.online(), Mode.INFERENCE).child("encoder"), evalInput));
   }
 
   /** What one tower of the step built. */
-  private record Tower(MethodGraph methodGraph, ImageIndex imageIndex, OnlineProbe probe,
-      Operand<TFloat32> loss, Operand<TFloat32> learningRate, Operand<TFloat32> tau,
+  private record Tower(
+      MethodGraph methodGraph,
+      ImageIndex imageIndex,
+      OnlineProbe probe,
+      Operand<TFloat32> loss,
+      Operand<TFloat32> learningRate,
+      Operand<TFloat32> tau,
       List<Op> afterUpdate) {}
 
   /**
-   * One replica of the step on {@code batch}: views, method, gradients (all-reduced with the
-   * other replicas), update, and the state updates that must follow the update. With one tower
-   * {@code tf} is the graph's root scope, so a single replica's graph has the names it always
-   * had. {@code before} names the graph's ops before this tower.
+   * One replica of the step on {@code batch}: views, method, gradients (all-reduced with the other
+   * replicas), update, and the state updates that must follow the update. With one tower {@code tf}
+   * is the graph's root scope, so a single replica's graph has the names it always had. {@code
+   * before} names the graph's ops before this tower.
    */
-  private static Tower buildTower(Ops tf, Set<String> before, Operand<TUint8> batch,
-      Operand<TInt64> step, SslMethod method, Encoder encoder, long[] imageShape, int viewSize,
-      Normalization normalization, List<ViewPolicy> policies, long seed, long augmentationSeed,
-      Optimizer optimizer, LearningRateSchedule lrSchedule, double fixedLr,
-      TauSchedule tauSchedule, int probeClasses, int imageCount, Precision precision,
+  private static Tower buildTower(
+      Ops tf,
+      Set<String> before,
+      Operand<TUint8> batch,
+      Operand<TInt64> step,
+      SslMethod method,
+      Encoder encoder,
+      long[] imageShape,
+      int viewSize,
+      Normalization normalization,
+      List<ViewPolicy> policies,
+      long seed,
+      long augmentationSeed,
+      Optimizer optimizer,
+      LearningRateSchedule lrSchedule,
+      double fixedLr,
+      TauSchedule tauSchedule,
+      int probeClasses,
+      int imageCount,
+      Precision precision,
       Replication replication) {
     Graph graph = (Graph) tf.scope().env();
     List<ViewSpec> specs = method.views(policies, viewSize);
@@ -232,26 +398,28 @@ public final class TrainingGraph {
     for (int i = 0; i < numViews; i++) {
       Ops viewOps = tf.withSubScope("view" + (i + 1));
       // Per-step, per-view stateless seed: (run seed, step·V + i).
-      Operand<TInt64> counter = viewOps.math.add(viewOps.math.mul(step, viewOps.constant((long) numViews)),
-          viewOps.constant((long) i));
-      Operand<TInt64> viewSeed = viewOps.stack(List.of(viewOps.constant(augmentationSeed),
-          counter));
+      Operand<TInt64> counter =
+          viewOps.math.add(
+              viewOps.math.mul(step, viewOps.constant((long) numViews)),
+              viewOps.constant((long) i));
+      Operand<TInt64> viewSeed =
+          viewOps.stack(List.of(viewOps.constant(augmentationSeed), counter));
       ViewSpec spec = specs.get(i);
       int size = spec.size();
-      Operand<TFloat32> view = Augmenter.view(viewOps, batch, viewSeed, spec.policy(), size,
-          size, normalization);
+      Operand<TFloat32> view =
+          Augmenter.view(viewOps, batch, viewSeed, spec.policy(), size, size, normalization);
       // Pin the static shape: some augmentation paths (per-sample partition and stitch) lose it,
       // and the encoder's kernels and FLOP count want it.
-      views.add(viewOps.reshape(view,
-          viewOps.constant(new int[] {-1, size, size, (int) imageShape[2]})));
+      views.add(
+          viewOps.reshape(view, viewOps.constant(new int[] {-1, size, size, (int) imageShape[2]})));
     }
 
     ImageIndex imageIndex;
     MethodGraph methodGraph;
     if (method.needsImageIndex()) {
       if (imageCount <= 0) {
-        throw new IllegalArgumentException(method.name() + " with per-image state needs the"
-            + " number of training images");
+        throw new IllegalArgumentException(
+            method.name() + " with per-image state needs the" + " number of training images");
       }
       imageIndex = ImageIndex.create(tf, imageCount);
       methodGraph = method.build(tf, encoder, views, seed, imageIndex);
@@ -262,24 +430,28 @@ public final class TrainingGraph {
     Operand<TFloat32> loss = methodGraph.loss();
 
     Ops optOps = tf.withSubScope("optimizer");
-    Operand<TFloat32> learningRate = optOps.withName("learning_rate")
-        .identity(lrSchedule.at(optOps, step));
+    Operand<TFloat32> learningRate =
+        optOps.withName("learning_rate").identity(lrSchedule.at(optOps, step));
     Operand<TFloat32> constantLr = optOps.constant((float) fixedLr);
     // Gradients over the explicit trainable list: Optimizer.minimize would differentiate w.r.t.
     // every variable, BN moving statistics included, and fail (docs/tensorflow-java.md §2).
     List<Param> trainable = methodGraph.trainable();
     Output<?>[] xs = trainable.stream().map(p -> p.variable().asOutput()).toArray(Output[]::new);
-    LossScale lossScale = precision == Precision.FP16
-        ? LossScale.dynamic(tf.withSubScope("loss_scale")) : null;
+    LossScale lossScale =
+        precision == Precision.FP16 ? LossScale.dynamic(tf.withSubScope("loss_scale")) : null;
     // Each tower differentiates under its own prefix (TF refuses to reuse one); a single
     // replica's is "gradients".
-    Output<?>[] grads = Gradients.of(graph, tf.scope().makeOpName("gradients"),
-        lossScale == null ? loss : lossScale.scaled(optOps, loss), xs);
+    Output<?>[] grads =
+        Gradients.of(
+            graph,
+            tf.scope().makeOpName("gradients"),
+            lossScale == null ? loss : lossScale.scaled(optOps, loss),
+            xs);
     List<Operand<TFloat32>> gs = new ArrayList<>();
     for (int i = 0; i < xs.length; i++) {
       if (Gradients.isAbsent(grads[i])) {
-        throw new IllegalStateException("no gradient reaches trainable parameter "
-            + trainable.get(i).name());
+        throw new IllegalStateException(
+            "no gradient reaches trainable parameter " + trainable.get(i).name());
       }
       @SuppressWarnings("unchecked")
       Output<TFloat32> g = (Output<TFloat32>) grads[i];
@@ -297,9 +469,14 @@ public final class TrainingGraph {
     // No update reads a gradient before the loss (and, without a loss scale, every gradient)
     // is known to be finite. Under fp16's dynamic loss scale an overflowing gradient is
     // expected now and then: the scale skips that step and shrinks, so only the loss is checked.
-    Ops guarded = optOps.withControlDependencies(
-        List.of(NonFiniteGuard.check(tf, loss, lossScale == null ? gs : List.of(),
-            methodGraph.online().watchedStatistics())));
+    Ops guarded =
+        optOps.withControlDependencies(
+            List.of(
+                NonFiniteGuard.check(
+                    tf,
+                    loss,
+                    lossScale == null ? gs : List.of(),
+                    methodGraph.online().watchedStatistics())));
     List<ParamGrad> paramGrads = new ArrayList<>();
     for (int i = 0; i < xs.length; i++) {
       Param p = trainable.get(i);
@@ -311,9 +488,10 @@ public final class TrainingGraph {
 
     List<Op> afterUpdate = new ArrayList<>(methodGraph.stateUpdates());
     afterUpdate.add(update);
-    afterUpdate.addAll(replication.synchronizeState(
-        tf.withSubScope("replicas").withControlDependencies(methodGraph.stateUpdates()),
-        TowerOps.variablesSince(graph, before)));
+    afterUpdate.addAll(
+        replication.synchronizeState(
+            tf.withSubScope("replicas").withControlDependencies(methodGraph.stateUpdates()),
+            TowerOps.variablesSince(graph, before)));
     OnlineProbe probe = null;
     if (probeClasses > 0) {
       probe = OnlineProbe.build(graph, tf, methodGraph.representation(), probeClasses, seed);
@@ -328,8 +506,8 @@ public final class TrainingGraph {
       afterUpdate.add(methodGraph.target().get().update(after, tau));
     }
     if (lossScale != null) {
-      afterUpdate.add(lossScale.update(
-          tf.withSubScope("loss_scale").withControlDependencies(List.of(update))));
+      afterUpdate.add(
+          lossScale.update(tf.withSubScope("loss_scale").withControlDependencies(List.of(update))));
     }
     if (!methodGraph.afterUpdate().isEmpty()) {
       // The method's own post-update state changes (MoCo's enqueue, SwAV's prototype
@@ -343,46 +521,84 @@ public final class TrainingGraph {
   }
 
   /**
-   * The training graph a {@link PretrainConfig} describes, for images of {@code imageShape}
-   * ([H, W, C]) and a run of {@code totalSteps} steps of which {@code stepsPerEpoch} make an epoch.
+   * The training graph a {@link PretrainConfig} describes, for images of {@code imageShape} ([H, W,
+   * C]) and a run of {@code totalSteps} steps of which {@code stepsPerEpoch} make an epoch.
    */
-  public static TrainingGraph fromConfig(Graph graph, PretrainConfig config, long[] imageShape,
-      long totalSteps, long stepsPerEpoch) {
+  public static TrainingGraph fromConfig(
+      Graph graph, PretrainConfig config, long[] imageShape, long totalSteps, long stepsPerEpoch) {
     return fromConfig(graph, config, imageShape, totalSteps, stepsPerEpoch, 0);
   }
 
   /** As above, with the online probe over {@code numClasses} when the config asks for it. */
-  public static TrainingGraph fromConfig(Graph graph, PretrainConfig config, long[] imageShape,
-      long totalSteps, long stepsPerEpoch, int numClasses) {
+  public static TrainingGraph fromConfig(
+      Graph graph,
+      PretrainConfig config,
+      long[] imageShape,
+      long totalSteps,
+      long stepsPerEpoch,
+      int numClasses) {
     return fromConfig(graph, config, imageShape, totalSteps, stepsPerEpoch, numClasses, 0);
   }
 
   /** As above, over a training set of {@code imageCount} images (for per-image state). */
-  public static TrainingGraph fromConfig(Graph graph, PretrainConfig config, long[] imageShape,
-      long totalSteps, long stepsPerEpoch, int numClasses, int imageCount) {
-    return fromConfig(graph, config, imageShape, totalSteps, stepsPerEpoch, numClasses,
-        imageCount, Replication.LOCAL);
+  public static TrainingGraph fromConfig(
+      Graph graph,
+      PretrainConfig config,
+      long[] imageShape,
+      long totalSteps,
+      long stepsPerEpoch,
+      int numClasses,
+      int imageCount) {
+    return fromConfig(
+        graph,
+        config,
+        imageShape,
+        totalSteps,
+        stepsPerEpoch,
+        numClasses,
+        imageCount,
+        Replication.LOCAL);
   }
 
   /**
-   * As above, as one replica of data-parallel training: the learning rate follows the global
-   * batch ({@code batchSize} × replicas).
+   * As above, as one replica of data-parallel training: the learning rate follows the global batch
+   * ({@code batchSize} × replicas).
    */
-  public static TrainingGraph fromConfig(Graph graph, PretrainConfig config, long[] imageShape,
-      long totalSteps, long stepsPerEpoch, int numClasses, int imageCount,
+  public static TrainingGraph fromConfig(
+      Graph graph,
+      PretrainConfig config,
+      long[] imageShape,
+      long totalSteps,
+      long stepsPerEpoch,
+      int numClasses,
+      int imageCount,
       Replication replication) {
     int viewSize = Components.viewSize(config, imageShape);
     if (config.onlineProbe() && numClasses < 2) {
-      throw new IllegalArgumentException("--online-probe needs a labeled dataset; "
-          + config.dataset() + " gives " + numClasses + " classes here");
+      throw new IllegalArgumentException(
+          "--online-probe needs a labeled dataset; "
+              + config.dataset()
+              + " gives "
+              + numClasses
+              + " classes here");
     }
-    return new TrainingGraph(graph, Components.method(config),
-        Components.encoder(config, viewSize), imageShape, viewSize,
-        Components.normalization(config), List.of(config.view1(), config.view2()), config.seed(),
+    return new TrainingGraph(
+        graph,
+        Components.method(config),
+        Components.encoder(config, viewSize),
+        imageShape,
+        viewSize,
+        Components.normalization(config),
+        List.of(config.view1(), config.view2()),
+        config.seed(),
         Components.optimizer(config),
         Components.lrSchedule(config, totalSteps, stepsPerEpoch, replication.replicas()),
-        config.peakLr(replication.replicas()), Components.tauSchedule(config, totalSteps),
-        config.onlineProbe() ? numClasses : 0, imageCount, config.precision(), replication);
+        config.peakLr(replication.replicas()),
+        Components.tauSchedule(config, totalSteps),
+        config.onlineProbe() ? numClasses : 0,
+        imageCount,
+        config.precision(),
+        replication);
   }
 
   public Graph graph() {
@@ -408,8 +624,8 @@ public final class TrainingGraph {
   }
 
   /**
-   * The EMA rate at this step (BYOL's τ, MoCo's momentum m), or null for methods without a
-   * target network.
+   * The EMA rate at this step (BYOL's τ, MoCo's momentum m), or null for methods without a target
+   * network.
    */
   public Operand<TFloat32> tau() {
     return tau;
@@ -463,8 +679,8 @@ public final class TrainingGraph {
   }
 
   /**
-   * The batch's image indices to feed with every step, for a method with per-image state
-   * (SimSiam's moving-average target); empty otherwise.
+   * The batch's image indices to feed with every step, for a method with per-image state (SimSiam's
+   * moving-average target); empty otherwise.
    */
   public java.util.Optional<ImageIndex> imageIndex() {
     return java.util.Optional.ofNullable(imageIndex);

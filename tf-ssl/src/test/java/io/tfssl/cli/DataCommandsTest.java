@@ -27,10 +27,21 @@ class DataCommandsTest {
 
   @Test
   void inspectWritesAReportOfFashionMnist() throws Exception {
-    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR), "needs dataset-fashion-mnist");
+    Assumptions.assumeTrue(
+        Files.isDirectory(IdxSource.FASHION_MNIST_DIR), "needs dataset-fashion-mnist");
     Path report = tmp.resolve("fmnist.json");
-    assertEquals(0, run(new StringWriter(), "data", "inspect", "--dataset", "fashion-mnist",
-        "--limit", "500", "--report", report.toString()));
+    assertEquals(
+        0,
+        run(
+            new StringWriter(),
+            "data",
+            "inspect",
+            "--dataset",
+            "fashion-mnist",
+            "--limit",
+            "500",
+            "--report",
+            report.toString()));
     JsonNode r = new ObjectMapper().readTree(report.toFile());
     assertEquals(500, r.get("images").asInt());
     assertEquals(28, r.get("shape").get(0).asInt());
@@ -41,25 +52,54 @@ class DataCommandsTest {
 
   @Test
   void previewWritesAPng() {
-    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR), "needs dataset-fashion-mnist");
+    Assumptions.assumeTrue(
+        Files.isDirectory(IdxSource.FASHION_MNIST_DIR), "needs dataset-fashion-mnist");
     Path png = tmp.resolve("views.png");
-    assertEquals(0, run(new StringWriter(), "augment-preview", "--dataset", "fashion-mnist",
-        "--policy", "fmnist-small", "--rows", "3", "--out", png.toString()));
+    assertEquals(
+        0,
+        run(
+            new StringWriter(),
+            "augment-preview",
+            "--dataset",
+            "fashion-mnist",
+            "--policy",
+            "fmnist-small",
+            "--rows",
+            "3",
+            "--out",
+            png.toString()));
     assertTrue(Files.isRegularFile(png));
   }
 
   @Test
   void badValuesExitWithCode2() {
     StringWriter err = new StringWriter();
-    assertEquals(2, run(err, "augment-preview", "--dataset", "fashion-mnist", "--policy", "nope",
-        "--out", tmp.resolve("x.png").toString()));
+    assertEquals(
+        2,
+        run(
+            err,
+            "augment-preview",
+            "--dataset",
+            "fashion-mnist",
+            "--policy",
+            "nope",
+            "--out",
+            tmp.resolve("x.png").toString()));
     assertTrue(err.toString().contains("unknown policy 'nope'"), err.toString());
     StringWriter err2 = new StringWriter();
     assertEquals(2, run(err2, "data", "inspect", "--dataset", "imagenet21k"));
     assertTrue(err2.toString().contains("unknown dataset 'imagenet21k'"), err2.toString());
     StringWriter err3 = new StringWriter();
-    assertEquals(2, run(err3, "data", "inspect", "--dataset", "cifar10", "--data-dir",
-        tmp.resolve("none").toString()));
+    assertEquals(
+        2,
+        run(
+            err3,
+            "data",
+            "inspect",
+            "--dataset",
+            "cifar10",
+            "--data-dir",
+            tmp.resolve("none").toString()));
     assertTrue(err3.toString().contains("none"), err3.toString());
   }
 }

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfssl.TinyConfigs;
+import io.tfssl.compute.SessionConfigs;
 import io.tfssl.compute.TfDevice;
 import io.tfssl.compute.TfDevices;
 import io.tfssl.data.IdxSource;
 import io.tfssl.train.RunFolder;
-import io.tfssl.compute.SessionConfigs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -42,10 +42,13 @@ class DevicePrecisionFlagsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "--precision fp64 | 'fp64' is not one of fp32, fp16, bf16",
-      "--device tpu | 'tpu' is not one of auto, cpu, gpu",
-      "--device cpu --precision fp16 | --precision fp16 needs a GPU"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--precision fp64 | 'fp64' is not one of fp32, fp16, bf16",
+        "--device tpu | 'tpu' is not one of auto, cpu, gpu",
+        "--device cpu --precision fp16 | --precision fp16 needs a GPU"
+      })
   void badValuesExitWithCode2(String args, String expected) {
     String[] argv = ("pretrain " + args + " --out " + dir.resolve("r")).split("\\s+");
     Run r = run(argv);
@@ -57,7 +60,8 @@ class DevicePrecisionFlagsTest {
   @Test
   void gpuWithoutAGpuExitsWith2BeforeTraining() {
     Assumptions.assumeFalse(gpuVisible(), "this machine has a GPU");
-    Run r = run("pretrain", "--device", "gpu", "--steps", "1", "--out", dir.resolve("g").toString());
+    Run r =
+        run("pretrain", "--device", "gpu", "--steps", "1", "--out", dir.resolve("g").toString());
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().startsWith("error: --device gpu: TensorFlow sees no GPU"), r.err());
     assertFalse(Files.exists(dir.resolve("g").resolve("config.json")), "nothing written");
@@ -65,12 +69,29 @@ class DevicePrecisionFlagsTest {
 
   @Test
   void cpuTrainsAndIsStoredWithTheRun() throws Exception {
-    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
-        "needs Debian's dataset-fashion-mnist");
+    Assumptions.assumeTrue(
+        Files.isDirectory(IdxSource.FASHION_MNIST_DIR), "needs Debian's dataset-fashion-mnist");
     Path out = dir.resolve("cpu");
-    Run r = run("pretrain", "--device", "cpu", "--steps", "2", "--batch-size", "16",
-        "--projector-dims", "32,32", "--predictor-dims", "8,32", "--threads", "2",
-        "--log-every", "1", "--no-progress", "--out", out.toString());
+    Run r =
+        run(
+            "pretrain",
+            "--device",
+            "cpu",
+            "--steps",
+            "2",
+            "--batch-size",
+            "16",
+            "--projector-dims",
+            "32,32",
+            "--predictor-dims",
+            "8,32",
+            "--threads",
+            "2",
+            "--log-every",
+            "1",
+            "--no-progress",
+            "--out",
+            out.toString());
     assertEquals(0, r.code(), r.err());
     assertEquals(2, io.tfssl.TestRuns.losses(out).size());
     assertEquals(io.tfssl.compute.Device.CPU, new RunFolder(out).readConfig().device());
@@ -93,8 +114,9 @@ class DevicePrecisionFlagsTest {
     RunFolder run = new RunFolder(dir.resolve("old"));
     run.writeConfig(TinyConfigs.pretrain("simsiam", 2));
     String json = Files.readString(run.configFile());
-    String old = json.replaceAll(",\\s*\"device\"\\s*:\\s*\"[A-Z]+\"", "")
-        .replaceAll(",\\s*\"precision\"\\s*:\\s*\"[A-Z0-9]+\"", "");
+    String old =
+        json.replaceAll(",\\s*\"device\"\\s*:\\s*\"[A-Z]+\"", "")
+            .replaceAll(",\\s*\"precision\"\\s*:\\s*\"[A-Z0-9]+\"", "");
     assertFalse(old.contains("device") || old.contains("precision"), old);
     Files.writeString(run.configFile(), old);
     var config = run.readConfig();

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * Every command's help renders cleanly: picocli formats descriptions with String.format, so a
- * bare '%' (as in "1% of the labels") makes it print a warning and the raw text instead.
+ * Every command's help renders cleanly: picocli formats descriptions with String.format, so a bare
+ * '%' (as in "1% of the labels") makes it print a warning and the raw text instead.
  */
 class HelpTest {
   @Test
@@ -48,8 +48,13 @@ class HelpTest {
 
   @Test
   void finetuneHelpShowsThePercentages() {
-    String usage = TfSsl.commandLine().getSubcommands().get("eval").getSubcommands()
-        .get("finetune").getUsageMessage();
+    String usage =
+        TfSsl.commandLine()
+            .getSubcommands()
+            .get("eval")
+            .getSubcommands()
+            .get("finetune")
+            .getUsageMessage();
     assertTrue(usage.contains("1% or 10%"), usage);
     assertEquals(-1, usage.indexOf("%%"), usage);
   }

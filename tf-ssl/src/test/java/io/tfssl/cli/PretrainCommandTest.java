@@ -1,7 +1,6 @@
 package io.tfssl.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tfssl.method.PredictorMode;
@@ -14,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * Bad command lines give one clear line and exit code 2, never a stack trace (every flag
- * with a bad value: {@link FlagValidationTest}).
+ * Bad command lines give one clear line and exit code 2, never a stack trace (every flag with a bad
+ * value: {@link FlagValidationTest}).
  */
 class PretrainCommandTest {
   @TempDir Path dir;
@@ -34,10 +33,16 @@ class PretrainCommandTest {
   @Test
   void sectionFiveFlagsReachTheConfig() {
     CommandLine cli = TfSsl.commandLine();
-    cli.parseArgs("pretrain", "--predictor", "moving-average", "--predictor-momentum", "0.6",
-        "--out", dir.resolve("a").toString());
-    SimSiamConfig s = ((PretrainCommand) cli.getSubcommands().get("pretrain").getCommand())
-        .config().simsiam();
+    cli.parseArgs(
+        "pretrain",
+        "--predictor",
+        "moving-average",
+        "--predictor-momentum",
+        "0.6",
+        "--out",
+        dir.resolve("a").toString());
+    SimSiamConfig s =
+        ((PretrainCommand) cli.getSubcommands().get("pretrain").getCommand()).config().simsiam();
     assertEquals(PredictorMode.MOVING_AVERAGE, s.predictor());
     assertEquals(0.6, s.predictorMomentum());
     assertEquals(0, s.alternationSteps());
@@ -67,7 +72,8 @@ class PretrainCommandTest {
   void aClusterRunIsNotResumedAsOneProcess() throws Exception {
     Path run = dir.resolve("cluster-run");
     java.nio.file.Files.createDirectories(run);
-    java.nio.file.Files.writeString(run.resolve("cluster.json"),
+    java.nio.file.Files.writeString(
+        run.resolve("cluster.json"),
         "{\"workers\": 2, \"taskIndex\": 0, \"syncBatchNorm\": false, \"addresses\": []}");
     Run r = run("pretrain", "--resume", "--out", run.toString());
     assertEquals(2, r.code(), r.err());
@@ -80,8 +86,10 @@ class PretrainCommandTest {
     StringWriter out = new StringWriter();
     cli.setOut(new PrintWriter(out));
     assertEquals(0, cli.execute("pretrain", "--help"));
-    for (CommandLine.Model.OptionSpec o : cli.getSubcommands().get("pretrain").getCommandSpec().options()) {
-      assertTrue(o.description().length > 0 && !o.description()[0].isBlank(),
+    for (CommandLine.Model.OptionSpec o :
+        cli.getSubcommands().get("pretrain").getCommandSpec().options()) {
+      assertTrue(
+          o.description().length > 0 && !o.description()[0].isBlank(),
           "undocumented option " + o.longestName());
       assertTrue(out.toString().contains(o.longestName().replace("--", "")), o.longestName());
     }

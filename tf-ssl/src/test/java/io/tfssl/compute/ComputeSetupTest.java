@@ -22,8 +22,14 @@ class ComputeSetupTest {
   @Test
   void tfListsItsCpu() {
     List<TfDevice> devices = TfDevices.visible(BASE);
-    assertTrue(devices.stream().anyMatch(d -> d.type().equals("CPU")
-        && d.name().endsWith("/device:CPU:0") && d.shortName().equals("CPU:0")), devices.toString());
+    assertTrue(
+        devices.stream()
+            .anyMatch(
+                d ->
+                    d.type().equals("CPU")
+                        && d.name().endsWith("/device:CPU:0")
+                        && d.shortName().equals("CPU:0")),
+        devices.toString());
   }
 
   @Test
@@ -41,11 +47,15 @@ class ComputeSetupTest {
   @Test
   void gpuWithoutAGpuIsAClearError() {
     Assumptions.assumeFalse(gpuVisible(), "this machine has a GPU");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ComputeSetup.resolve(Device.GPU, Precision.FP32, BASE));
-    assertTrue(e.getMessage().startsWith("--device gpu: TensorFlow sees no GPU (devices: CPU:0)"),
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ComputeSetup.resolve(Device.GPU, Precision.FP32, BASE));
+    assertTrue(
+        e.getMessage().startsWith("--device gpu: TensorFlow sees no GPU (devices: CPU:0)"),
         e.getMessage());
-    assertTrue(e.getMessage().contains(NativeBuild.isGpu() ? "LD_LIBRARY_PATH" : "mvn -Pgpu"),
+    assertTrue(
+        e.getMessage().contains(NativeBuild.isGpu() ? "LD_LIBRARY_PATH" : "mvn -Pgpu"),
         e.getMessage());
   }
 
@@ -55,14 +65,18 @@ class ComputeSetupTest {
     ComputeSetup auto = ComputeSetup.resolve(Device.AUTO, Precision.FP32, BASE);
     assertFalse(auto.onGpu());
     assertEquals("CPU:0", auto.trainingDevice());
-    assertEquals(RewriterConfig.getDefaultInstance(),
-        auto.sessionConfig().getGraphOptions().getRewriteOptions(), "fp32 rewrites nothing");
+    assertEquals(
+        RewriterConfig.getDefaultInstance(),
+        auto.sessionConfig().getGraphOptions().getRewriteOptions(),
+        "fp32 rewrites nothing");
   }
 
   @Test
   void fp16OnTheCpuIsRefused() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ComputeSetup.resolve(Device.CPU, Precision.FP16, BASE));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ComputeSetup.resolve(Device.CPU, Precision.FP16, BASE));
     assertTrue(e.getMessage().contains("--precision fp16 needs a GPU"), e.getMessage());
     assertTrue(e.getMessage().contains("--precision bf16"), e.getMessage());
   }
@@ -81,9 +95,11 @@ class ComputeSetupTest {
     Assumptions.assumeTrue(gpuVisible(), "needs a GPU");
     ComputeSetup fp16 = ComputeSetup.resolve(Device.GPU, Precision.FP16, BASE);
     assertTrue(fp16.onGpu());
-    assertEquals(RewriterConfig.Toggle.ON,
+    assertEquals(
+        RewriterConfig.Toggle.ON,
         fp16.sessionConfig().getGraphOptions().getRewriteOptions().getAutoMixedPrecision());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ComputeSetup.resolve(Device.GPU, Precision.BF16, BASE));
   }
 
@@ -91,8 +107,8 @@ class ComputeSetupTest {
   void flagValuesParse() {
     assertEquals(Precision.BF16, Precision.parse("BF16"));
     assertEquals(Device.GPU, Device.parse(" gpu "));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Precision.parse("fp64"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Precision.parse("fp64"));
     assertEquals("'fp64' is not one of fp32, fp16, bf16", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Device.parse("tpu"));
   }

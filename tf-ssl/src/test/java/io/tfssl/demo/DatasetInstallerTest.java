@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DatasetInstallerTest {
   @TempDir Path dir;
   final List<List<String>> ran = new ArrayList<>();
-  final java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+  final java.io.PrintStream quiet =
+      new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
 
   private void writeFiles() throws java.io.IOException {
     for (String f : DatasetInstaller.FILES) {
@@ -27,20 +28,31 @@ class DatasetInstallerTest {
   @Test
   void presentDataIsLeftAlone() throws Exception {
     writeFiles();
-    new DatasetInstaller(dir, true, true, c -> {
-      ran.add(c);
-      return 0;
-    }).ensure(quiet);
+    new DatasetInstaller(
+            dir,
+            true,
+            true,
+            c -> {
+              ran.add(c);
+              return 0;
+            })
+        .ensure(quiet);
     assertEquals(List.of(), ran);
   }
 
   @Test
   void withoutRootItSaysInOneLineWhatToInstall() {
-    DatasetInstaller installer = new DatasetInstaller(dir, false, true, c -> {
-      ran.add(c);
-      return 0;
-    });
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> installer.ensure(quiet));
+    DatasetInstaller installer =
+        new DatasetInstaller(
+            dir,
+            false,
+            true,
+            c -> {
+              ran.add(c);
+              return 0;
+            });
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> installer.ensure(quiet));
     assertTrue(e.getMessage().contains("apt-get install -y dataset-fashion-mnist"), e.getMessage());
     assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
     assertFalse(e.getMessage().contains("\n"));
@@ -55,35 +67,49 @@ class DatasetInstallerTest {
 
   @Test
   void asRootItInstallsThePackage() throws Exception {
-    new DatasetInstaller(dir, true, true, c -> {
-      ran.add(c);
-      writeFiles();
-      return 0;
-    }).ensure(quiet);
+    new DatasetInstaller(
+            dir,
+            true,
+            true,
+            c -> {
+              ran.add(c);
+              writeFiles();
+              return 0;
+            })
+        .ensure(quiet);
     assertEquals(List.of(List.of("apt-get", "install", "-y", "dataset-fashion-mnist")), ran);
   }
 
   @Test
   void aFailedInstallUpdatesThePackageListsAndRetries() throws Exception {
-    new DatasetInstaller(dir, true, true, c -> {
-      ran.add(c);
-      if (ran.size() == 1) {
-        return 100;
-      }
-      if (c.contains("install")) {
-        writeFiles();
-      }
-      return 0;
-    }).ensure(quiet);
-    assertEquals(List.of(List.of("apt-get", "install", "-y", "dataset-fashion-mnist"),
-        List.of("apt-get", "update"), List.of("apt-get", "install", "-y", "dataset-fashion-mnist")),
+    new DatasetInstaller(
+            dir,
+            true,
+            true,
+            c -> {
+              ran.add(c);
+              if (ran.size() == 1) {
+                return 100;
+              }
+              if (c.contains("install")) {
+                writeFiles();
+              }
+              return 0;
+            })
+        .ensure(quiet);
+    assertEquals(
+        List.of(
+            List.of("apt-get", "install", "-y", "dataset-fashion-mnist"),
+            List.of("apt-get", "update"),
+            List.of("apt-get", "install", "-y", "dataset-fashion-mnist")),
         ran);
   }
 
   @Test
   void anInstallThatKeepsFailingIsReported() {
     DatasetInstaller installer = new DatasetInstaller(dir, true, true, c -> 100);
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> installer.ensure(quiet));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> installer.ensure(quiet));
     assertTrue(e.getMessage().contains("could not install"), e.getMessage());
   }
 }

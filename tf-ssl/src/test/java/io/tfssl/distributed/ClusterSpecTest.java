@@ -26,27 +26,37 @@ class ClusterSpecTest {
 
   @Test
   void tfConfigWithWorkersOnly() {
-    ClusterSpec c = ClusterSpec.fromTfConfig("{\"cluster\": {\"worker\": [\"a:1\", \"b:2\", \"c:3\"]},"
-        + " \"task\": {\"type\": \"worker\", \"index\": 2}}");
+    ClusterSpec c =
+        ClusterSpec.fromTfConfig(
+            "{\"cluster\": {\"worker\": [\"a:1\", \"b:2\", \"c:3\"]},"
+                + " \"task\": {\"type\": \"worker\", \"index\": 2}}");
     assertEquals(new ClusterSpec(List.of("a:1", "b:2", "c:3"), 2), c);
   }
 
   @Test
   void tfConfigChiefIsWorkerZero() {
     String cluster = "\"cluster\": {\"chief\": [\"c:1\"], \"worker\": [\"w:1\", \"w:2\"]}";
-    assertEquals(new ClusterSpec(List.of("c:1", "w:1", "w:2"), 0), ClusterSpec.fromTfConfig(
-        "{" + cluster + ", \"task\": {\"type\": \"chief\", \"index\": 0}}"));
-    assertEquals(new ClusterSpec(List.of("c:1", "w:1", "w:2"), 2), ClusterSpec.fromTfConfig(
-        "{" + cluster + ", \"task\": {\"type\": \"worker\", \"index\": 1}}"));
+    assertEquals(
+        new ClusterSpec(List.of("c:1", "w:1", "w:2"), 0),
+        ClusterSpec.fromTfConfig(
+            "{" + cluster + ", \"task\": {\"type\": \"chief\", \"index\": 0}}"));
+    assertEquals(
+        new ClusterSpec(List.of("c:1", "w:1", "w:2"), 2),
+        ClusterSpec.fromTfConfig(
+            "{" + cluster + ", \"task\": {\"type\": \"worker\", \"index\": 1}}"));
   }
 
   @Test
   void flagsWinOverTfConfigAndNeitherIsOneProcess() {
-    Map<String, String> env = Map.of("TF_CONFIG",
-        "{\"cluster\": {\"worker\": [\"x:1\", \"y:1\"]}, \"task\": {\"type\": \"worker\", \"index\": 1}}");
-    assertEquals(Optional.of(new ClusterSpec(List.of("a:1", "b:1"), 0)),
+    Map<String, String> env =
+        Map.of(
+            "TF_CONFIG",
+            "{\"cluster\": {\"worker\": [\"x:1\", \"y:1\"]}, \"task\": {\"type\": \"worker\", \"index\": 1}}");
+    assertEquals(
+        Optional.of(new ClusterSpec(List.of("a:1", "b:1"), 0)),
         ClusterSpec.resolve("a:1,b:1", 0, env));
-    assertEquals(Optional.of(new ClusterSpec(List.of("x:1", "y:1"), 1)),
+    assertEquals(
+        Optional.of(new ClusterSpec(List.of("x:1", "y:1"), 1)),
         ClusterSpec.resolve(null, null, env));
     assertEquals(Optional.empty(), ClusterSpec.resolve(null, null, Map.of()));
   }
@@ -60,10 +70,16 @@ class ClusterSpecTest {
     assertMessage("--cluster needs --task-index", () -> ClusterSpec.resolve("a:1", null, Map.of()));
     assertMessage("--task-index needs --cluster", () -> ClusterSpec.resolve(null, 0, Map.of()));
     assertMessage("not valid JSON", () -> ClusterSpec.fromTfConfig("{"));
-    assertMessage("job 'ps' is not supported", () -> ClusterSpec.fromTfConfig(
-        "{\"cluster\": {\"worker\": [\"a:1\"], \"ps\": [\"p:1\"]}, \"task\": {\"type\": \"worker\", \"index\": 0}}"));
-    assertMessage("task type 'evaluator'", () -> ClusterSpec.fromTfConfig(
-        "{\"cluster\": {\"worker\": [\"a:1\"]}, \"task\": {\"type\": \"evaluator\", \"index\": 0}}"));
+    assertMessage(
+        "job 'ps' is not supported",
+        () ->
+            ClusterSpec.fromTfConfig(
+                "{\"cluster\": {\"worker\": [\"a:1\"], \"ps\": [\"p:1\"]}, \"task\": {\"type\": \"worker\", \"index\": 0}}"));
+    assertMessage(
+        "task type 'evaluator'",
+        () ->
+            ClusterSpec.fromTfConfig(
+                "{\"cluster\": {\"worker\": [\"a:1\"]}, \"task\": {\"type\": \"evaluator\", \"index\": 0}}"));
   }
 
   @Test
@@ -80,12 +96,19 @@ class ClusterSpecTest {
   @Test
   void aPeerFailureIsToldAsSuch() {
     ClusterSpec c = ClusterSpec.parse("a:1,b:1", 0);
-    RuntimeException tf = new org.tensorflow.exceptions.TensorFlowException(
-        "From /job:worker/replica:0/task:0:\nConnection reset by peer\n\t [[{{node all_reduce}}]]");
+    RuntimeException tf =
+        new org.tensorflow.exceptions.TensorFlowException(
+            "From /job:worker/replica:0/task:0:\nConnection reset by peer\n\t [[{{node all_reduce}}]]");
     RuntimeException explained = WorkerFailure.explain(tf, c, DataParallelOptions.defaults());
-    assertTrue(explained.getMessage().startsWith("worker 0 of 2: the all-reduce with the other"
-        + " workers failed: another worker has stopped"), explained.getMessage());
-    assertTrue(explained.getMessage().endsWith("TensorFlow: Connection reset by peer"),
+    assertTrue(
+        explained
+            .getMessage()
+            .startsWith(
+                "worker 0 of 2: the all-reduce with the other"
+                    + " workers failed: another worker has stopped"),
+        explained.getMessage());
+    assertTrue(
+        explained.getMessage().endsWith("TensorFlow: Connection reset by peer"),
         explained.getMessage());
     RuntimeException unrelated = new IllegalStateException("loss is NaN");
     assertEquals(unrelated, WorkerFailure.explain(unrelated, c, DataParallelOptions.defaults()));

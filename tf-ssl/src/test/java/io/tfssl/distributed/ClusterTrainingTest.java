@@ -36,8 +36,8 @@ class ClusterTrainingTest {
 
   @BeforeEach
   void needsFashionMnist() {
-    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
-        "needs Debian's dataset-fashion-mnist");
+    Assumptions.assumeTrue(
+        Files.isDirectory(IdxSource.FASHION_MNIST_DIR), "needs Debian's dataset-fashion-mnist");
   }
 
   /**
@@ -50,10 +50,19 @@ class ClusterTrainingTest {
     int steps = 3;
     Path log = tmp.resolve("w0.log");
     Path singleLog = tmp.resolve("single.log");
-    Process worker = start(log, tmp.resolve("cluster"), WorkerProcesses.loopbackCluster(1), 0,
-        steps, 8, false, "augmented", 60);
-    Process single = start(singleLog, tmp.resolve("single"), "single", 0, steps, 8, false,
-        "augmented", 60);
+    Process worker =
+        start(
+            log,
+            tmp.resolve("cluster"),
+            WorkerProcesses.loopbackCluster(1),
+            0,
+            steps,
+            8,
+            false,
+            "augmented",
+            60);
+    Process single =
+        start(singleLog, tmp.resolve("single"), "single", 0, steps, 8, false, "augmented", 60);
     assertEquals(0, WorkerProcesses.await(single, singleLog, 300), WorkerProcesses.tail(singleLog));
     assertEquals(0, WorkerProcesses.await(worker, log, 300), WorkerProcesses.tail(log));
     List<String> expected = WorkerProcesses.digests(singleLog);
@@ -62,18 +71,18 @@ class ClusterTrainingTest {
   }
 
   /**
-   * With synchronized batch norm, two workers with batches of 8 hold bit-identical variables
-   * after every step, and equal one process trained on the global batch of 16 (the same images:
-   * no augmentation, so that both see the same views) within float tolerance: the same loss,
-   * and the same variables.
+   * With synchronized batch norm, two workers with batches of 8 hold bit-identical variables after
+   * every step, and equal one process trained on the global batch of 16 (the same images: no
+   * augmentation, so that both see the same views) within float tolerance: the same loss, and the
+   * same variables.
    *
    * <p>Float tolerance for the variables: their distance, relative to how far the weights moved
-   * from their initial values. The tiny SimSiam amplifies rounding quickly: the same
-   * single-process run with oneDNN's kernels on and off ends 0.4% of the displacement apart
-   * after 1 step and 3% after 4 (measured on this code). So the bound is 2e-3 after the first
-   * step and 5e-2 after the third, and one process on a batch of 8 must be at least 10 times
-   * farther: the comparison tells the global batch apart. Every run is a fresh JVM on one
-   * thread, so that they all sum in the same order where they can.
+   * from their initial values. The tiny SimSiam amplifies rounding quickly: the same single-process
+   * run with oneDNN's kernels on and off ends 0.4% of the displacement apart after 1 step and 3%
+   * after 4 (measured on this code). So the bound is 2e-3 after the first step and 5e-2 after the
+   * third, and one process on a batch of 8 must be at least 10 times farther: the comparison tells
+   * the global batch apart. Every run is a fresh JVM on one thread, so that they all sum in the
+   * same order where they can.
    */
   @Test
   void workersStayIdenticalAndEqualOneProcessOnTheGlobalBatch() throws Exception {
@@ -86,8 +95,8 @@ class ClusterTrainingTest {
       workers[i] = start(logs[i], out, cluster, i, steps, 8, true, "none", 60);
     }
     for (int i = 0; i < 2; i++) {
-      assertEquals(0, WorkerProcesses.await(workers[i], logs[i], 300),
-          WorkerProcesses.tail(logs[i]));
+      assertEquals(
+          0, WorkerProcesses.await(workers[i], logs[i], 300), WorkerProcesses.tail(logs[i]));
     }
     List<String> chief = WorkerProcesses.digests(logs[0]);
     assertEquals(steps, chief.size(), WorkerProcesses.tail(logs[0]));
@@ -100,50 +109,65 @@ class ClusterTrainingTest {
     Path localLog = tmp.resolve("local.log");
     Process globalRun = start(globalLog, global, "single", 0, steps, 16, false, "none", 60);
     Process localRun = start(localLog, local, "single", 0, steps, 8, false, "none", 60);
-    assertEquals(0, WorkerProcesses.await(globalRun, globalLog, 300),
-        WorkerProcesses.tail(globalLog));
-    assertEquals(0, WorkerProcesses.await(localRun, localLog, 300),
-        WorkerProcesses.tail(localLog));
+    assertEquals(
+        0, WorkerProcesses.await(globalRun, globalLog, 300), WorkerProcesses.tail(globalLog));
+    assertEquals(0, WorkerProcesses.await(localRun, localLog, 300), WorkerProcesses.tail(localLog));
 
-    double workersLoss = (TestRuns.losses(out).get(0)
-        + TestRuns.losses(out.resolve("worker-1")).get(0)) / 2;
-    assertEquals(TestRuns.losses(global).get(0), workersLoss, 1e-5,
+    double workersLoss =
+        (TestRuns.losses(out).get(0) + TestRuns.losses(out.resolve("worker-1")).get(0)) / 2;
+    assertEquals(
+        TestRuns.losses(global).get(0),
+        workersLoss,
+        1e-5,
         "loss of the first step: mean of the workers' vs the global batch's");
     // The variables before the first step: the same in every run (the run seed).
     Map<String, float[]> initial = initialVariables();
     for (int step : new int[] {1, steps}) {
       String file = "variables-0-step" + step + ".bin";
-      assertLikeTheGlobalBatch("2 workers x 8", step, step == 1 ? 2e-3 : 5e-2, initial,
-          read(out.resolve(file)), read(global.resolve(file)), read(local.resolve(file)));
+      assertLikeTheGlobalBatch(
+          "2 workers x 8",
+          step,
+          step == 1 ? 2e-3 : 5e-2,
+          initial,
+          read(out.resolve(file)),
+          read(global.resolve(file)),
+          read(local.resolve(file)));
     }
   }
 
   /**
-   * Replica 0's variables after {@code step} ({@code replicated}) are within {@code bound} of
-   * one process on the global batch, and one process on a replica's batch ({@code local}) is
-   * at least 10 times farther: distances relative to how far the global run's weights moved
-   * from {@code initial}.
+   * Replica 0's variables after {@code step} ({@code replicated}) are within {@code bound} of one
+   * process on the global batch, and one process on a replica's batch ({@code local}) is at least
+   * 10 times farther: distances relative to how far the global run's weights moved from {@code
+   * initial}.
    */
-  static void assertLikeTheGlobalBatch(String what, int step, double bound,
-      Map<String, float[]> initial, Map<String, float[]> replicated,
-      Map<String, float[]> global, Map<String, float[]> local) {
+  static void assertLikeTheGlobalBatch(
+      String what,
+      int step,
+      double bound,
+      Map<String, float[]> initial,
+      Map<String, float[]> replicated,
+      Map<String, float[]> global,
+      Map<String, float[]> local) {
     assertEquals(global.keySet(), replicated.keySet());
     double moved = distance(global, initial);
     double toGlobal = distance(replicated, global) / moved;
     double toLocal = distance(local, global) / moved;
-    System.out.printf("step %d: %s vs 1 process x 16: %.3g of the displacement %.3g; 1 process"
-        + " x 8 vs x 16: %.3g%n", step, what, toGlobal, moved, toLocal);
-    assertTrue(toGlobal < bound, "step " + step + ": " + what + " vs 1 process x 16: "
-        + toGlobal);
-    assertTrue(toLocal > 10 * toGlobal, "step " + step + ": 1 process x 8 is not told apart: "
-        + toLocal + " vs " + toGlobal);
+    System.out.printf(
+        "step %d: %s vs 1 process x 16: %.3g of the displacement %.3g; 1 process"
+            + " x 8 vs x 16: %.3g%n",
+        step, what, toGlobal, moved, toLocal);
+    assertTrue(toGlobal < bound, "step " + step + ": " + what + " vs 1 process x 16: " + toGlobal);
+    assertTrue(
+        toLocal > 10 * toGlobal,
+        "step " + step + ": 1 process x 8 is not told apart: " + toLocal + " vs " + toGlobal);
   }
 
   /**
-   * Killing one worker stops the other with an error that says so, within the collective
-   * timeout, instead of a hang; then both restart with {@code tfssl pretrain --resume} and finish
-   * the run from the chief's last checkpoint. Local batch norm and per-worker augmentation here:
-   * the moving statistics are averaged, so the variables are still identical after every step.
+   * Killing one worker stops the other with an error that says so, within the collective timeout,
+   * instead of a hang; then both restart with {@code tfssl pretrain --resume} and finish the run
+   * from the chief's last checkpoint. Local batch norm and per-worker augmentation here: the moving
+   * statistics are averaged, so the variables are still identical after every step.
    */
   @Test
   void killingAWorkerStopsTheOtherAndBothResume() throws Exception {
@@ -158,52 +182,86 @@ class ClusterTrainingTest {
     WorkerProcesses.awaitLine(workers[1], logs[1], "step 3 ", 300);
     workers[1].destroyForcibly().waitFor();
     long killed = System.nanoTime();
-    assertEquals(1, WorkerProcesses.await(workers[0], logs[0], 120),
-        WorkerProcesses.tail(logs[0]));
+    assertEquals(1, WorkerProcesses.await(workers[0], logs[0], 120), WorkerProcesses.tail(logs[0]));
     double stoppedAfter = (System.nanoTime() - killed) / 1e9;
     System.out.printf("the chief stopped %.1f s after worker 1 was killed%n", stoppedAfter);
     String chiefLog = String.join("\n", WorkerProcesses.lines(logs[0]));
-    assertTrue(chiefLog.contains("failed: worker 0 of 2: the all-reduce with the other workers"
-        + " failed: another worker has stopped, crashed or hangs"), chiefLog);
+    assertTrue(
+        chiefLog.contains(
+            "failed: worker 0 of 2: the all-reduce with the other workers"
+                + " failed: another worker has stopped, crashed or hangs"),
+        chiefLog);
     assertTrue(stoppedAfter < 20 + 30, "the chief stopped " + stoppedAfter + " s after the kill");
     List<String> chief = WorkerProcesses.digests(logs[0]);
     List<String> other = WorkerProcesses.digests(logs[1]);
     assertTrue(other.size() >= 3 && chief.size() >= 3, chief + " / " + other);
     assertEquals(chief.subList(0, 3), other.subList(0, 3), "variables after steps 1-3");
 
-    long checkpointed = TestRuns.records(out).stream().mapToLong(r -> r.get("step").asLong())
-        .max().orElseThrow();
+    long checkpointed =
+        TestRuns.records(out).stream().mapToLong(r -> r.get("step").asLong()).max().orElseThrow();
     String resumed = WorkerProcesses.loopbackCluster(2);
     Path[] resumeLogs = {tmp.resolve("r0.log"), tmp.resolve("r1.log")};
     for (int i = 0; i < 2; i++) {
-      workers[i] = WorkerProcesses.start(resumeLogs[i], "io.tfssl.cli.TfSsl", "pretrain",
-          "--out", out.toString(), "--resume", "--cluster", resumed, "--task-index",
-          String.valueOf(i), "--collective-timeout", "60", "--no-progress");
+      workers[i] =
+          WorkerProcesses.start(
+              resumeLogs[i],
+              "io.tfssl.cli.TfSsl",
+              "pretrain",
+              "--out",
+              out.toString(),
+              "--resume",
+              "--cluster",
+              resumed,
+              "--task-index",
+              String.valueOf(i),
+              "--collective-timeout",
+              "60",
+              "--no-progress");
     }
     for (int i = 0; i < 2; i++) {
-      assertEquals(0, WorkerProcesses.await(workers[i], resumeLogs[i], 300),
+      assertEquals(
+          0,
+          WorkerProcesses.await(workers[i], resumeLogs[i], 300),
           WorkerProcesses.tail(resumeLogs[i]));
     }
     String resumeLog = String.join("\n", WorkerProcesses.lines(resumeLogs[0]));
     assertTrue(resumeLog.contains("steps " + checkpointed + ".." + steps), resumeLog);
-    assertTrue(Files.isRegularFile(out.resolve("checkpoints/step-0000000" + steps + "/ckpt.index")));
+    assertTrue(
+        Files.isRegularFile(out.resolve("checkpoints/step-0000000" + steps + "/ckpt.index")));
     assertTrue(Files.notExists(out.resolve("worker-1/checkpoints")), "only the chief checkpoints");
     List<Long> logged = TestRuns.records(out).stream().map(r -> r.get("step").asLong()).toList();
     assertEquals(steps, logged.get(logged.size() - 1));
   }
 
-  private static Process start(Path log, Path out, String cluster, int task, int steps,
-      int batch, boolean syncBn, String views, int timeoutSeconds) throws Exception {
-    return WorkerProcesses.start(log, WORKER, out.toString(), cluster, String.valueOf(task),
-        String.valueOf(steps), String.valueOf(batch), String.valueOf(syncBn), views,
+  private static Process start(
+      Path log,
+      Path out,
+      String cluster,
+      int task,
+      int steps,
+      int batch,
+      boolean syncBn,
+      String views,
+      int timeoutSeconds)
+      throws Exception {
+    return WorkerProcesses.start(
+        log,
+        WORKER,
+        out.toString(),
+        cluster,
+        String.valueOf(task),
+        String.valueOf(steps),
+        String.valueOf(batch),
+        String.valueOf(syncBn),
+        views,
         String.valueOf(timeoutSeconds));
   }
 
   /** The float variables of the test's network before training (built here, not trained). */
   static Map<String, float[]> initialVariables() {
     try (Graph g = new Graph()) {
-      TrainingGraph.fromConfig(g, StepDigestWorker.config(1, 8, true), new long[] {28, 28, 1},
-          1, 1);
+      TrainingGraph.fromConfig(
+          g, StepDigestWorker.config(1, 8, true), new long[] {28, 28, 1}, 1, 1);
       try (Session s = new Session(g)) {
         s.initialize();
         Map<String, float[]> out = new LinkedHashMap<>();

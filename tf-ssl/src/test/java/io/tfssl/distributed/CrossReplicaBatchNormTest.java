@@ -26,10 +26,10 @@ import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Synchronized batch norm between two replicas equals batch norm on their joined batch: the
- * output, the gradients (through the all-reduced statistics and their custom gradient) and the
- * moving statistics. The replicas are two CPU devices of one session, so the collectives run
- * in-process, without servers.
+ * Synchronized batch norm between two replicas equals batch norm on their joined batch: the output,
+ * the gradients (through the all-reduced statistics and their custom gradient) and the moving
+ * statistics. The replicas are two CPU devices of one session, so the collectives run in-process,
+ * without servers.
  */
 class CrossReplicaBatchNormTest {
   private static final int N = 6;
@@ -43,22 +43,24 @@ class CrossReplicaBatchNormTest {
 
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      List<Collectives> perDevice = List.of(new Collectives(2, 30, "auto"),
-          new Collectives(2, 30, "auto"));
+      List<Collectives> perDevice =
+          List.of(new Collectives(2, 30, "auto"), new Collectives(2, 30, "auto"));
       // Both replicas live in this one graph, so the moments pick the collectives of the
       // device they are built on: each device numbers its collectives from 1, as a worker does.
-      CrossReplicaMoments moments = new CrossReplicaMoments() {
-        @Override
-        public Operand<TFloat32> mean(Ops ops, Operand<TFloat32> local) {
-          return perDevice.get(ops.scope().getDeviceString().endsWith("CPU:1") ? 1 : 0)
-              .mean(ops, local);
-        }
+      CrossReplicaMoments moments =
+          new CrossReplicaMoments() {
+            @Override
+            public Operand<TFloat32> mean(Ops ops, Operand<TFloat32> local) {
+              return perDevice
+                  .get(ops.scope().getDeviceString().endsWith("CPU:1") ? 1 : 0)
+                  .mean(ops, local);
+            }
 
-        @Override
-        public int replicas() {
-          return 2;
-        }
-      };
+            @Override
+            public int replicas() {
+              return 2;
+            }
+          };
       CrossReplicaMoments.install(g, moments);
       List<Operand<TFloat32>> ys = new ArrayList<>();
       List<Output<?>> dxs = new ArrayList<>();
@@ -67,17 +69,26 @@ class CrossReplicaBatchNormTest {
       List<Operand<TFloat32>> movingMeans = new ArrayList<>();
       List<Operand<TFloat32>> movingVars = new ArrayList<>();
       for (int d = 0; d < 2; d++) {
-        Ops td = tf.withDevice(DeviceSpec.newBuilder().deviceType(DeviceSpec.DeviceType.CPU)
-            .deviceIndex(d).build());
+        Ops td =
+            tf.withDevice(
+                DeviceSpec.newBuilder()
+                    .deviceType(DeviceSpec.DeviceType.CPU)
+                    .deviceIndex(d)
+                    .build());
         float[] xd = slice(x, d);
         Operand<TFloat32> xIn = td.constant(Shape.of(N, 2, 2, C), DataBuffers.of(xd));
         VarStore store = VarStore.trainable(td, "replica" + d, 7);
         Operand<TFloat32> y = BatchNorm.apply(Net.of(store, Mode.TRAIN).child("bn"), xIn, true);
-        Operand<TFloat32> loss = td.reduceSum(td.math.mul(y,
-            td.constant(Shape.of(N, 2, 2, C), DataBuffers.of(slice(w, d)))),
-            td.constant(new int[] {0, 1, 2, 3}));
-        Output<?>[] grads = g.addGradients("grad" + d, new Output<?>[] {loss.asOutput()},
-            new Output<?>[] {xIn.asOutput(), store.variables().get("bn/gamma").asOutput()}, null);
+        Operand<TFloat32> loss =
+            td.reduceSum(
+                td.math.mul(y, td.constant(Shape.of(N, 2, 2, C), DataBuffers.of(slice(w, d)))),
+                td.constant(new int[] {0, 1, 2, 3}));
+        Output<?>[] grads =
+            g.addGradients(
+                "grad" + d,
+                new Output<?>[] {loss.asOutput()},
+                new Output<?>[] {xIn.asOutput(), store.variables().get("bn/gamma").asOutput()},
+                null);
         ys.add(y);
         dxs.add(grads[0]);
         dgammas.add(grads[1]);
@@ -108,17 +119,23 @@ class CrossReplicaBatchNormTest {
         assertClose(full.dx, dx, 1e-4, "gradient w.r.t. the input");
         assertClose(full.dgamma, dgamma, 1e-4, "summed gradient w.r.t. gamma");
         for (int d = 0; d < 2; d++) {
-          assertClose(full.movingMean, TestGraphs.fetch(s, movingMeans.get(d)), 1e-6,
+          assertClose(
+              full.movingMean,
+              TestGraphs.fetch(s, movingMeans.get(d)),
+              1e-6,
               "moving mean of replica " + d);
-          assertClose(full.movingVariance, TestGraphs.fetch(s, movingVars.get(d)), 1e-5,
+          assertClose(
+              full.movingVariance,
+              TestGraphs.fetch(s, movingVars.get(d)),
+              1e-5,
               "moving variance of replica " + d);
         }
       }
     }
   }
 
-  private record Expected(float[] y, float[] dx, float[] dgamma, float[] movingMean,
-      float[] movingVariance) {}
+  private record Expected(
+      float[] y, float[] dx, float[] dgamma, float[] movingMean, float[] movingVariance) {}
 
   /** The fused kernel on the whole batch, in a graph without cross-replica moments. */
   private static Expected fullBatch(float[] x, float[] w) {
@@ -127,11 +144,14 @@ class CrossReplicaBatchNormTest {
       Operand<TFloat32> xIn = tf.constant(Shape.of(2 * N, 2, 2, C), DataBuffers.of(x));
       VarStore store = VarStore.trainable(tf, "full", 7);
       Operand<TFloat32> y = BatchNorm.apply(Net.of(store, Mode.TRAIN).child("bn"), xIn, true);
-      Operand<TFloat32> loss = tf.reduceSum(tf.math.mul(y,
-          tf.constant(Shape.of(2 * N, 2, 2, C), DataBuffers.of(w))),
-          tf.constant(new int[] {0, 1, 2, 3}));
-      Output<?>[] grads = g.addGradients(loss.asOutput(),
-          new Output<?>[] {xIn.asOutput(), store.variables().get("bn/gamma").asOutput()});
+      Operand<TFloat32> loss =
+          tf.reduceSum(
+              tf.math.mul(y, tf.constant(Shape.of(2 * N, 2, 2, C), DataBuffers.of(w))),
+              tf.constant(new int[] {0, 1, 2, 3}));
+      Output<?>[] grads =
+          g.addGradients(
+              loss.asOutput(),
+              new Output<?>[] {xIn.asOutput(), store.variables().get("bn/gamma").asOutput()});
       try (Session s = new Session(g)) {
         Session.Runner runner = s.runner().fetch(y).fetch(grads[0]).fetch(grads[1]);
         store.statisticsUpdates().forEach(runner::addTarget);
@@ -141,7 +161,10 @@ class CrossReplicaBatchNormTest {
             out[i] = flat(r, i);
           }
         }
-        return new Expected(out[0], out[1], out[2],
+        return new Expected(
+            out[0],
+            out[1],
+            out[2],
             TestGraphs.fetch(s, store.variables().get("bn/moving_mean")),
             TestGraphs.fetch(s, store.variables().get("bn/moving_variance")));
       }
@@ -183,8 +206,19 @@ class CrossReplicaBatchNormTest {
     for (int i = 0; i < expected.length; i++) {
       double diff = Math.abs(expected[i] - actual[i]);
       if (diff > tolerance * Math.max(1, scale)) {
-        throw new AssertionError(what + " differs at " + i + ": expected " + expected[i]
-            + ", got " + actual[i] + " (tolerance " + tolerance + " x " + Math.max(1, scale) + ")");
+        throw new AssertionError(
+            what
+                + " differs at "
+                + i
+                + ": expected "
+                + expected[i]
+                + ", got "
+                + actual[i]
+                + " (tolerance "
+                + tolerance
+                + " x "
+                + Math.max(1, scale)
+                + ")");
       }
     }
   }

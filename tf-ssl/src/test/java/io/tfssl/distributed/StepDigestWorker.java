@@ -19,18 +19,18 @@ import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A worker process for the cluster tests: trains a tiny SimSiam one step at a time through
- * {@link ClusterTraining} (what {@code tfssl pretrain --cluster} runs) and prints, after every
- * step, a digest of all its variables: {@code step <k> <sha-256>}; it also writes every float
- * variable to {@code <out>/variables-<task>-step<k>.bin}. At the end it prints {@code done}.
- * With the cluster {@code single} it trains one plain process instead (task 0), the reference
- * the clusters are compared with: in a fresh JVM too, since TensorFlow sizes its CPU thread
- * pool, hence the order of its float sums, from the first session of a process.
+ * A worker process for the cluster tests: trains a tiny SimSiam one step at a time through {@link
+ * ClusterTraining} (what {@code tfssl pretrain --cluster} runs) and prints, after every step, a
+ * digest of all its variables: {@code step <k> <sha-256>}; it also writes every float variable to
+ * {@code <out>/variables-<task>-step<k>.bin}. At the end it prints {@code done}. With the cluster
+ * {@code single} it trains one plain process instead (task 0), the reference the clusters are
+ * compared with: in a fresh JVM too, since TensorFlow sizes its CPU thread pool, hence the order of
+ * its float sums, from the first session of a process.
  *
  * <p>Arguments: out cluster|single task steps batch syncBn(true|false) views(none|augmented)
  * timeoutSeconds [towers]. With towers > 1 ({@link TowerTraining} for {@code single}) the worker
- * also checks after every step that each tower's copy of every variable equals tower 0's, bit
- * for bit, and fails otherwise.
+ * also checks after every step that each tower's copy of every variable equals tower 0's, bit for
+ * bit, and fails otherwise.
  */
 public final class StepDigestWorker {
   private StepDigestWorker() {}
@@ -48,9 +48,12 @@ public final class StepDigestWorker {
     PretrainConfig config = config(steps, batch, noAugmentation);
     DataParallelOptions options = new DataParallelOptions(syncBn, timeout, "auto", towers);
     int status = 0;
-    try (Trainer trainer = single
-        ? (towers > 1 ? TowerTraining.create(config, out, options) : Trainer.create(config, out))
-        : ClusterTraining.create(config, out, ClusterSpec.parse(args[1], task), options)) {
+    try (Trainer trainer =
+        single
+            ? (towers > 1
+                ? TowerTraining.create(config, out, options)
+                : Trainer.create(config, out))
+            : ClusterTraining.create(config, out, ClusterSpec.parse(args[1], task), options)) {
       trainer.progressBar(false);
       for (int s = 1; s <= steps; s++) {
         trainer.trainUntil(s);
@@ -73,8 +76,11 @@ public final class StepDigestWorker {
 
   /** The tiny SimSiam of the tests with a per-worker batch of {@code batch}, on one thread. */
   static PretrainConfig config(int steps, int batch, boolean noAugmentation) {
-    PretrainConfig.Builder b = TinyConfigs.pretrain("simsiam", steps).toBuilder()
-        .batchSize(batch).checkpointEvery(1).threads(1);
+    PretrainConfig.Builder b =
+        TinyConfigs.pretrain("simsiam", steps).toBuilder()
+            .batchSize(batch)
+            .checkpointEvery(1)
+            .threads(1);
     if (noAugmentation) {
       b.view1(ViewPolicy.none()).view2(ViewPolicy.none());
     }

@@ -43,10 +43,9 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TUint8;
 
 /**
- * Towers: several replicas of the step in one graph, one per device, their gradients averaged
- * by the collective all-reduce. Here the devices are two CPU devices of one process (what a
- * machine without GPUs offers); on a GPU machine the same graph puts the towers on GPU:0 and
- * GPU:1.
+ * Towers: several replicas of the step in one graph, one per device, their gradients averaged by
+ * the collective all-reduce. Here the devices are two CPU devices of one process (what a machine
+ * without GPUs offers); on a GPU machine the same graph puts the towers on GPU:0 and GPU:1.
  */
 class TowerTrainingTest {
   private static final String WORKER = StepDigestWorker.class.getName();
@@ -54,21 +53,22 @@ class TowerTrainingTest {
 
   @BeforeEach
   void needsFashionMnist() {
-    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
-        "needs Debian's dataset-fashion-mnist");
+    Assumptions.assumeTrue(
+        Files.isDirectory(IdxSource.FASHION_MNIST_DIR), "needs Debian's dataset-fashion-mnist");
   }
 
   /**
-   * Every op of tower 1, the backward pass included (Graph.addGradients places nothing by
-   * itself), is requested on CPU:1 and tower 0's on CPU:0; and in the graphs TensorFlow really
-   * ran, both devices ran the same number of convolution ops (forward and both gradients), and
-   * CPU:1 ran tower 1's augmentation.
+   * Every op of tower 1, the backward pass included (Graph.addGradients places nothing by itself),
+   * is requested on CPU:1 and tower 0's on CPU:0; and in the graphs TensorFlow really ran, both
+   * devices ran the same number of convolution ops (forward and both gradients), and CPU:1 ran
+   * tower 1's augmentation.
    */
   @Test
   void eachTowerRunsOnItsOwnDevice() {
     PretrainConfig config = TinyConfigs.pretrain("simsiam", 2).toBuilder().batchSize(8).build();
-    try (Trainer trainer = TowerTraining.create(config, tmp.resolve("run"),
-        DataParallelOptions.defaults().withTowers(2))) {
+    try (Trainer trainer =
+        TowerTraining.create(
+            config, tmp.resolve("run"), DataParallelOptions.defaults().withTowers(2))) {
       TrainingGraph step = trainer.graph();
       int towerOne = 0;
       int towerOneGradients = 0;
@@ -88,9 +88,14 @@ class TowerTrainingTest {
       assertTrue(towerOne > towerOneGradients);
 
       try (TUint8 batch = TUint8.tensorOf(Shape.of(16, 28, 28, 1));
-          Result r = trainer.session().runner().feed(step.images(), batch)
-              .addTarget(step.trainStep()).setOptions(Placement.RUN_OPTIONS)
-              .runAndFetchMetadata()) {
+          Result r =
+              trainer
+                  .session()
+                  .runner()
+                  .feed(step.images(), batch)
+                  .addTarget(step.trainStep())
+                  .setOptions(Placement.RUN_OPTIONS)
+                  .runAndFetchMetadata()) {
         Placement placement = Placement.of(r.getMetadata().orElseThrow(), Precision.FP32);
         Map<String, Integer> conv = placement.convByDevice();
         assertEquals(2, conv.size(), conv.toString());
@@ -102,10 +107,10 @@ class TowerTrainingTest {
   }
 
   /**
-   * With synchronized batch norm, two towers with slices of 8 hold bit-identical copies of
-   * every variable after every step (the worker checks it), and equal one process trained on
-   * the batch of 16 within the float tolerance of {@link ClusterTrainingTest} (same images: no
-   * augmentation); one process on a batch of 8 is at least 10 times farther.
+   * With synchronized batch norm, two towers with slices of 8 hold bit-identical copies of every
+   * variable after every step (the worker checks it), and equal one process trained on the batch of
+   * 16 within the float tolerance of {@link ClusterTrainingTest} (same images: no augmentation);
+   * one process on a batch of 8 is at least 10 times farther.
    */
   @Test
   void towersStayIdenticalAndEqualOneProcessOnTheWholeBatch() throws Exception {
@@ -115,9 +120,10 @@ class TowerTrainingTest {
     Path local = tmp.resolve("local");
     Path[] logs = {tmp.resolve("towers.log"), tmp.resolve("global.log"), tmp.resolve("local.log")};
     Process[] runs = {
-        start(logs[0], towers, steps, 8, true, 2),
-        start(logs[1], global, steps, 16, false, 1),
-        start(logs[2], local, steps, 8, false, 1)};
+      start(logs[0], towers, steps, 8, true, 2),
+      start(logs[1], global, steps, 16, false, 1),
+      start(logs[2], local, steps, 8, false, 1)
+    };
     for (int i = 0; i < runs.length; i++) {
       assertEquals(0, WorkerProcesses.await(runs[i], logs[i], 300), WorkerProcesses.tail(logs[i]));
     }
@@ -125,7 +131,10 @@ class TowerTrainingTest {
     assertEquals(steps, digests.size(), WorkerProcesses.tail(logs[0]));
     assertEquals(steps, digests.stream().distinct().count(), "every step changes the variables");
 
-    assertEquals(TestRuns.losses(global).get(0), TestRuns.losses(towers).get(0), 1e-5,
+    assertEquals(
+        TestRuns.losses(global).get(0),
+        TestRuns.losses(towers).get(0),
+        1e-5,
         "loss of the first step: mean of the towers' vs the whole batch's");
     Map<String, float[]> initial = ClusterTrainingTest.initialVariables();
     for (int step : new int[] {1, steps}) {
@@ -133,8 +142,13 @@ class TowerTrainingTest {
       Map<String, float[]> expected = ClusterTrainingTest.read(global.resolve(file));
       Map<String, float[]> all = ClusterTrainingTest.read(towers.resolve(file));
       assertTrue(all.keySet().stream().anyMatch(k -> k.startsWith("tower_1/")), "tower 1's copy");
-      ClusterTrainingTest.assertLikeTheGlobalBatch("2 towers x 8", step,
-          step == 1 ? 2e-3 : 5e-2, initial, towerZero(all), expected,
+      ClusterTrainingTest.assertLikeTheGlobalBatch(
+          "2 towers x 8",
+          step,
+          step == 1 ? 2e-3 : 5e-2,
+          initial,
+          towerZero(all),
+          expected,
           ClusterTrainingTest.read(local.resolve(file)));
     }
   }
@@ -151,12 +165,23 @@ class TowerTrainingTest {
     Path[] logs = {tmp.resolve("w0.log"), tmp.resolve("w1.log")};
     Process[] workers = new Process[2];
     for (int i = 0; i < 2; i++) {
-      workers[i] = WorkerProcesses.start(logs[i], WORKER, out.toString(), cluster,
-          String.valueOf(i), String.valueOf(steps), "4", "false", "augmented", "60", "2");
+      workers[i] =
+          WorkerProcesses.start(
+              logs[i],
+              WORKER,
+              out.toString(),
+              cluster,
+              String.valueOf(i),
+              String.valueOf(steps),
+              "4",
+              "false",
+              "augmented",
+              "60",
+              "2");
     }
     for (int i = 0; i < 2; i++) {
-      assertEquals(0, WorkerProcesses.await(workers[i], logs[i], 300),
-          WorkerProcesses.tail(logs[i]));
+      assertEquals(
+          0, WorkerProcesses.await(workers[i], logs[i], 300), WorkerProcesses.tail(logs[i]));
     }
     List<String> chief = WorkerProcesses.digests(logs[0]);
     assertEquals(steps, chief.size(), WorkerProcesses.tail(logs[0]));
@@ -167,13 +192,17 @@ class TowerTrainingTest {
   }
 
   /**
-   * A tower run stopped after its checkpoint of step 2 and resumed (the towers and batch norm
-   * come from the run folder) logs the losses of the straight run, exactly.
+   * A tower run stopped after its checkpoint of step 2 and resumed (the towers and batch norm come
+   * from the run folder) logs the losses of the straight run, exactly.
    */
   @Test
   void resumeRepeatsTheStraightRun() throws Exception {
-    PretrainConfig config = TinyConfigs.pretrain("byol", 4).toBuilder().batchSize(8)
-        .checkpointEvery(2).threads(1).build();
+    PretrainConfig config =
+        TinyConfigs.pretrain("byol", 4).toBuilder()
+            .batchSize(8)
+            .checkpointEvery(2)
+            .threads(1)
+            .build();
     DataParallelOptions options = DataParallelOptions.defaults().withTowers(2);
     Path straight = tmp.resolve("straight");
     try (Trainer t = TowerTraining.create(config, straight, options)) {
@@ -184,8 +213,9 @@ class TowerTrainingTest {
       t.progressBar(false).trainUntil(2);
     }
     assertTrue(TowerTraining.isTowerRun(split));
-    IllegalArgumentException plain = assertThrows(IllegalArgumentException.class,
-        () -> ClusterTraining.requireSingleProcessRun(split));
+    IllegalArgumentException plain =
+        assertThrows(
+            IllegalArgumentException.class, () -> ClusterTraining.requireSingleProcessRun(split));
     assertTrue(plain.getMessage().contains("2 towers"), plain.getMessage());
     try (Trainer t = TowerTraining.resume(split, c -> c, DataParallelOptions.defaults())) {
       assertEquals(2, t.globalStep());
@@ -198,17 +228,20 @@ class TowerTrainingTest {
   }
 
   /**
-   * SimCLR's negatives and SwAV's Sinkhorn-Knopp codes come from the global batch: two towers
-   * with slices of 8 (synchronized BN, no augmentation) have the first-step loss of one process
-   * on the whole batch of 16, and after the step tower 0's variables are within float tolerance
-   * of that process's, while one process on 8 images is at least 10 times farther. With only
-   * the local slice, SimCLR's loss would be that of 14 instead of 30 negatives per anchor.
+   * SimCLR's negatives and SwAV's Sinkhorn-Knopp codes come from the global batch: two towers with
+   * slices of 8 (synchronized BN, no augmentation) have the first-step loss of one process on the
+   * whole batch of 16, and after the step tower 0's variables are within float tolerance of that
+   * process's, while one process on 8 images is at least 10 times farther. With only the local
+   * slice, SimCLR's loss would be that of 14 instead of 30 negatives per anchor.
    */
   @ParameterizedTest
   @ValueSource(strings = {"simclr", "swav"})
   void contrastiveLossesSeeTheGlobalBatch(String method) {
-    PretrainConfig.Builder b = TinyConfigs.pretrain(method, 1).toBuilder().threads(1)
-        .view1(ViewPolicy.none()).view2(ViewPolicy.none());
+    PretrainConfig.Builder b =
+        TinyConfigs.pretrain(method, 1).toBuilder()
+            .threads(1)
+            .view1(ViewPolicy.none())
+            .view2(ViewPolicy.none());
     if (method.equals("swav")) {
       // No small crops: they would be random crops, seeded per replica.
       b.swav(new SwavConfig(List.of(64, 32), 10, 0.1, 0.05, 3, 0, 14, 0.1, 0.4));
@@ -217,37 +250,41 @@ class TowerTrainingTest {
     Map<String, float[]> initial;
     double towersLoss;
     Map<String, float[]> towers;
-    try (Trainer t = TowerTraining.create(config.toBuilder().batchSize(8).build(),
-        tmp.resolve("towers"), DataParallelOptions.defaults().withTowers(2)
-            .withSyncBatchNorm(true))) {
+    try (Trainer t =
+        TowerTraining.create(
+            config.toBuilder().batchSize(8).build(),
+            tmp.resolve("towers"),
+            DataParallelOptions.defaults().withTowers(2).withSyncBatchNorm(true))) {
       initial = floatVariables(t);
       towersLoss = t.progressBar(false).train().firstLoss();
       towers = floatVariables(t);
     }
     double globalLoss;
     Map<String, float[]> global;
-    try (Trainer t = Trainer.create(config.toBuilder().batchSize(16).build(),
-        tmp.resolve("global"))) {
+    try (Trainer t =
+        Trainer.create(config.toBuilder().batchSize(16).build(), tmp.resolve("global"))) {
       globalLoss = t.progressBar(false).train().firstLoss();
       global = floatVariables(t);
     }
     Map<String, float[]> local;
     double localLoss;
-    try (Trainer t = Trainer.create(config.toBuilder().batchSize(8).build(),
-        tmp.resolve("local"))) {
+    try (Trainer t =
+        Trainer.create(config.toBuilder().batchSize(8).build(), tmp.resolve("local"))) {
       localLoss = t.progressBar(false).train().firstLoss();
       local = floatVariables(t);
     }
-    System.out.printf("%s: first loss, 2 towers x 8 %.6f, 1 x 16 %.6f, 1 x 8 %.6f%n", method,
-        towersLoss, globalLoss, localLoss);
+    System.out.printf(
+        "%s: first loss, 2 towers x 8 %.6f, 1 x 16 %.6f, 1 x 8 %.6f%n",
+        method, towersLoss, globalLoss, localLoss);
     assertEquals(globalLoss, towersLoss, 1e-4, method + ": loss of the first step");
-    ClusterTrainingTest.assertLikeTheGlobalBatch(method + ", 2 towers x 8", 1, 2e-3,
-        towerZero(initial), towerZero(towers), global, local);
+    ClusterTrainingTest.assertLikeTheGlobalBatch(
+        method + ", 2 towers x 8", 1, 2e-3, towerZero(initial), towerZero(towers), global, local);
   }
 
   /** Tower 0's variables: those without a {@code tower_<t>/} prefix. */
   private static Map<String, float[]> towerZero(Map<String, float[]> all) {
-    return all.entrySet().stream().filter(e -> !e.getKey().startsWith("tower_"))
+    return all.entrySet().stream()
+        .filter(e -> !e.getKey().startsWith("tower_"))
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
   }
 
@@ -258,23 +295,31 @@ class TowerTrainingTest {
   @Test
   void mocoEnqueuesTheKeysOfEveryTower() {
     PretrainConfig config = TinyConfigs.pretrain("mocov2", 1).toBuilder().batchSize(8).build();
-    try (Trainer trainer = TowerTraining.create(config, tmp.resolve("moco"),
-        DataParallelOptions.defaults().withTowers(2))) {
+    try (Trainer trainer =
+        TowerTraining.create(
+            config, tmp.resolve("moco"), DataParallelOptions.defaults().withTowers(2))) {
       TrainingGraph step = trainer.graph();
       Graph g = step.graph();
       @SuppressWarnings("unchecked")
-      Operand<TFloat32> keys0 = (Operand<TFloat32>) (Operand<?>) g.operation("moco/batch_keys").output(0);
+      Operand<TFloat32> keys0 =
+          (Operand<TFloat32>) (Operand<?>) g.operation("moco/batch_keys").output(0);
       @SuppressWarnings("unchecked")
-      Operand<TFloat32> keys1 = (Operand<TFloat32>) (Operand<?>) g.operation("tower_1/moco/batch_keys")
-          .output(0);
+      Operand<TFloat32> keys1 =
+          (Operand<TFloat32>) (Operand<?>) g.operation("tower_1/moco/batch_keys").output(0);
       float[] k0;
       float[] k1;
       byte[] noise = new byte[16 * 28 * 28];
       new Random(3).nextBytes(noise);
-      try (TUint8 batch = TUint8.tensorOf(Shape.of(16, 28, 28, 1),
-              DataBuffers.of(noise));
-          Result r = trainer.session().runner().feed(step.images(), batch).fetch(keys0)
-              .fetch(keys1).addTarget(step.trainStep()).run()) {
+      try (TUint8 batch = TUint8.tensorOf(Shape.of(16, 28, 28, 1), DataBuffers.of(noise));
+          Result r =
+              trainer
+                  .session()
+                  .runner()
+                  .feed(step.images(), batch)
+                  .fetch(keys0)
+                  .fetch(keys1)
+                  .addTarget(step.trainStep())
+                  .run()) {
         k0 = TestGraphs.flat((TFloat32) r.get(0));
         k1 = TestGraphs.flat((TFloat32) r.get(1));
       }
@@ -305,30 +350,53 @@ class TowerTrainingTest {
   }
 
   /**
-   * Per-image state and the online probe would differ between towers: refused before anything
-   * is built.
+   * Per-image state and the online probe would differ between towers: refused before anything is
+   * built.
    */
   @Test
   void refusesStateThatTowersCannotShare() {
     DataParallelOptions options = DataParallelOptions.defaults().withTowers(2);
-    PretrainConfig perImage = TinyConfigs.pretrain("simsiam", 2).toBuilder()
-        .simsiam(TinyConfigs.simsiam().withPredictor(PredictorMode.MOVING_AVERAGE)).build();
-    IllegalArgumentException table = assertThrows(IllegalArgumentException.class,
-        () -> TowerTraining.create(perImage, tmp.resolve("m"), options));
-    assertTrue(table.getMessage().contains("per-image state (--predictor moving-average) is not"
-        + " supported with towers"), table.getMessage());
-    IllegalArgumentException probe = assertThrows(IllegalArgumentException.class,
-        () -> TowerTraining.create(TinyConfigs.pretrain("simsiam", 2).toBuilder()
-            .onlineProbe(true).build(), tmp.resolve("p"), options));
-    assertTrue(probe.getMessage().contains("--online-probe is not supported with towers"),
+    PretrainConfig perImage =
+        TinyConfigs.pretrain("simsiam", 2).toBuilder()
+            .simsiam(TinyConfigs.simsiam().withPredictor(PredictorMode.MOVING_AVERAGE))
+            .build();
+    IllegalArgumentException table =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TowerTraining.create(perImage, tmp.resolve("m"), options));
+    assertTrue(
+        table
+            .getMessage()
+            .contains(
+                "per-image state (--predictor moving-average) is not" + " supported with towers"),
+        table.getMessage());
+    IllegalArgumentException probe =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                TowerTraining.create(
+                    TinyConfigs.pretrain("simsiam", 2).toBuilder().onlineProbe(true).build(),
+                    tmp.resolve("p"),
+                    options));
+    assertTrue(
+        probe.getMessage().contains("--online-probe is not supported with towers"),
         probe.getMessage());
     assertFalse(Files.exists(tmp.resolve("m").resolve("config.json")));
   }
 
-  private static Process start(Path log, Path out, int steps, int batch, boolean syncBn,
-      int towers) throws Exception {
-    return WorkerProcesses.start(log, WORKER, out.toString(), "single", "0",
-        String.valueOf(steps), String.valueOf(batch), String.valueOf(syncBn), "none", "60",
+  private static Process start(Path log, Path out, int steps, int batch, boolean syncBn, int towers)
+      throws Exception {
+    return WorkerProcesses.start(
+        log,
+        WORKER,
+        out.toString(),
+        "single",
+        "0",
+        String.valueOf(steps),
+        String.valueOf(batch),
+        String.valueOf(syncBn),
+        "none",
+        "60",
         String.valueOf(towers));
   }
 }

@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Worker JVMs of a loopback cluster for tests: started with the test class path, logged to files. */
+/**
+ * Worker JVMs of a loopback cluster for tests: started with the test class path, logged to files.
+ */
 final class WorkerProcesses {
   private WorkerProcesses() {}
 
@@ -33,12 +35,17 @@ final class WorkerProcesses {
 
   /** Starts {@code mainClass args} in a new JVM, its output going to {@code log}. */
   static Process start(Path log, String mainClass, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-cp", System.getProperty("java.class.path"), mainClass));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                mainClass));
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().remove("TF_CONFIG");
     return pb.start();
   }
@@ -88,7 +95,8 @@ final class WorkerProcesses {
 
   static String tail(Path log) throws IOException {
     List<String> all = lines(log);
-    return String.join(File.separator.equals("/") ? "\n" : "\r\n",
+    return String.join(
+        File.separator.equals("/") ? "\n" : "\r\n",
         all.subList(Math.max(0, all.size() - 40), all.size()));
   }
 }

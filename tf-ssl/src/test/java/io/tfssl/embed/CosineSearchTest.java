@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The blocked TF search against brute force in plain Java double arithmetic, on a matrix with
- * exact duplicate rows (ties), a zero row and blocks that do not divide the row count.
+ * The blocked TF search against brute force in plain Java double arithmetic, on a matrix with exact
+ * duplicate rows (ties), a zero row and blocks that do not divide the row count.
  */
 class CosineSearchTest {
   private static final int N = 61;
@@ -60,7 +60,8 @@ class CosineSearchTest {
     Path f = file(m);
     int k = 6;
     for (int block : new int[] {7, 16, 4096}) {
-      try (NpyReader db = NpyReader.open(f); CosineSearch s = new CosineSearch(D, block)) {
+      try (NpyReader db = NpyReader.open(f);
+          CosineSearch s = new CosineSearch(D, block)) {
         for (int q = 0; q < N; q++) {
           float[] row = java.util.Arrays.copyOfRange(m, q * D, (q + 1) * D);
           List<CosineSearch.Hit> hits = s.nearest(row, 1, db, k).get(0);
@@ -70,12 +71,15 @@ class CosineSearchTest {
             order.add(i);
           }
           // best first; equal rows tie exactly and go by the lower index
-          order.sort(Comparator.comparingDouble((Integer i) -> -round(cosine(m, query, i)))
-              .thenComparingInt(i -> i));
+          order.sort(
+              Comparator.comparingDouble((Integer i) -> -round(cosine(m, query, i)))
+                  .thenComparingInt(i -> i));
           assertEquals(k, hits.size());
           for (int r = 0; r < k; r++) {
-            assertEquals(order.get(r), hits.get(r).index(), "query " + q + " rank " + r
-                + " block " + block + ": " + hits);
+            assertEquals(
+                order.get(r),
+                hits.get(r).index(),
+                "query " + q + " rank " + r + " block " + block + ": " + hits);
             assertEquals(cosine(m, q, order.get(r)), hits.get(r).score(), 1e-5);
           }
           if (q != 7) {
@@ -85,7 +89,8 @@ class CosineSearchTest {
         }
       }
     }
-    try (NpyReader db = NpyReader.open(f); CosineSearch s = new CosineSearch(D, 16)) {
+    try (NpyReader db = NpyReader.open(f);
+        CosineSearch s = new CosineSearch(D, 16)) {
       float[] row3 = java.util.Arrays.copyOfRange(m, 3 * D, 4 * D);
       List<CosineSearch.Hit> hits = s.nearest(row3, 1, db, 3).get(0);
       assertEquals(List.of(3, 40, 50), hits.stream().map(CosineSearch.Hit::index).toList());
@@ -119,11 +124,16 @@ class CosineSearchTest {
       for (int block : new int[] {7, 61, 100}) {
         List<String> got = new ArrayList<>();
         long[] progress = {0};
-        try (NpyReader db = NpyReader.open(f); CosineSearch s = new CosineSearch(D, block)) {
-          s.pairsAbove(db, (float) t, p -> {
-            assertEquals(cosine(m, p.i(), p.j()), p.score(), 1e-5);
-            got.add(p.i() + "-" + p.j());
-          }, done -> progress[0] = done);
+        try (NpyReader db = NpyReader.open(f);
+            CosineSearch s = new CosineSearch(D, block)) {
+          s.pairsAbove(
+              db,
+              (float) t,
+              p -> {
+                assertEquals(cosine(m, p.i(), p.j()), p.score(), 1e-5);
+                got.add(p.i() + "-" + p.j());
+              },
+              done -> progress[0] = done);
           assertEquals(s.blockPairs(N), progress[0]);
         }
         assertEquals(expected, got, "threshold " + t + ", block " + block);

@@ -16,14 +16,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@code .npy} writer and reader against a file written by NumPy itself
- * ({@code numpy-3x4.npy}: {@code np.save} of numpy 2.4.6, the array in {@link #NUMPY}) and
- * against the format's specification, parsed here byte by byte.
+ * The {@code .npy} writer and reader against a file written by NumPy itself ({@code numpy-3x4.npy}:
+ * {@code np.save} of numpy 2.4.6, the array in {@link #NUMPY}) and against the format's
+ * specification, parsed here byte by byte.
  */
 class NpyFormatTest {
   /** {@code np.arange(12, dtype=np.float32).reshape(3, 4) / 8 - 0.5}, then a[2, 3] = -1e-30. */
-  static final float[] NUMPY = {-0.5f, -0.375f, -0.25f, -0.125f, 0f, 0.125f, 0.25f, 0.375f,
-      0.5f, 0.625f, 0.75f, -1e-30f};
+  static final float[] NUMPY = {
+    -0.5f, -0.375f, -0.25f, -0.125f, 0f, 0.125f, 0.25f, 0.375f, 0.5f, 0.625f, 0.75f, -1e-30f
+  };
 
   @TempDir Path tmp;
 
@@ -102,12 +103,15 @@ class NpyFormatTest {
     byte[] f8 = ok.clone();
     f8[23] = '8'; // '<f4' -> '<f8'
     assertMessage(f8, "'<f8'");
-    byte[] fortran = new String(ok, StandardCharsets.ISO_8859_1)
-        .replace("'fortran_order': False", "'fortran_order': True ")
-        .getBytes(StandardCharsets.ISO_8859_1);
+    byte[] fortran =
+        new String(ok, StandardCharsets.ISO_8859_1)
+            .replace("'fortran_order': False", "'fortran_order': True ")
+            .getBytes(StandardCharsets.ISO_8859_1);
     assertMessage(fortran, "Fortran order");
-    byte[] oneD = new String(ok, StandardCharsets.ISO_8859_1).replace("(3, 4)", "(12,)  ")
-        .getBytes(StandardCharsets.ISO_8859_1);
+    byte[] oneD =
+        new String(ok, StandardCharsets.ISO_8859_1)
+            .replace("(3, 4)", "(12,)  ")
+            .getBytes(StandardCharsets.ISO_8859_1);
     assertMessage(oneD, "expected 2-D");
     assertMessage(java.util.Arrays.copyOf(ok, ok.length - 4), "truncated");
     assertMessage("not numpy at all".getBytes(StandardCharsets.US_ASCII), "not a .npy file");
@@ -117,9 +121,9 @@ class NpyFormatTest {
 
   private void assertMessage(byte[] content, String expected) throws Exception {
     Path f = Files.write(tmp.resolve("bad.npy"), content);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> NpyReader.open(f).close());
-    assertTrue(e.getMessage().contains(expected) && e.getMessage().contains(f.toString()),
-        e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> NpyReader.open(f).close());
+    assertTrue(
+        e.getMessage().contains(expected) && e.getMessage().contains(f.toString()), e.getMessage());
   }
 }

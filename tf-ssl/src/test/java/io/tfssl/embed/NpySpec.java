@@ -11,19 +11,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A test's own reading of a float32 {@code .npy} file, from NumPy's format description
- * (version 1.0: magic {@code \x93NUMPY}, bytes 1 and 0, a little-endian uint16 header length,
- * an ASCII dict padded with spaces and ended by a newline so that the data is 64-byte aligned,
- * then the data in C order), written apart from {@link NpyReader} so that the two can be
- * checked against each other.
+ * A test's own reading of a float32 {@code .npy} file, from NumPy's format description (version
+ * 1.0: magic {@code \x93NUMPY}, bytes 1 and 0, a little-endian uint16 header length, an ASCII dict
+ * padded with spaces and ended by a newline so that the data is 64-byte aligned, then the data in C
+ * order), written apart from {@link NpyReader} so that the two can be checked against each other.
  *
  * @param rows the first dimension
  * @param dim the second dimension
  * @param data {@code rows * dim} floats, row-major
  */
 public record NpySpec(int rows, int dim, float[] data) {
-  private static final Pattern DICT = Pattern.compile(
-      "\\{'descr': '<f4', 'fortran_order': False, 'shape': \\((\\d+), (\\d+)\\), \\} *\n");
+  private static final Pattern DICT =
+      Pattern.compile(
+          "\\{'descr': '<f4', 'fortran_order': False, 'shape': \\((\\d+), (\\d+)\\), \\} *\n");
 
   /** Parses {@code file}, failing on anything but a 2-D little-endian float32 C-order array. */
   public static NpySpec read(Path file) throws IOException {

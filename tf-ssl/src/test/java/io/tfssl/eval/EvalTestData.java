@@ -8,10 +8,9 @@ final class EvalTestData {
   private EvalTestData() {}
 
   /**
-   * Balanced labels (i mod C, then shuffled) and features {@code signal * e_label + N(0,
-   * noise^2)} in {@code dim >= numClasses} dimensions, plus a per-dimension offset and scale so
-   * that standardization has work to do. With signal / noise large the classes are linearly
-   * separable.
+   * Balanced labels (i mod C, then shuffled) and features {@code signal * e_label + N(0, noise^2)}
+   * in {@code dim >= numClasses} dimensions, plus a per-dimension offset and scale so that
+   * standardization has work to do. With signal / noise large the classes are linearly separable.
    */
   static Features oneHotPlusNoise(
       int count, int dim, int numClasses, double signal, double noise, long seed) {

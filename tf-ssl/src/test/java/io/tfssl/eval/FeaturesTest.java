@@ -14,28 +14,35 @@ class FeaturesTest {
 
   @Test
   void constructorRejectsInconsistentShapesAndLabels() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new Features(new float[5], 2, 3, new int[] {0, 1}, 2));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Features(new float[5], 2, 3, new int[] {0, 1}, 2));
     assertTrue(e.getMessage().contains("count x dim"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new Features(new float[6], 2, 3, new int[] {0}, 2));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Features(new float[6], 2, 3, new int[] {0}, 2));
     assertTrue(e.getMessage().contains("labels"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new Features(new float[6], 2, 3, new int[] {0, 2}, 2));
-    assertTrue(e.getMessage().contains("row 1") && e.getMessage().contains("[0, 2)"),
-        e.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Features(new float[6], 2, 3, new int[] {0, 2}, 2));
+    assertTrue(
+        e.getMessage().contains("row 1") && e.getMessage().contains("[0, 2)"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Features(new float[6], 2, 3, new int[] {0, -1}, 2));
-    assertThrows(IllegalArgumentException.class,
-        () -> new Features(new float[0], 0, 0, new int[0], 2));
-    assertThrows(IllegalArgumentException.class,
-        () -> new Features(new float[0], 0, 3, new int[0], 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Features(new float[0], 0, 0, new int[0], 2));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Features(new float[0], 0, 3, new int[0], 0));
   }
 
   @Test
   void rowSubsetAndNormalize() {
-    Features f = new Features(
-        new float[] {3, 4, 0, 0, -1, 0, 6, 8}, 4, 2, new int[] {1, 0, 2, 1}, 3);
+    Features f =
+        new Features(new float[] {3, 4, 0, 0, -1, 0, 6, 8}, 4, 2, new int[] {1, 0, 2, 1}, 3);
     assertArrayEquals(new float[] {6, 8}, f.row(3));
     Features s = f.subset(new int[] {3, 0, 3});
     assertEquals(3, s.count());
@@ -84,7 +91,8 @@ class FeaturesTest {
     for (int i = 0; i < 3; i++) {
       assertEquals(0f, z.data()[i * 2 + 1]);
     }
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> st.apply(new Features(new float[3], 1, 3, new int[] {0}, 1)));
   }
 }

@@ -37,8 +37,8 @@ class FineTuneTest {
 
   @BeforeAll
   static void exportATinyRun() {
-    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
-        "needs Debian's dataset-fashion-mnist");
+    Assumptions.assumeTrue(
+        Files.isDirectory(IdxSource.FASHION_MNIST_DIR), "needs Debian's dataset-fashion-mnist");
     model = TestRuns.tinyExport(tmp);
   }
 
@@ -51,10 +51,12 @@ class FineTuneTest {
       Ops tf = Ops.create(g);
       Encoder encoder = Components.encoder(md.config(), md.modelSize());
       VarStore store = VarStore.trainable(tf, InferenceNetwork.ONLINE, 12345);
-      encoder.apply(Net.of(store, Mode.TRAIN).child("encoder"), tf.placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, 28, 28, 1))));
+      encoder.apply(
+          Net.of(store, Mode.TRAIN).child("encoder"),
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1))));
       EncoderWeights.Assignment a = w.prepare(tf, store);
-      assertEquals(store.variables().keySet(), w.names(), "every encoder variable, BN statistics too");
+      assertEquals(
+          store.variables().keySet(), w.names(), "every encoder variable, BN statistics too");
       String key = "encoder/conv1/w";
       try (Session s = new Session(g)) {
         s.initialize();
@@ -71,7 +73,7 @@ class FineTuneTest {
   void fineTuningOnTenPercentOfTheLabelsLearns() {
     EvalData data = EvalData.of("fashion-mnist").withLimit(1000);
     FineTune.Config config = new FineTune.Config(0.1, 4, 25, 0.1, 3, 2);
-    FineTune.Result pre = Evaluation.fineTune(model.dir(), data, false, config, line -> { });
+    FineTune.Result pre = Evaluation.fineTune(model.dir(), data, false, config, line -> {});
     int[] labels = new int[1000];
     io.tfssl.data.ImageSource train = data.open(io.tfssl.data.Split.TRAIN);
     for (int i = 0; i < labels.length; i++) {
@@ -83,7 +85,7 @@ class FineTuneTest {
     assertEquals(4L * (expected / 25), pre.steps(), "full batches of 25, 4 epochs");
     assertTrue(pre.top1() > 0.3, "well above chance (0.1): " + pre.top1());
     assertTrue(pre.top5() >= pre.top1());
-    FineTune.Result scratch = Evaluation.fineTune(model.dir(), data, true, config, line -> { });
+    FineTune.Result scratch = Evaluation.fineTune(model.dir(), data, true, config, line -> {});
     assertTrue(scratch.randomInit());
     assertEquals(expected, scratch.labeledImages());
   }

@@ -8,7 +8,6 @@ import io.tfssl.features.Features;
 import io.tfssl.features.KnnEval;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The TF-graph weighted kNN against a brute-force Java reference and hand-built cases. */
@@ -39,8 +38,8 @@ class KnnEvalTest {
       }
       Integer[] order = new Integer[bank.count()];
       Arrays.setAll(order, i -> i);
-      Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -sim[i])
-          .thenComparingInt(i -> i));
+      Arrays.sort(
+          order, Comparator.<Integer>comparingDouble(i -> -sim[i]).thenComparingInt(i -> i));
       for (int n = 0; n < kk; n++) {
         int b = order[n];
         out[q][bank.labels()[b]] += Math.exp(sim[b] / t);
@@ -77,7 +76,10 @@ class KnnEvalTest {
     int top5 = 0;
     for (int q = 0; q < queries.count(); q++) {
       for (int k = 0; k < c; k++) {
-        assertEquals(ref[q][k], scores[q * c + k], 1e-4 * Math.max(1.0, ref[q][k]),
+        assertEquals(
+            ref[q][k],
+            scores[q * c + k],
+            1e-4 * Math.max(1.0, ref[q][k]),
             "score of query " + q + ", class " + k);
       }
       refPred[q] = argmax(ref[q]);
@@ -115,8 +117,10 @@ class KnnEvalTest {
     Features queries = EvalTestData.gaussian(25, 8, 4, 4);
     KnnEval.Config cfg = KnnEval.Config.defaults(); // k = 200 > 30
     assertMatchesReference(bank, queries, cfg);
-    assertArrayEquals(KnnEval.classScores(bank, queries, cfg.withK(30)),
-        KnnEval.classScores(bank, queries, cfg), 0f);
+    assertArrayEquals(
+        KnnEval.classScores(bank, queries, cfg.withK(30)),
+        KnnEval.classScores(bank, queries, cfg),
+        0f);
     assertEquals(30, KnnEval.evaluate(bank, queries, cfg).k());
   }
 
@@ -137,8 +141,12 @@ class KnnEvalTest {
     double[] angles = {-0.2, 0.0, 0.2, 1.4, 1.6, 1.7, 2.9, 3.1, 3.3};
     double[] radii = {1, 5, 0.3, 2, 1, 7, 0.5, 1, 3};
     Features bank = circle(angles, radii, new int[] {0, 0, 0, 1, 1, 1, 2, 2, 2}, 3);
-    Features queries = circle(new double[] {0.1, 1.5, -3.0, 1.0}, new double[] {1, 10, 0.1, 1},
-        new int[] {0, 1, 2, 1}, 3);
+    Features queries =
+        circle(
+            new double[] {0.1, 1.5, -3.0, 1.0},
+            new double[] {1, 10, 0.1, 1},
+            new int[] {0, 1, 2, 1},
+            3);
     KnnEval.Config cfg = new KnnEval.Config(3, 0.1, 256, 0);
     // The query at 1.0 rad: its 3 nearest bank points (1.4, 1.6, 1.7) are all class 1.
     assertArrayEquals(new int[] {0, 1, 2, 1}, KnnEval.predict(bank, queries, cfg));
@@ -150,14 +158,18 @@ class KnnEvalTest {
   @Test
   void votesAreWeightedBySimilarity() {
     // One bank point identical to the query (class 0) and two at 60 degrees (class 1), k = 3.
-    Features bank = circle(new double[] {0.0, Math.PI / 3, -Math.PI / 3},
-        new double[] {1, 1, 1}, new int[] {0, 1, 1}, 2);
+    Features bank =
+        circle(
+            new double[] {0.0, Math.PI / 3, -Math.PI / 3},
+            new double[] {1, 1, 1},
+            new int[] {0, 1, 1},
+            2);
     Features query = circle(new double[] {0.0}, new double[] {1}, new int[] {0}, 2);
     // T = 0.1: exp(10) beats 2 exp(5); T = 10: exp(0.1) loses to 2 exp(0.05).
-    assertArrayEquals(new int[] {0},
-        KnnEval.predict(bank, query, new KnnEval.Config(3, 0.1, 16, 0)));
-    assertArrayEquals(new int[] {1},
-        KnnEval.predict(bank, query, new KnnEval.Config(3, 10.0, 16, 0)));
+    assertArrayEquals(
+        new int[] {0}, KnnEval.predict(bank, query, new KnnEval.Config(3, 0.1, 16, 0)));
+    assertArrayEquals(
+        new int[] {1}, KnnEval.predict(bank, query, new KnnEval.Config(3, 10.0, 16, 0)));
     float[] s = KnnEval.classScores(bank, query, new KnnEval.Config(3, 0.1, 16, 0));
     assertEquals(Math.exp(10), s[0], 1e-3 * Math.exp(10));
     assertEquals(2 * Math.exp(5), s[1], 1e-3 * Math.exp(5));
@@ -168,9 +180,11 @@ class KnnEvalTest {
     // Rows 1 and 2 point the same way, so they tie; with k = 1 the lower index (row 1) votes.
     Features bank = new Features(new float[] {0, 1, 1, 0, 2, 0}, 3, 2, new int[] {0, 2, 1}, 3);
     Features query = new Features(new float[] {1, 0}, 1, 2, new int[] {2}, 3);
-    assertArrayEquals(new int[] {2}, KnnEval.predict(bank, query, new KnnEval.Config(1, 0.1, 8, 0)));
+    assertArrayEquals(
+        new int[] {2}, KnnEval.predict(bank, query, new KnnEval.Config(1, 0.1, 8, 0)));
     // With k = 2 classes 2 and 1 tie on score: the lower class index (1) is predicted.
-    assertArrayEquals(new int[] {1}, KnnEval.predict(bank, query, new KnnEval.Config(2, 0.1, 8, 0)));
+    assertArrayEquals(
+        new int[] {1}, KnnEval.predict(bank, query, new KnnEval.Config(2, 0.1, 8, 0)));
   }
 
   @Test
@@ -181,7 +195,7 @@ class KnnEvalTest {
     assertThrows(IllegalArgumentException.class, () -> new KnnEval.Config(1, 0.1, 0, 0));
     Features a = EvalTestData.gaussian(5, 3, 2, 1);
     Features b = EvalTestData.gaussian(5, 4, 2, 1);
-    assertThrows(IllegalArgumentException.class,
-        () -> KnnEval.evaluate(a, b, KnnEval.Config.defaults()));
+    assertThrows(
+        IllegalArgumentException.class, () -> KnnEval.evaluate(a, b, KnnEval.Config.defaults()));
   }
 }

@@ -84,14 +84,17 @@ class LabelSubsetsTest {
   @Test
   void balancedRejectsBadArguments() {
     int[] labels = {0, 1, 1};
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> LabelSubsets.balanced(labels, 2, 0.0, 1));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> LabelSubsets.balanced(labels, 2, 0.0, 1));
     assertTrue(e.getMessage().contains("(0, 1]"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> LabelSubsets.balanced(labels, 2, 1.5, 1));
-    assertThrows(IllegalArgumentException.class,
-        () -> LabelSubsets.balanced(labels, 2, Double.NaN, 1));
-    e = assertThrows(IllegalArgumentException.class,
-        () -> LabelSubsets.balanced(new int[] {0, 2}, 2, 0.5, 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> LabelSubsets.balanced(labels, 2, Double.NaN, 1));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> LabelSubsets.balanced(new int[] {0, 2}, 2, 0.5, 1));
     assertTrue(e.getMessage().contains("example 1"), e.getMessage());
   }
 
@@ -134,8 +137,10 @@ class LabelSubsetsTest {
   void trainValidationSplitRejectsBadFraction() {
     int[] labels = {0, 1, 1};
     for (double f : new double[] {0.0, 1.0, -0.1, Double.NaN}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> LabelSubsets.trainValidationSplit(labels, 2, f, 1));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> LabelSubsets.trainValidationSplit(labels, 2, f, 1));
       assertTrue(e.getMessage().contains("validationFraction"), e.getMessage());
     }
   }

@@ -18,26 +18,28 @@ class LinearEvalTest {
     Features train = EvalTestData.oneHotPlusNoise(3000, 32, 10, 4.0, 0.5, 1);
     Features test = EvalTestData.oneHotPlusNoise(1000, 32, 10, 4.0, 0.5, 2);
     List<String> lines = new ArrayList<>();
-    LinearEval.Result r = LinearEval.evaluate(train, test, LinearEval.Config.defaults(), lines::add);
+    LinearEval.Result r =
+        LinearEval.evaluate(train, test, LinearEval.Config.defaults(), lines::add);
     assertTrue(r.top1() >= 0.99, r.summary());
     assertTrue(r.top5() >= r.top1(), r.summary());
     assertEquals(5, r.k());
     assertEquals(300, r.validationSize()); // 10% of 300 per class
     assertEquals(2700, r.trainSize());
     assertEquals(1000, r.testSize());
-    int pairs = LinearEval.Config.DEFAULT_LEARNING_RATES.length
-        * LinearEval.Config.DEFAULT_EPOCHS.length;
+    int pairs =
+        LinearEval.Config.DEFAULT_LEARNING_RATES.length * LinearEval.Config.DEFAULT_EPOCHS.length;
     assertEquals(pairs, r.validationTop1().length);
     assertEquals(pairs + 1, lines.size(), "one line per candidate pair and one for the retrain");
   }
 
   @Test
   void randomLabelsStayNearChance() {
-    Features train = EvalTestData.randomLabels(
-        EvalTestData.oneHotPlusNoise(3000, 32, 10, 4.0, 0.5, 3), 4);
-    Features test = EvalTestData.randomLabels(
-        EvalTestData.oneHotPlusNoise(2000, 32, 10, 4.0, 0.5, 5), 6);
-    LinearEval.Result r = LinearEval.evaluate(train, test, LinearEval.Config.defaults().withEpochs(10));
+    Features train =
+        EvalTestData.randomLabels(EvalTestData.oneHotPlusNoise(3000, 32, 10, 4.0, 0.5, 3), 4);
+    Features test =
+        EvalTestData.randomLabels(EvalTestData.oneHotPlusNoise(2000, 32, 10, 4.0, 0.5, 5), 6);
+    LinearEval.Result r =
+        LinearEval.evaluate(train, test, LinearEval.Config.defaults().withEpochs(10));
     assertTrue(r.top1() < 0.1 + 0.08, r.summary());
     assertTrue(r.top5() < 0.5 + 0.1, r.summary());
   }
@@ -48,8 +50,8 @@ class LinearEvalTest {
     Features train = EvalTestData.oneHotPlusNoise(2000, 24, 6, 1.0, 1.0, 7);
     Features test = EvalTestData.oneHotPlusNoise(600, 24, 6, 1.0, 1.0, 8);
     Features testShuffled = EvalTestData.randomLabels(test, 9);
-    LinearEval.Config cfg = LinearEval.Config.defaults()
-        .withLearningRates(1e-4, 0.01, 0.1, 10.0, 0.1).withEpochs(5);
+    LinearEval.Config cfg =
+        LinearEval.Config.defaults().withLearningRates(1e-4, 0.01, 0.1, 10.0, 0.1).withEpochs(5);
     LinearEval.Result a = LinearEval.evaluate(train, test, cfg);
     LinearEval.Result b = LinearEval.evaluate(train, testShuffled, cfg);
 
@@ -80,8 +82,11 @@ class LinearEvalTest {
   void epochsAreChosenOnValidationWithTheRate() {
     Features train = EvalTestData.oneHotPlusNoise(1200, 16, 4, 1.0, 1.0, 12);
     Features test = EvalTestData.oneHotPlusNoise(400, 16, 4, 1.0, 1.0, 13);
-    LinearEval.Result r = LinearEval.evaluate(train, test,
-        LinearEval.Config.defaults().withLearningRates(0.01, 0.3).withEpochs(1, 4));
+    LinearEval.Result r =
+        LinearEval.evaluate(
+            train,
+            test,
+            LinearEval.Config.defaults().withLearningRates(0.01, 0.3).withEpochs(1, 4));
     assertArrayEquals(new double[] {0.01, 0.01, 0.3, 0.3}, r.learningRates());
     assertArrayEquals(new int[] {1, 4, 1, 4}, r.candidateEpochs());
     double[] val = r.validationTop1();
@@ -99,8 +104,9 @@ class LinearEvalTest {
   void fewerThanFiveClassesReportsTopK() {
     Features train = EvalTestData.oneHotPlusNoise(300, 4, 3, 2.0, 1.0, 10);
     Features test = EvalTestData.oneHotPlusNoise(90, 4, 3, 2.0, 1.0, 11);
-    LinearEval.Result r = LinearEval.evaluate(train, test,
-        LinearEval.Config.defaults().withLearningRates(0.1).withEpochs(3));
+    LinearEval.Result r =
+        LinearEval.evaluate(
+            train, test, LinearEval.Config.defaults().withLearningRates(0.1).withEpochs(3));
     assertEquals(3, r.k());
     assertEquals(1.0, r.top5());
     assertEquals(0.1, r.chosenLearningRate());
@@ -112,17 +118,20 @@ class LinearEvalTest {
     assertThrows(IllegalArgumentException.class, () -> d.withLearningRates());
     assertThrows(IllegalArgumentException.class, () -> d.withLearningRates(0.1, -1));
     assertThrows(IllegalArgumentException.class, () -> d.withEpochs(0));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new LinearEval.Config(new double[] {0.1}, new int[] {1}, 256, 0, 1.0, 0, 0));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new LinearEval.Config(new double[] {0.1}, new int[] {1}, 0, 0, 0.1, 0, 0));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new LinearEval.Config(new double[] {0.1}, new int[] {1}, 256, -1, 0.1, 0, 0));
     assertThrows(IllegalArgumentException.class, () -> d.withEpochs());
     Features a = EvalTestData.gaussian(20, 3, 2, 1);
     Features b = EvalTestData.gaussian(20, 4, 2, 1);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> LinearEval.evaluate(a, b, d));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> LinearEval.evaluate(a, b, d));
     assertTrue(e.getMessage().contains("dims"), e.getMessage());
     // The grid is copied: changing the caller's array does not change the config.
     double[] grid = {0.1, 0.2};

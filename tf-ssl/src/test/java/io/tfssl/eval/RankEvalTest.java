@@ -3,8 +3,8 @@ package io.tfssl.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tfssl.TestRuns;
 import io.tfssl.RankMeOracle;
+import io.tfssl.TestRuns;
 import io.tfssl.cli.TfSsl;
 import io.tfssl.data.Datasets;
 import io.tfssl.data.IdxSource;
@@ -36,27 +36,29 @@ class RankEvalTest {
 
   @BeforeAll
   static void exportATinyRun() {
-    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
-        "needs Debian's dataset-fashion-mnist");
+    Assumptions.assumeTrue(
+        Files.isDirectory(IdxSource.FASHION_MNIST_DIR), "needs Debian's dataset-fashion-mnist");
     model = TestRuns.tinyExport(tmp);
   }
 
   @Test
   void embeddingRankEqualsThePaperFormulaOnTheServedEmbeddings() {
     int n = 300; // more than one of RankEval's batches of 256
-    ImageSource test = Datasets.open("fashion-mnist", IdxSource.FASHION_MNIST_DIR, Split.TEST,
-        Datasets.Options.defaults());
+    ImageSource test =
+        Datasets.open(
+            "fashion-mnist", IdxSource.FASHION_MNIST_DIR, Split.TEST, Datasets.Options.defaults());
     try {
       RankEval.Result r = RankEval.evaluate(model.dir(), test, n);
       Features f;
       try (EmbeddingModel m = EmbeddingModel.load(model.dir())) {
-        f = m.embed(new SubsetSource(test, IntStream.range(0, n).toArray()), 100, done -> { });
+        f = m.embed(new SubsetSource(test, IntStream.range(0, n).toArray()), 100, done -> {});
       }
       assertEquals(n, r.images());
       assertEquals(f.dim(), r.embeddingDim());
       double expected = RankMeOracle.rankMe(f.data(), n, f.dim());
       assertEquals(expected, r.embedding(), 1e-3 * expected, "RankMe of the embedding");
-      assertTrue(r.projection() >= 1 && r.projection() <= Math.min(n, r.projectionDim()) + 1e-3,
+      assertTrue(
+          r.projection() >= 1 && r.projection() <= Math.min(n, r.projectionDim()) + 1e-3,
           "projection rank within [1, min(N, d)]: " + r.summary());
     } finally {
       Sources.closeQuietly(test);

@@ -17,17 +17,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's evaluation snippet, run as written except for two things: the folders are
- * temporary ones, and the data is limited to the first 2,000 images of each split so the test
- * stays short.
+ * The README's evaluation snippet, run as written except for two things: the folders are temporary
+ * ones, and the data is limited to the first 2,000 images of each split so the test stays short.
  */
 class ReadmeEvalSnippetTest {
   @TempDir Path tmp;
 
   @Test
   void readmeEvaluationSnippetRuns() {
-    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
-        "needs Debian's dataset-fashion-mnist");
+    Assumptions.assumeTrue(
+        Files.isDirectory(IdxSource.FASHION_MNIST_DIR), "needs Debian's dataset-fashion-mnist");
     Path runDir = tmp.resolve("runs/simsiam-java");
     try (Trainer t = Trainer.create(TinyConfigs.pretrain("simsiam", 3), runDir)) {
       t.progressBar(false).train();
@@ -35,21 +34,31 @@ class ReadmeEvalSnippetTest {
     Path savedModels = tmp.resolve("saved_models");
 
     // ---- README snippet ----
-    ExportedModel model = Exporter.exportRun(runDir, savedModels,
-        "simsiam-java", OptionalInt.empty());                    // saved_models/simsiam-java/1
+    ExportedModel model =
+        Exporter.exportRun(
+            runDir,
+            savedModels,
+            "simsiam-java",
+            OptionalInt.empty()); // saved_models/simsiam-java/1
     EvalData fmnist = EvalData.of("fashion-mnist").withLimit(2000);
     Evaluation.FeatureSet f = Evaluation.features(model.dir(), fmnist, System.out::println);
-    LinearEval.Result linear = LinearEval.evaluate(f.train(), f.test(), LinearEval.Config.defaults());
+    LinearEval.Result linear =
+        LinearEval.evaluate(f.train(), f.test(), LinearEval.Config.defaults());
     KnnEval.Result knn = KnnEval.evaluate(f.train(), f.test(), KnnEval.Config.defaults());
     System.out.println(linear.summary() + "\n" + knn.summary());
     LinearEval.Result randomLinear;
-    try (Evaluation.Baseline random = Evaluation.randomInit(model.dir())) {  // the untrained encoder
+    try (Evaluation.Baseline random = Evaluation.randomInit(model.dir())) { // the untrained encoder
       Evaluation.FeatureSet r = Evaluation.features(random.dir(), fmnist, System.out::println);
       randomLinear = LinearEval.evaluate(r.train(), r.test(), LinearEval.Config.defaults());
       System.out.println(randomLinear.summary());
     }
-    FineTune.Result semi = Evaluation.fineTune(model.dir(), fmnist, false,
-        FineTune.Config.defaults(0.01), System.out::println);   // 1% of the labels
+    FineTune.Result semi =
+        Evaluation.fineTune(
+            model.dir(),
+            fmnist,
+            false,
+            FineTune.Config.defaults(0.01),
+            System.out::println); // 1% of the labels
     // ---- end of snippet ----
 
     assertEquals(savedModels.resolve("simsiam-java/1"), model.dir());

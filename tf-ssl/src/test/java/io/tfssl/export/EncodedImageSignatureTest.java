@@ -55,17 +55,16 @@ import org.tensorflow.types.TString;
 import org.tensorflow.types.TUint8;
 
 /**
- * The {@code serving_bytes} signature: encoded files in, the uint8 signature's outputs on the
- * same decoded pixels out. Models are random-init exports (no training needed to test the
- * plumbing): a gray 28 x 28 model (Fashion-MNIST's shape) and an RGB model whose 32 x 32 input
- * is resized to 24 (CIFAR's shape, a smaller view), so the resize path is covered too.
+ * The {@code serving_bytes} signature: encoded files in, the uint8 signature's outputs on the same
+ * decoded pixels out. Models are random-init exports (no training needed to test the plumbing): a
+ * gray 28 x 28 model (Fashion-MNIST's shape) and an RGB model whose 32 x 32 input is resized to 24
+ * (CIFAR's shape, a smaller view), so the resize path is covered too.
  *
  * <p>Oracles: lossless files (PNG, BMP, GIF) decode to the pixels they were written from; JPEG
  * pixels come from TensorFlow's own DecodeJpeg in a separate small graph (Java's ImageIO uses
- * another IDCT, so it is not the decoder a served model would use); RGB to gray is BT.601
- * computed here in double precision, with pixels chosen away from rounding ties; a file of
- * another size is resized by a bilinear interpolation written here and fed to
- * {@code embed_normalized}.
+ * another IDCT, so it is not the decoder a served model would use); RGB to gray is BT.601 computed
+ * here in double precision, with pixels chosen away from rounding ties; a file of another size is
+ * resized by a bilinear interpolation written here and fed to {@code embed_normalized}.
  */
 class EncodedImageSignatureTest {
   @TempDir static Path tmp;
@@ -77,11 +76,19 @@ class EncodedImageSignatureTest {
   @BeforeAll
   static void export() {
     PretrainConfig g = TinyConfigs.pretrain("simsiam", 1);
-    grayModel = Exporter.exportRandomInit(g, new RunInput("fashion-mnist", 28, 28, 1, 10, 28),
-        tmp, "gray", OptionalInt.empty()).dir();
+    grayModel =
+        Exporter.exportRandomInit(
+                g,
+                new RunInput("fashion-mnist", 28, 28, 1, 10, 28),
+                tmp,
+                "gray",
+                OptionalInt.empty())
+            .dir();
     PretrainConfig c = g.toBuilder().dataset("cifar10").imageSize(24).build();
-    rgbModel = Exporter.exportRandomInit(c, new RunInput("cifar10", 32, 32, 3, 10, 24), tmp,
-        "rgb", OptionalInt.empty()).dir();
+    rgbModel =
+        Exporter.exportRandomInit(
+                c, new RunInput("cifar10", 32, 32, 3, 10, 24), tmp, "rgb", OptionalInt.empty())
+            .dir();
     gray = SavedModelBundle.load(grayModel.toString(), "serve");
     rgb = SavedModelBundle.load(rgbModel.toString(), "serve");
   }
@@ -101,12 +108,13 @@ class EncodedImageSignatureTest {
     byte[] p3 = fewLevels(r, 28 * 28);
     byte[] p4 = randomPixels(r, 28 * 28);
     int[] colours = tieFreeColours(r, 28 * 28);
-    List<byte[]> files = List.of(
-        encode(grayImage(p0, 28, 28), "png"),
-        encode(grayImage(p1, 28, 28), "jpg"),
-        encode(rgbImage(colours, 28, 28), "png"),
-        encode(rgbImage(grayAsRgb(p3), 28, 28), "gif"),
-        encode(rgbImage(grayAsRgb(p4), 28, 28), "bmp"));
+    List<byte[]> files =
+        List.of(
+            encode(grayImage(p0, 28, 28), "png"),
+            encode(grayImage(p1, 28, 28), "jpg"),
+            encode(rgbImage(colours, 28, 28), "png"),
+            encode(rgbImage(grayAsRgb(p3), 28, 28), "gif"),
+            encode(rgbImage(grayAsRgb(p4), 28, 28), "bmp"));
     byte[] oracle = concat(p0, tfDecodeJpeg(files.get(1), 1), luma(colours), p3, p4);
 
     Map<String, float[]> got = runPlainClient(grayModel, files);
@@ -127,8 +135,8 @@ class EncodedImageSignatureTest {
     int[] c0 = randomColours(r, 32 * 32);
     byte[] g2 = randomPixels(r, 32 * 32);
     byte[] jpeg = encode(rgbImage(smoothColours(32, 32), 32, 32), "jpg");
-    List<byte[]> files = List.of(encode(rgbImage(c0, 32, 32), "png"), jpeg,
-        encode(grayImage(g2, 32, 32), "png"));
+    List<byte[]> files =
+        List.of(encode(rgbImage(c0, 32, 32), "png"), jpeg, encode(grayImage(g2, 32, 32), "png"));
     byte[] oracle = concat(rgbBytes(c0), tfDecodeJpeg(jpeg, 3), grayToRgb(g2));
     Map<String, float[]> got = bytesOutputs(rgb, files);
     Map<String, float[]> want = uint8Outputs(rgb, oracle, 3, 32, 32, 3);
@@ -143,11 +151,10 @@ class EncodedImageSignatureTest {
     int[] colours = randomColours(new Random(3), h * w);
     Map<String, float[]> got = bytesOutputs(rgb, List.of(encode(rgbImage(colours, w, h), "png")));
     ModelMetadata md = ModelMetadata.read(rgbModel).orElseThrow();
-    float[] x = normalize(resizeBilinear(rgbBytes(colours), h, w, 3, 24, 24), md.mean(),
-        md.std());
+    float[] x = normalize(resizeBilinear(rgbBytes(colours), h, w, 3, 24, 24), md.mean(), md.std());
     try (TFloat32 in = TFloat32.tensorOf(Shape.of(1, 24, 24, 3), DataBuffers.of(x, true, false));
-        Result res = rgb.function(Exporter.NORMALIZED)
-            .call(Map.of(Exporter.NORMALIZED_IMAGES, in))) {
+        Result res =
+            rgb.function(Exporter.NORMALIZED).call(Map.of(Exporter.NORMALIZED_IMAGES, in))) {
       assertClose(flat(res, "embedding"), got.get("embedding"), 1e-4);
     }
   }
@@ -157,31 +164,32 @@ class EncodedImageSignatureTest {
     byte[] png = encode(grayImage(randomPixels(new Random(4), 28 * 28), 28, 28), "png");
     byte[] truncated = Arrays.copyOf(png, png.length / 2);
     List<byte[]> batch = List.of(png, png, "not an image".getBytes(), truncated, new byte[0]);
-    TFInvalidArgumentException e = assertThrows(TFInvalidArgumentException.class,
-        () -> bytesOutputs(gray, batch));
+    TFInvalidArgumentException e =
+        assertThrows(TFInvalidArgumentException.class, () -> bytesOutputs(gray, batch));
     String m = e.getMessage();
-    assertTrue(m.contains("image_bytes[2], image_bytes[3], image_bytes[4] could not be decoded"),
-        m);
+    assertTrue(
+        m.contains("image_bytes[2], image_bytes[3], image_bytes[4] could not be decoded"), m);
     assertFalse(m.contains("image_bytes[0]") || m.contains("image_bytes[1]"), m);
     assertEquals(2 * 256, bytesOutputs(gray, List.of(png, png)).get("embedding").length);
   }
 
   @Test
   void everySignatureIsAPredictSignatureAndServingBytesTakesStrings() throws IOException {
-    SavedModel saved = SavedModel.parseFrom(Files.readAllBytes(grayModel.resolve(
-        "saved_model.pb")));
+    SavedModel saved =
+        SavedModel.parseFrom(Files.readAllBytes(grayModel.resolve("saved_model.pb")));
     MetaGraphDef meta = saved.getMetaGraphs(0);
     assertEquals(List.of("serve"), meta.getMetaInfoDef().getTagsList());
     Map<String, SignatureDef> sigs = meta.getSignatureDefMap();
-    assertEquals(Set3.of("serving_default", "serving_bytes", "embed_normalized"),
-        Set3.of(sigs.keySet()));
+    assertEquals(
+        Set3.of("serving_default", "serving_bytes", "embed_normalized"), Set3.of(sigs.keySet()));
     sigs.values().forEach(s -> assertEquals("tensorflow/serving/predict", s.getMethodName()));
     SignatureDef bytes = sigs.get("serving_bytes");
     assertEquals(List.of("image_bytes"), List.copyOf(bytes.getInputsMap().keySet()));
     TensorInfo in = bytes.getInputsOrThrow("image_bytes");
     assertEquals(DataType.DT_STRING, in.getDtype());
     assertEquals(List.of(-1L), dims(in));
-    assertEquals(Set3.of("embedding", "embedding_l2", "projection"),
+    assertEquals(
+        Set3.of("embedding", "embedding_l2", "projection"),
         Set3.of(bytes.getOutputsMap().keySet()));
     assertEquals(List.of(-1L, 256L), dims(bytes.getOutputsOrThrow("embedding_l2")));
     assertEquals(DataType.DT_FLOAT, bytes.getOutputsOrThrow("embedding_l2").getDtype());
@@ -194,8 +202,8 @@ class EncodedImageSignatureTest {
     assertEquals(List.of(-1L, 28L, 28L, 1L), dims(serving.getInputsOrThrow("images")));
     assertEquals(Set3.of("embedding", "projection"), Set3.of(serving.getOutputsMap().keySet()));
     String inspect = ModelSummary.of(grayModel).format();
-    assertTrue(inspect.contains("signature 'serving_bytes' (method tensorflow/serving/predict)"),
-        inspect);
+    assertTrue(
+        inspect.contains("signature 'serving_bytes' (method tensorflow/serving/predict)"), inspect);
     assertTrue(inspect.contains("input  image_bytes: string [-1]"), inspect);
   }
 
@@ -216,8 +224,8 @@ class EncodedImageSignatureTest {
 
   // ---- calling the model -------------------------------------------------------------------
 
-  static Map<String, float[]> uint8Outputs(SavedModelBundle b, byte[] pixels, int n, int h,
-      int w, int c) {
+  static Map<String, float[]> uint8Outputs(
+      SavedModelBundle b, byte[] pixels, int n, int h, int w, int c) {
     try (TUint8 x = TUint8.tensorOf(Shape.of(n, h, w, c), DataBuffers.of(pixels, true, false));
         Result r = b.function("serving_default").call(Map.of("images", x))) {
       return Map.of("embedding", flat(r, "embedding"), "projection", flat(r, "projection"));
@@ -244,13 +252,21 @@ class EncodedImageSignatureTest {
 
   static Map<String, float[]> runPlainClient(Path model, List<byte[]> files) throws Exception {
     String classPath = plainClassPath();
-    String tfSsl = Path.of(Exporter.class.getProtectionDomain().getCodeSource().getLocation()
-        .toURI()).toString();
-    assertFalse(Arrays.asList(classPath.split(File.pathSeparator)).contains(tfSsl),
+    String tfSsl =
+        Path.of(Exporter.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .toString();
+    assertFalse(
+        Arrays.asList(classPath.split(File.pathSeparator)).contains(tfSsl),
         "tf-ssl's classes are not on the client's class path");
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath,
-        "plain.PlainBytesClient", model.toString(), tmp.resolve("bytes-out.bin").toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classPath,
+                "plain.PlainBytesClient",
+                model.toString(),
+                tmp.resolve("bytes-out.bin").toString()));
     for (int i = 0; i < files.size(); i++) {
       Path f = tmp.resolve("file-" + i);
       Files.write(f, files.get(i));
@@ -261,8 +277,8 @@ class EncodedImageSignatureTest {
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "client finished");
     assertEquals(0, p.exitValue(), log);
     Map<String, float[]> out = new LinkedHashMap<>();
-    try (DataInputStream in = new DataInputStream(new FileInputStream(
-        tmp.resolve("bytes-out.bin").toFile()))) {
+    try (DataInputStream in =
+        new DataInputStream(new FileInputStream(tmp.resolve("bytes-out.bin").toFile()))) {
       for (String name : List.of("embedding", "embedding_l2", "projection")) {
         float[] v = new float[in.readInt() * in.readInt()];
         for (int k = 0; k < v.length; k++) {
@@ -277,11 +293,21 @@ class EncodedImageSignatureTest {
   /** TensorFlow's jars (and protobuf, JavaCPP, ndarray) and the test classes: no tf-ssl. */
   static String plainClassPath() throws Exception {
     return Stream.concat(
-        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-            .filter(p -> p.contains("tensorflow") || p.contains("protobuf")
-                || p.contains("javacpp") || p.contains("ndarray")),
-        Stream.of(Path.of(EncodedImageSignatureTest.class.getProtectionDomain().getCodeSource()
-            .getLocation().toURI()).toString()))
+            Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(
+                    p ->
+                        p.contains("tensorflow")
+                            || p.contains("protobuf")
+                            || p.contains("javacpp")
+                            || p.contains("ndarray")),
+            Stream.of(
+                Path.of(
+                        EncodedImageSignatureTest.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString()))
         .collect(Collectors.joining(File.pathSeparator));
   }
 
@@ -493,7 +519,9 @@ class EncodedImageSignatureTest {
     BufferedImage back = ImageIO.read(new ByteArrayInputStream(file));
     int w = im.getWidth();
     int h = im.getHeight();
-    assertArrayEquals(im.getRGB(0, 0, w, h, null, 0, w), back.getRGB(0, 0, w, h, null, 0, w),
+    assertArrayEquals(
+        im.getRGB(0, 0, w, h, null, 0, w),
+        back.getRGB(0, 0, w, h, null, 0, w),
         format + " round trip");
   }
 

@@ -35,21 +35,22 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TUint8;
 
 /**
- * Export → load → the same embeddings as the training-side inference graph, in this JVM and in
- * a plain TF Java program in another JVM; atomic versions; metadata; inspect.
+ * Export → load → the same embeddings as the training-side inference graph, in this JVM and in a
+ * plain TF Java program in another JVM; atomic versions; metadata; inspect.
  */
 class ExportTest {
   @TempDir static Path tmp;
   static Path run;
   static byte[] pixels;
   static final int N = 12;
+
   /** The embedding of {@link #pixels} computed in the live training session. */
   static float[] trainingSide;
 
   @BeforeAll
   static void trainAndEmbed() {
-    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
-        "needs Debian's dataset-fashion-mnist");
+    Assumptions.assumeTrue(
+        Files.isDirectory(IdxSource.FASHION_MNIST_DIR), "needs Debian's dataset-fashion-mnist");
     pixels = new byte[N * 28 * 28];
     new java.util.Random(7).nextBytes(pixels);
     run = tmp.resolve("run");
@@ -57,8 +58,9 @@ class ExportTest {
     try (Trainer t = Trainer.create(config, run)) {
       t.progressBar(false).train();
       Session s = t.session();
-      try (TUint8 x = images(); Result r = s.runner().feed(t.graph().evalImages(), x)
-          .fetch(t.graph().evalEmbedding()).run()) {
+      try (TUint8 x = images();
+          Result r =
+              s.runner().feed(t.graph().evalImages(), x).fetch(t.graph().evalEmbedding()).run()) {
         trainingSide = flat((TFloat32) r.get(0));
       }
     }
@@ -79,7 +81,8 @@ class ExportTest {
     Path root = tmp.resolve("same-jvm");
     ExportedModel m = Exporter.exportRun(run, root, "tiny", OptionalInt.empty());
     assertEquals(root.resolve("tiny").resolve("1"), m.dir());
-    try (EmbeddingModel model = EmbeddingModel.load(m.dir()); TUint8 x = images()) {
+    try (EmbeddingModel model = EmbeddingModel.load(m.dir());
+        TUint8 x = images()) {
       assertArrayEquals(trainingSide, model.embed(x));
       assertArrayEquals(new long[] {28, 28, 1}, model.inputHwc());
       assertEquals(256, model.embeddingDim());
@@ -106,16 +109,35 @@ class ExportTest {
     }
     // Only TensorFlow's jars (and their protobuf / JavaCPP / ndarray dependencies) and the
     // client's own class: nothing of tf-ssl.
-    String classPath = Stream.concat(
-        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-            .filter(p -> p.contains("tensorflow") || p.contains("protobuf")
-                || p.contains("javacpp") || p.contains("ndarray")),
-        Stream.of(Path.of(ExportTest.class.getProtectionDomain().getCodeSource().getLocation()
-            .toURI()).toString()))
-        .collect(Collectors.joining(File.pathSeparator));
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-cp", classPath, "plain.PlainServingClient", m.dir().toString(),
-        in.toString(), out.toString()).redirectErrorStream(true).start();
+    String classPath =
+        Stream.concat(
+                Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                    .filter(
+                        p ->
+                            p.contains("tensorflow")
+                                || p.contains("protobuf")
+                                || p.contains("javacpp")
+                                || p.contains("ndarray")),
+                Stream.of(
+                    Path.of(
+                            ExportTest.class
+                                .getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()
+                                .toURI())
+                        .toString()))
+            .collect(Collectors.joining(File.pathSeparator));
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classPath,
+                "plain.PlainServingClient",
+                m.dir().toString(),
+                in.toString(),
+                out.toString())
+            .redirectErrorStream(true)
+            .start();
     String log = new String(p.getInputStream().readAllBytes());
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "client finished");
     assertEquals(0, p.exitValue(), log);
@@ -138,8 +160,10 @@ class ExportTest {
     assertEquals(2, Exporter.exportRun(run, root, "m", OptionalInt.empty()).metadata().version());
     assertEquals(7, Exporter.exportRun(run, root, "m", OptionalInt.of(7)).metadata().version());
     assertEquals(8, Exporter.nextVersion(root.resolve("m")));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Exporter.exportRun(run, root, "m", OptionalInt.of(2)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Exporter.exportRun(run, root, "m", OptionalInt.of(2)));
     assertTrue(e.getMessage().contains("already exists"), e.getMessage());
   }
 
@@ -147,11 +171,21 @@ class ExportTest {
   void anInterruptedExportLeavesNoVersionDirectoryBehind() throws Exception {
     Path root = tmp.resolve("interrupted");
     RuntimeException crash = new RuntimeException("simulated crash while writing");
-    RuntimeException thrown = assertThrows(RuntimeException.class,
-        () -> Exporter.exportRun(run, root, "m", OptionalInt.empty(), dir -> {
-          assertTrue(Files.isRegularFile(dir.resolve("saved_model.pb")), "written in full first");
-          throw crash;
-        }));
+    RuntimeException thrown =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                Exporter.exportRun(
+                    run,
+                    root,
+                    "m",
+                    OptionalInt.empty(),
+                    dir -> {
+                      assertTrue(
+                          Files.isRegularFile(dir.resolve("saved_model.pb")),
+                          "written in full first");
+                      throw crash;
+                    }));
     assertEquals(crash, thrown);
     try (Stream<Path> s = Files.list(root.resolve("m"))) {
       assertEquals(List.of(), s.toList(), "neither the version nor the temporary directory");
@@ -180,10 +214,14 @@ class ExportTest {
     ExportedModel m = Exporter.exportRun(run, tmp.resolve("inspect"), "m", OptionalInt.empty());
     ModelSummary s = ModelSummary.of(m.dir().getParent());
     assertEquals(m.dir(), s.dir());
-    assertEquals(List.of(Exporter.NORMALIZED, Exporter.SERVING_BYTES, Exporter.SERVING_DEFAULT),
+    assertEquals(
+        List.of(Exporter.NORMALIZED, Exporter.SERVING_BYTES, Exporter.SERVING_DEFAULT),
         s.signatures().stream().map(ModelSummary.SignatureInfo::key).sorted().toList());
-    ModelSummary.SignatureInfo serving = s.signatures().stream()
-        .filter(x -> x.key().equals(Exporter.SERVING_DEFAULT)).findFirst().orElseThrow();
+    ModelSummary.SignatureInfo serving =
+        s.signatures().stream()
+            .filter(x -> x.key().equals(Exporter.SERVING_DEFAULT))
+            .findFirst()
+            .orElseThrow();
     assertEquals("uint8", serving.inputs().get("images").dtype());
     assertArrayEquals(new long[] {-1, 28, 28, 1}, serving.inputs().get("images").shape());
     assertArrayEquals(new long[] {-1, 256}, serving.outputs().get("embedding").shape());
@@ -197,7 +235,8 @@ class ExportTest {
   void theRandomInitBaselineIsTheRunsStartingPoint() {
     ExportedModel trained = Exporter.exportRun(run, tmp.resolve("rand"), "m", OptionalInt.empty());
     try (io.tfssl.eval.Evaluation.Baseline b = io.tfssl.eval.Evaluation.randomInit(trained.dir());
-        EmbeddingModel random = EmbeddingModel.load(b.dir()); TUint8 x = images()) {
+        EmbeddingModel random = EmbeddingModel.load(b.dir());
+        TUint8 x = images()) {
       assertTrue(random.metadata().orElseThrow().randomInit());
       float[] e = random.embed(x);
       assertEquals(trainingSide.length, e.length);

@@ -21,8 +21,8 @@ class InvalidModelTest {
   @TempDir Path tmp;
 
   private static void assertFails(Path dir, String reason) {
-    InvalidModelException e = assertThrows(InvalidModelException.class,
-        () -> EmbeddingModel.load(dir));
+    InvalidModelException e =
+        assertThrows(InvalidModelException.class, () -> EmbeddingModel.load(dir));
     assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
     assertTrue(e.getMessage().contains(reason), e.getMessage());
   }
@@ -54,17 +54,19 @@ class InvalidModelTest {
   }
 
   /** Exports y = 2·x, with x a float placeholder of {@code shape}, under the given names. */
-  private static Path foreignModel(Path dir, String key, String input, String output,
-      long... shape) throws Exception {
+  private static Path foreignModel(Path dir, String key, String input, String output, long... shape)
+      throws Exception {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      Placeholder<TFloat32> x = tf.withName(input).placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(shape)));
+      Placeholder<TFloat32> x =
+          tf.withName(input).placeholder(TFloat32.class, Placeholder.shape(Shape.of(shape)));
       var y = tf.math.mul(x, tf.withName("v").variable(tf.constant(2f)));
       try (Session s = new Session(g)) {
         s.initialize();
-        SavedModelBundle.exporter(dir.toString()).withFunction(s.function(
-            Signature.builder().key(key).input(input, x).output(output, y).build())).export();
+        SavedModelBundle.exporter(dir.toString())
+            .withFunction(
+                s.function(Signature.builder().key(key).input(input, x).output(output, y).build()))
+            .export();
       }
     }
     return dir;
@@ -73,13 +75,15 @@ class InvalidModelTest {
   /** A foreign model: a float input of the wrong rank, under another signature key. */
   @Test
   void foreignModelWithoutTheExpectedSignature() throws Exception {
-    assertFails(foreignModel(tmp.resolve("foreign"), "predict", "x", "y", -1, 3),
+    assertFails(
+        foreignModel(tmp.resolve("foreign"), "predict", "x", "y", -1, 3),
         "no 'serving_default' signature");
   }
 
   @Test
   void wrongShapedInput() throws Exception {
-    assertFails(foreignModel(tmp.resolve("wrong-shape"), "serving_default", "images", "embedding",
-        -1, 784), "must take 'images' as uint8 [-1, H, W, C]");
+    assertFails(
+        foreignModel(tmp.resolve("wrong-shape"), "serving_default", "images", "embedding", -1, 784),
+        "must take 'images' as uint8 [-1, H, W, C]");
   }
 }

@@ -78,9 +78,11 @@ class ContrastiveLossTest {
   }
 
   private static float ntXentInGraph(double[][] z1, double[][] z2, float t) {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
-      Operand<TFloat32> loss = NtXent.loss(tf, tf.constant(toFloat(z1)), tf.constant(toFloat(z2)), t);
+      Operand<TFloat32> loss =
+          NtXent.loss(tf, tf.constant(toFloat(z1)), tf.constant(toFloat(z2)), t);
       return TestGraphs.fetch(s, loss)[0];
     }
   }
@@ -106,7 +108,8 @@ class ContrastiveLossTest {
 
   @Test
   void ntXentSendsGradientsToBothViews() {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Operand<TFloat32> z1 = tf.constant(new float[][] {{1f, 0.5f}, {-0.3f, 2f}});
       Operand<TFloat32> z2 = tf.constant(new float[][] {{0.8f, 0.9f}, {-1f, 1.5f}});
@@ -136,13 +139,22 @@ class ContrastiveLossTest {
   void infoNceEqualsTheHandComputedValue() {
     double[][] q = {normalize(new double[] {1, 0.3}), normalize(new double[] {-0.4, 1})};
     double[][] k = {normalize(new double[] {0.9, 0.5}), normalize(new double[] {-0.2, 0.8})};
-    double[][] queue = {normalize(new double[] {1, -1}), normalize(new double[] {0, 1}),
-        normalize(new double[] {-1, -0.2})};
+    double[][] queue = {
+      normalize(new double[] {1, -1}),
+      normalize(new double[] {0, 1}),
+      normalize(new double[] {-1, -0.2})
+    };
     double expected = infoNceByHand(q, k, queue, 0.2);
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
-      Operand<TFloat32> loss = InfoNce.loss(tf, tf.constant(toFloat(q)), tf.constant(toFloat(k)),
-          tf.constant(toFloat(queue)), 0.2f);
+      Operand<TFloat32> loss =
+          InfoNce.loss(
+              tf,
+              tf.constant(toFloat(q)),
+              tf.constant(toFloat(k)),
+              tf.constant(toFloat(queue)),
+              0.2f);
       assertEquals(expected, TestGraphs.fetch(s, loss)[0], 1e-5);
     }
   }

@@ -29,9 +29,9 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TUint8;
 
 /**
- * SimCLR, MoCo v2 and SwAV train on Fashion-MNIST through the same {@link Trainer} as SimSiam
- * and BYOL (tiny heads, batch 32), with a finite loss that goes down, and export like them: the
- * served embedding equals the training-side inference branch bit for bit.
+ * SimCLR, MoCo v2 and SwAV train on Fashion-MNIST through the same {@link Trainer} as SimSiam and
+ * BYOL (tiny heads, batch 32), with a finite loss that goes down, and export like them: the served
+ * embedding equals the training-side inference branch bit for bit.
  */
 class ContrastiveMethodsTrainTest {
   static final int STEPS = 30;
@@ -39,8 +39,8 @@ class ContrastiveMethodsTrainTest {
 
   @BeforeEach
   void needsFashionMnist() {
-    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
-        "needs Debian's dataset-fashion-mnist");
+    Assumptions.assumeTrue(
+        Files.isDirectory(IdxSource.FASHION_MNIST_DIR), "needs Debian's dataset-fashion-mnist");
   }
 
   private static double mean(List<Double> xs) {
@@ -60,8 +60,12 @@ class ContrastiveMethodsTrainTest {
         assertEquals(STEPS, r.endStep());
         assertTrue(Double.isFinite(r.lastLoss()), "loss " + r.lastLoss());
         assertFalse(r.collapsed(), "collapse monitor " + r.lastCollapseStd());
-        try (Result e = t.session().runner().feed(t.graph().evalImages(), images)
-            .fetch(t.graph().evalEmbedding()).run()) {
+        try (Result e =
+            t.session()
+                .runner()
+                .feed(t.graph().evalImages(), images)
+                .fetch(t.graph().evalEmbedding())
+                .run()) {
           trainingSide = TestGraphs.flat((TFloat32) e.get(0));
         }
       }

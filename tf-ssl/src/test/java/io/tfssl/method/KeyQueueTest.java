@@ -43,8 +43,8 @@ class KeyQueueTest {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       KeyQueue queue = KeyQueue.create(tf.withSubScope("q"), k, dim, 5);
-      Placeholder<TFloat32> keys = tf.placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, dim)));
+      Placeholder<TFloat32> keys =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, dim)));
       Op enqueue = queue.enqueue(tf, keys);
       try (Session s = new Session(g)) {
         float[] expected = TestGraphs.fetch(s, queue.variable());
@@ -60,12 +60,15 @@ class KeyQueueTest {
           for (int j = 0; j < batch.length; j++) {
             batch[j] = next++;
           }
-          try (TFloat32 t = TFloat32.tensorOf(Shape.of(n, dim),
-              org.tensorflow.ndarray.buffer.DataBuffers.of(batch, true, false))) {
+          try (TFloat32 t =
+              TFloat32.tensorOf(
+                  Shape.of(n, dim),
+                  org.tensorflow.ndarray.buffer.DataBuffers.of(batch, true, false))) {
             s.runner().feed(keys, t).addTarget(enqueue).run().close();
           }
           expected = lastRows(expected, batch, k, dim);
-          assertArrayEquals(expected, TestGraphs.fetch(s, queue.variable()), "after a batch of " + n);
+          assertArrayEquals(
+              expected, TestGraphs.fetch(s, queue.variable()), "after a batch of " + n);
         }
         // The last batch held keys 11..20; the queue is its last three rows, oldest first.
         assertArrayEquals(new float[] {15, 16, 17, 18, 19, 20}, expected);
@@ -92,8 +95,12 @@ class KeyQueueTest {
         for (int i = 0; i < 4; i++) {
           float[] keys;
           try (TUint8 images = TestGraphs.randomImages(16, 28, 28, 1, i);
-              Result r = s.runner().feed(step.images(), images).addTarget(step.trainStep())
-                  .fetch(batchKeys).run()) {
+              Result r =
+                  s.runner()
+                      .feed(step.images(), images)
+                      .addTarget(step.trainStep())
+                      .fetch(batchKeys)
+                      .run()) {
             keys = TestGraphs.flat((TFloat32) r.get(0));
           }
           assertEquals(16 * dim, keys.length);
@@ -104,7 +111,8 @@ class KeyQueueTest {
         // Independently of the step-by-step recursion: rows 0..7 are keys 8..15 of step 2,
         // rows 8..23 step 3, rows 24..39 step 4.
         float[] actual = TestGraphs.fetch(s, queue);
-        assertArrayEquals(Arrays.copyOfRange(allKeys.get(1), 8 * dim, 16 * dim),
+        assertArrayEquals(
+            Arrays.copyOfRange(allKeys.get(1), 8 * dim, 16 * dim),
             Arrays.copyOfRange(actual, 0, 8 * dim));
         assertArrayEquals(allKeys.get(2), Arrays.copyOfRange(actual, 8 * dim, 24 * dim));
         assertArrayEquals(allKeys.get(3), Arrays.copyOfRange(actual, 24 * dim, 40 * dim));

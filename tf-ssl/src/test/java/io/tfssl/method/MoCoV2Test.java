@@ -21,7 +21,8 @@ class MoCoV2Test {
 
   @Test
   void shuffledGroupsAreInterleavedAndComeBackInOrder() {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       float[][] x = new float[8][1];
       for (int i = 0; i < 8; i++) {
@@ -31,7 +32,8 @@ class MoCoV2Test {
       Operand<TFloat32> shuffled = MoCoV2.shuffle(tf, batch, 4);
       // Block j of 2 holds samples j and j + 4: each BN group mixes the query blocks.
       assertArrayEquals(new float[] {0, 4, 1, 5, 2, 6, 3, 7}, TestGraphs.fetch(s, shuffled));
-      assertArrayEquals(new float[] {0, 1, 2, 3, 4, 5, 6, 7},
+      assertArrayEquals(
+          new float[] {0, 1, 2, 3, 4, 5, 6, 7},
           TestGraphs.fetch(s, MoCoV2.unshuffle(tf, shuffled, 4)));
     }
   }
@@ -39,10 +41,13 @@ class MoCoV2Test {
   private static long[] flops(int groups) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      Placeholder<TFloat32> v1 = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
-      Placeholder<TFloat32> v2 = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
-      MethodGraph mg = new MoCoV2(TinyConfigs.mocov2().withShuffleBnGroups(groups))
-          .build(tf, new SmallConvNet(), List.of(v1, v2), 1);
+      Placeholder<TFloat32> v1 =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+      Placeholder<TFloat32> v2 =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+      MethodGraph mg =
+          new MoCoV2(TinyConfigs.mocov2().withShuffleBnGroups(groups))
+              .build(tf, new SmallConvNet(), List.of(v1, v2), 1);
       return new long[] {mg.trainedFlops(), mg.frozenFlops()};
     }
   }

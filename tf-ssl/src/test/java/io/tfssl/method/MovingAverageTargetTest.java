@@ -54,9 +54,9 @@ class MovingAverageTargetTest {
   }
 
   /**
-   * Three steps on overlapping batches of a 10-image table, symmetric: each step's stored rows
-   * must be m·η + (1 − m)·½(z1 + z2) (½(z1 + z2) at an image's first visit), and each term's
-   * target m·η + (1 − m)·z of the other view.
+   * Three steps on overlapping batches of a 10-image table, symmetric: each step's stored rows must
+   * be m·η + (1 − m)·½(z1 + z2) (½(z1 + z2) at an image's first visit), and each term's target m·η
+   * + (1 − m)·z of the other view.
    */
   @Test
   void tableFollowsItsClosedFormAndUntouchedRowsStayPut() {
@@ -75,8 +75,10 @@ class MovingAverageTargetTest {
       // The update runs after the targets of this batch were read, as in training (where it
       // follows the optimizer update, which needs the loss); without this order the same run
       // could read the table after the update.
-      Op update = ma.update(tf.withControlDependencies(List.of(targetOf1, targetOf2)),
-          List.of(targetOf1, targetOf2));
+      Op update =
+          ma.update(
+              tf.withControlDependencies(List.of(targetOf1, targetOf2)),
+              List.of(targetOf1, targetOf2));
       try (Session s = new Session(g)) {
         s.initialize();
         for (int[] batch : batches) {
@@ -84,9 +86,18 @@ class MovingAverageTargetTest {
           float[][] b = random(r, batch.length);
           float[] t1;
           float[] t2;
-          try (TInt32 idx = TInt32.vectorOf(batch); TFloat32 ta = matrix(a); TFloat32 tb = matrix(b);
-              Result res = s.runner().feed(index.indices(), idx).feed(z1, ta).feed(z2, tb)
-                  .fetch(targetOf1).fetch(targetOf2).addTarget(update).run()) {
+          try (TInt32 idx = TInt32.vectorOf(batch);
+              TFloat32 ta = matrix(a);
+              TFloat32 tb = matrix(b);
+              Result res =
+                  s.runner()
+                      .feed(index.indices(), idx)
+                      .feed(z1, ta)
+                      .feed(z2, tb)
+                      .fetch(targetOf1)
+                      .fetch(targetOf2)
+                      .addTarget(update)
+                      .run()) {
             t1 = TestGraphs.flat((TFloat32) res.get(0));
             t2 = TestGraphs.flat((TFloat32) res.get(1));
           }
@@ -132,23 +143,28 @@ class MovingAverageTargetTest {
   void noGradientReachesTheTable() {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      Placeholder<TFloat32> v1 = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
-      Placeholder<TFloat32> v2 = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
-      SimSiam method = new SimSiam(TinyConfigs.simsiam().withPredictor(PredictorMode.MOVING_AVERAGE));
+      Placeholder<TFloat32> v1 =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+      Placeholder<TFloat32> v2 =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+      SimSiam method =
+          new SimSiam(TinyConfigs.simsiam().withPredictor(PredictorMode.MOVING_AVERAGE));
       assertTrue(method.needsImageIndex());
-      MethodGraph mg = method.build(tf, new SmallConvNet(), List.of(v1, v2), 1,
-          ImageIndex.create(tf, 20));
+      MethodGraph mg =
+          method.build(tf, new SmallConvNet(), List.of(v1, v2), 1, ImageIndex.create(tf, 20));
       GraphOperation eta = g.operation(MovingAverageTarget.SCOPE + "/eta");
       GraphOperation seen = g.operation(MovingAverageTarget.SCOPE + "/seen");
       for (GraphOperation table : List.of(eta, seen)) {
         assertTrue(TestGraphs.feeds(mg.loss(), table), table.name() + " should feed the loss");
-        assertFalse(TestGraphs.reachableWithoutStopGradient(mg.loss(), table),
+        assertFalse(
+            TestGraphs.reachableWithoutStopGradient(mg.loss(), table),
             "gradient path from the loss to " + table.name());
       }
-      Output<?>[] grads = g.addGradients(mg.loss().asOutput(),
-          new Output<?>[] {eta.output(0), seen.output(0)});
+      Output<?>[] grads =
+          g.addGradients(mg.loss().asOutput(), new Output<?>[] {eta.output(0), seen.output(0)});
       assertTrue(Gradients.isAbsent(grads[0]) && Gradients.isAbsent(grads[1]));
-      assertTrue(mg.trainable().stream().noneMatch(p -> p.name().startsWith("predictor/")),
+      assertTrue(
+          mg.trainable().stream().noneMatch(p -> p.name().startsWith("predictor/")),
           "no predictor h: §5 drops it");
       assertEquals(1, mg.afterUpdate().size(), "the table update runs after the optimizer step");
     }

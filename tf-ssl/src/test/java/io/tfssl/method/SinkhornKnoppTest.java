@@ -22,17 +22,17 @@ import org.tensorflow.types.TFloat32;
 /**
  * SwAV's codes have the marginals Sinkhorn-Knopp prescribes, and no gradient goes through them.
  *
- * <p>Tolerances: the rows (samples) are normalized last, so each sums to 1 up to float32
- * rounding of a K-term sum (1e-5 here). The columns (prototypes) were normalized exactly to B/K
- * one half-iteration earlier, and the last row normalization moves them again: after 3 iterations
- * they are only approximately balanced, which is what SwAV settles for (§3.1, "only 3
- * iterations"). How far off depends on how peaked exp(score/ε) is. For cosine scores of random
- * 128-d unit vectors (SwAV's projection width) with ε = 0.05, B = 256 and K = 32, the worst
- * column sum over 200 random draws was 4.6% off B/K (1.4% on average; measured with a
- * double-precision copy of the algorithm), so the test allows 10%; with 6-d vectors, whose
- * scores spread over [−1, 1], it is about 50% after 3 iterations. The error shrinks with every
- * iteration and is below 0.1% after 50, so the deviation is the algorithm's truncation, not a
- * bug. Each code also matches a double-precision run of the same algorithm.
+ * <p>Tolerances: the rows (samples) are normalized last, so each sums to 1 up to float32 rounding
+ * of a K-term sum (1e-5 here). The columns (prototypes) were normalized exactly to B/K one
+ * half-iteration earlier, and the last row normalization moves them again: after 3 iterations they
+ * are only approximately balanced, which is what SwAV settles for (§3.1, "only 3 iterations"). How
+ * far off depends on how peaked exp(score/ε) is. For cosine scores of random 128-d unit vectors
+ * (SwAV's projection width) with ε = 0.05, B = 256 and K = 32, the worst column sum over 200 random
+ * draws was 4.6% off B/K (1.4% on average; measured with a double-precision copy of the algorithm),
+ * so the test allows 10%; with 6-d vectors, whose scores spread over [−1, 1], it is about 50% after
+ * 3 iterations. The error shrinks with every iteration and is below 0.1% after 50, so the deviation
+ * is the algorithm's truncation, not a bug. Each code also matches a double-precision run of the
+ * same algorithm.
  */
 class SinkhornKnoppTest {
   static final int B = 256;
@@ -116,7 +116,8 @@ class SinkhornKnoppTest {
   }
 
   static float[] codesInGraph(float[][] scores, int iterations, float eps) {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       return TestGraphs.fetch(s, SinkhornKnopp.codes(tf, tf.constant(scores), iterations, eps));
     }
@@ -143,7 +144,10 @@ class SinkhornKnoppTest {
       double row = 0;
       for (int k = 0; k < K; k++) {
         assertTrue(q[b * K + k] >= 0);
-        assertEquals(reference[b][k], q[b * K + k], 1e-5 + 1e-4 * reference[b][k],
+        assertEquals(
+            reference[b][k],
+            q[b * K + k],
+            1e-5 + 1e-4 * reference[b][k],
             "code [" + b + ", " + k + "] against the double-precision algorithm");
         row += q[b * K + k];
       }
@@ -174,29 +178,37 @@ class SinkhornKnoppTest {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> p1 = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, K)));
       Placeholder<TFloat32> p2 = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, K)));
-      Placeholder<TFloat32> fedCodes = tf.placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, K)));
+      Placeholder<TFloat32> fedCodes =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, K)));
       Operand<TFloat32> codes = SinkhornKnopp.codes(tf, p1, 3, 0.05f);
       Operand<TFloat32> logP = tf.nn.logSoftmax(tf.math.div(p2, tf.constant(0.1f)));
-      Operand<TFloat32> loss = tf.math.neg(tf.reduceSum(tf.math.mul(codes, logP),
-          tf.constant(new int[] {0, 1})));
-      Operand<TFloat32> lossWithConstantCodes = tf.math.neg(tf.reduceSum(
-          tf.math.mul(fedCodes, logP), tf.constant(new int[] {0, 1})));
+      Operand<TFloat32> loss =
+          tf.math.neg(tf.reduceSum(tf.math.mul(codes, logP), tf.constant(new int[] {0, 1})));
+      Operand<TFloat32> lossWithConstantCodes =
+          tf.math.neg(tf.reduceSum(tf.math.mul(fedCodes, logP), tf.constant(new int[] {0, 1})));
       assertFalse(TestGraphs.reachableWithoutStopGradient(codes, (GraphOperation) p1.op()));
       assertTrue(TestGraphs.feeds(codes, (GraphOperation) p1.op()));
       Output<?>[] grads = Gradients.of(g, loss, new Output<?>[] {p1.asOutput(), p2.asOutput()});
       assertTrue(Gradients.isAbsent(grads[0]), "a gradient reached the scores through the codes");
       assertFalse(Gradients.isAbsent(grads[1]));
-      Output<?>[] reference = Gradients.of(g, "reference", lossWithConstantCodes,
-          new Output<?>[] {p2.asOutput()});
-      try (Session s = new Session(g); TFloat32 a = matrix(s1); TFloat32 b = matrix(s2)) {
+      Output<?>[] reference =
+          Gradients.of(g, "reference", lossWithConstantCodes, new Output<?>[] {p2.asOutput()});
+      try (Session s = new Session(g);
+          TFloat32 a = matrix(s1);
+          TFloat32 b = matrix(s2)) {
         float[] q;
         try (var r = s.runner().feed(p1, a).fetch(codes).run()) {
           q = TestGraphs.flat((TFloat32) r.get(0));
         }
         try (TFloat32 c = TFloat32.tensorOf(Shape.of(B, K), DataBuffers.of(q, true, false));
-            var r = s.runner().feed(p1, a).feed(p2, b).feed(fedCodes, c).fetch(grads[1])
-                .fetch(reference[0]).run()) {
+            var r =
+                s.runner()
+                    .feed(p1, a)
+                    .feed(p2, b)
+                    .feed(fedCodes, c)
+                    .fetch(grads[1])
+                    .fetch(reference[0])
+                    .run()) {
           float[] viaSinkhorn = TestGraphs.flat((TFloat32) r.get(0));
           float[] viaConstant = TestGraphs.flat((TFloat32) r.get(1));
           for (int i = 0; i < viaSinkhorn.length; i++) {

@@ -33,20 +33,30 @@ class StopGradientTest {
   }
 
   /**
-   * With the asymmetric loss D(p1, sg(z2)), view 2 reaches the loss only through the target
-   * branch z2: its gradient must vanish with the stop-gradient and not without it.
+   * With the asymmetric loss D(p1, sg(z2)), view 2 reaches the loss only through the target branch
+   * z2: its gradient must vanish with the stop-gradient and not without it.
    */
   private static double gradientThroughTargetBranch(boolean stopGradient) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      Placeholder<TFloat32> v1 = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
-      Placeholder<TFloat32> v2 = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
-      SimSiam method = new SimSiam(TinyConfigs.simsiam().withSymmetry(Symmetry.ASYMMETRIC)
-          .withStopGradient(stopGradient));
+      Placeholder<TFloat32> v1 =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+      Placeholder<TFloat32> v2 =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+      SimSiam method =
+          new SimSiam(
+              TinyConfigs.simsiam()
+                  .withSymmetry(Symmetry.ASYMMETRIC)
+                  .withStopGradient(stopGradient));
       MethodGraph mg = method.build(tf, new SmallConvNet(), List.of(v1, v2), 1);
-      Output<?>[] grads = g.addGradients(mg.loss().asOutput(), new Output<?>[] {v1.asOutput(), v2.asOutput()});
-      assertEquals(stopGradient, !TestGraphs.reachableWithoutStopGradient(mg.loss(), (GraphOperation) v2.op()));
-      try (Session s = new Session(g); TFloat32 a = randomViews(1); TFloat32 b = randomViews(2)) {
+      Output<?>[] grads =
+          g.addGradients(mg.loss().asOutput(), new Output<?>[] {v1.asOutput(), v2.asOutput()});
+      assertEquals(
+          stopGradient,
+          !TestGraphs.reachableWithoutStopGradient(mg.loss(), (GraphOperation) v2.op()));
+      try (Session s = new Session(g);
+          TFloat32 a = randomViews(1);
+          TFloat32 b = randomViews(2)) {
         assertEquals(stopGradient, Gradients.isAbsent(grads[1]));
         double toView1 = TestGraphs.absSum(s, grads[0], v1, a, v2, b);
         assertTrue(toView1 > 0, "the online branch (view 1) always gets a gradient");
@@ -62,18 +72,27 @@ class StopGradientTest {
 
   @Test
   void withoutStopGradientTheTargetBranchGetsGradient() {
-    assertTrue(gradientThroughTargetBranch(false) > 0, "no gradient through z2 without stop-gradient");
+    assertTrue(
+        gradientThroughTargetBranch(false) > 0, "no gradient through z2 without stop-gradient");
   }
 
   private static long stopGradientsInSymmetricSimSiam(boolean stopGradient) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      Placeholder<TFloat32> v1 = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
-      Placeholder<TFloat32> v2 = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
-      MethodGraph mg = new SimSiam(TinyConfigs.simsiam().withStopGradient(stopGradient))
-          .build(tf, new SmallConvNet(), List.of(v1, v2), 1);
-      assertTrue(mg.trainable().stream().allMatch(p -> p.name().startsWith("encoder/")
-          || p.name().startsWith("projector/") || p.name().startsWith("predictor/")));
+      Placeholder<TFloat32> v1 =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+      Placeholder<TFloat32> v2 =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+      MethodGraph mg =
+          new SimSiam(TinyConfigs.simsiam().withStopGradient(stopGradient))
+              .build(tf, new SmallConvNet(), List.of(v1, v2), 1);
+      assertTrue(
+          mg.trainable().stream()
+              .allMatch(
+                  p ->
+                      p.name().startsWith("encoder/")
+                          || p.name().startsWith("projector/")
+                          || p.name().startsWith("predictor/")));
       return countOps(g, "StopGradient");
     }
   }
@@ -88,29 +107,41 @@ class StopGradientTest {
   void byolLossHasNoGradientPathToTheTarget() {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      Placeholder<TFloat32> v1 = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
-      Placeholder<TFloat32> v2 = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
-      MethodGraph mg = new Byol(TinyConfigs.byol()).build(tf, new SmallConvNet(), List.of(v1, v2), 1);
+      Placeholder<TFloat32> v1 =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+      Placeholder<TFloat32> v2 =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+      MethodGraph mg =
+          new Byol(TinyConfigs.byol()).build(tf, new SmallConvNet(), List.of(v1, v2), 1);
       TargetEma ema = mg.target().orElseThrow();
       List<Variable<TFloat32>> targets = ema.pairs().stream().map(TargetEma.Pair::target).toList();
       assertFalse(targets.isEmpty());
       for (Variable<TFloat32> xi : targets) {
-        assertFalse(TestGraphs.reachableWithoutStopGradient(mg.loss(), (GraphOperation) xi.op()),
+        assertFalse(
+            TestGraphs.reachableWithoutStopGradient(mg.loss(), (GraphOperation) xi.op()),
             "gradient path from the loss to target variable " + xi.op().name());
-        assertTrue(TestGraphs.feeds(mg.loss(), (GraphOperation) xi.op()),
-            "target variable " + xi.op().name() + " should feed the loss (through the stop-gradient)");
+        assertTrue(
+            TestGraphs.feeds(mg.loss(), (GraphOperation) xi.op()),
+            "target variable "
+                + xi.op().name()
+                + " should feed the loss (through the stop-gradient)");
       }
       // No target variable is trained, and every online parameter is.
-      assertTrue(mg.trainable().stream().noneMatch(p -> p.variable().op().name().startsWith("target/")));
+      assertTrue(
+          mg.trainable().stream().noneMatch(p -> p.variable().op().name().startsWith("target/")));
       Output<?>[] xs = targets.stream().map(Operand::asOutput).toArray(Output[]::new);
       Output<?>[] grads = g.addGradients(mg.loss().asOutput(), xs);
-      try (Session s = new Session(g); TFloat32 a = randomViews(3); TFloat32 b = randomViews(4)) {
+      try (Session s = new Session(g);
+          TFloat32 a = randomViews(3);
+          TFloat32 b = randomViews(4)) {
         for (Output<?> grad : grads) {
           assertTrue(Gradients.isAbsent(grad), "the gradient builder found a path to ξ");
         }
         // ...while the online parameters do get gradients.
-        Output<?>[] online = g.addGradients(mg.loss().asOutput(),
-            mg.trainable().stream().map(p -> p.variable().asOutput()).toArray(Output[]::new));
+        Output<?>[] online =
+            g.addGradients(
+                mg.loss().asOutput(),
+                mg.trainable().stream().map(p -> p.variable().asOutput()).toArray(Output[]::new));
         for (Output<?> grad : online) {
           assertFalse(Gradients.isAbsent(grad));
         }
@@ -123,22 +154,28 @@ class StopGradientTest {
   void noGradientReachesMoCosKeyEncoderOrQueue() {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      Placeholder<TFloat32> v1 = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
-      Placeholder<TFloat32> v2 = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
-      MethodGraph mg = new MoCoV2(TinyConfigs.mocov2()).build(tf, new SmallConvNet(), List.of(v1, v2), 1);
-      List<Variable<TFloat32>> keyEncoder = mg.target().orElseThrow().pairs().stream()
-          .map(TargetEma.Pair::target).toList();
-      assertEquals(mg.trainable().size(), keyEncoder.size(), "every query parameter has a key twin");
+      Placeholder<TFloat32> v1 =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+      Placeholder<TFloat32> v2 =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+      MethodGraph mg =
+          new MoCoV2(TinyConfigs.mocov2()).build(tf, new SmallConvNet(), List.of(v1, v2), 1);
+      List<Variable<TFloat32>> keyEncoder =
+          mg.target().orElseThrow().pairs().stream().map(TargetEma.Pair::target).toList();
+      assertEquals(
+          mg.trainable().size(), keyEncoder.size(), "every query parameter has a key twin");
       GraphOperation queue = g.operation(MoCoV2.QUEUE);
       List<GraphOperation> frozen = new java.util.ArrayList<>();
       keyEncoder.forEach(v -> frozen.add((GraphOperation) v.op()));
       frozen.add(queue);
       for (GraphOperation op : frozen) {
-        assertFalse(TestGraphs.reachableWithoutStopGradient(mg.loss(), op),
+        assertFalse(
+            TestGraphs.reachableWithoutStopGradient(mg.loss(), op),
             "gradient path from the loss to " + op.name());
         assertTrue(TestGraphs.feeds(mg.loss(), op), op.name() + " should feed the loss");
       }
-      assertTrue(mg.trainable().stream().allMatch(p -> p.variable().op().name().startsWith("online/")));
+      assertTrue(
+          mg.trainable().stream().allMatch(p -> p.variable().op().name().startsWith("online/")));
       // The gradient builder agrees: nothing for the key encoder and the queue, something for
       // the query encoder.
       Output<?>[] xs = new Output<?>[frozen.size() + 1];
@@ -151,7 +188,9 @@ class StopGradientTest {
       for (int i = 1; i < grads.length; i++) {
         assertTrue(Gradients.isAbsent(grads[i]), "gradient reached " + xs[i].op().name());
       }
-      try (Session s = new Session(g); TFloat32 a = randomViews(5); TFloat32 b = randomViews(6)) {
+      try (Session s = new Session(g);
+          TFloat32 a = randomViews(5);
+          TFloat32 b = randomViews(6)) {
         assertTrue(TestGraphs.absSum(s, grads[0], v1, a, v2, b) > 0);
       }
     }
@@ -175,12 +214,14 @@ class StopGradientTest {
         // stop-gradient: no trainable variable can receive a gradient through them.
         assertTrue(TestGraphs.feeds(codes, (GraphOperation) prototypes.op()));
         for (var p : mg.trainable()) {
-          assertFalse(TestGraphs.reachableWithoutStopGradient(codes, (GraphOperation) p.variable().op()),
+          assertFalse(
+              TestGraphs.reachableWithoutStopGradient(codes, (GraphOperation) p.variable().op()),
               "gradient path through codes " + view + " to " + p.name());
         }
       }
       // ...while the loss trains the prototypes through the predictions.
-      assertTrue(TestGraphs.reachableWithoutStopGradient(mg.loss(), (GraphOperation) prototypes.op()));
+      assertTrue(
+          TestGraphs.reachableWithoutStopGradient(mg.loss(), (GraphOperation) prototypes.op()));
       assertEquals(2, countOps(g, "StopGradient"), "one stop-gradient per large view's codes");
     }
   }

@@ -24,7 +24,8 @@ class SwavTest {
   @Test
   void multiCropGivesTwoLargeAndTheSmallViews() {
     SwavConfig c = TinyConfigs.swav();
-    List<ViewSpec> views = new SwAV(c).views(List.of(ViewPolicy.byolView1(), ViewPolicy.byolView2()), 28);
+    List<ViewSpec> views =
+        new SwAV(c).views(List.of(ViewPolicy.byolView1(), ViewPolicy.byolView2()), 28);
     assertEquals(2 + c.smallCrops(), views.size());
     assertEquals(ViewPolicy.byolView1(), views.get(0).policy());
     assertEquals(ViewPolicy.byolView2(), views.get(1).policy());
@@ -34,7 +35,8 @@ class SwavTest {
       assertEquals((float) c.smallCropScaleMin(), small.policy().cropScaleMin());
       assertEquals((float) c.smallCropScaleMax(), small.policy().cropScaleMax());
     }
-    assertEquals(2, new SwAV(c.withSmallCrops(0, 0, 0, 0)).views(List.of(ViewPolicy.none()), 28).size());
+    assertEquals(
+        2, new SwAV(c.withSmallCrops(0, 0, 0, 0)).views(List.of(ViewPolicy.none()), 28).size());
   }
 
   private static double maxNormError(float[] w, int dim, int count) {
@@ -58,11 +60,13 @@ class SwavTest {
       TrainingGraph step = TrainingGraph.fromConfig(g, c, new long[] {28, 28, 1}, 3, 100);
       MethodGraph mg = step.methodGraph();
       Variable<TFloat32> prototypes = mg.online().variables().get("prototypes/w");
-      assertEquals(List.of((long) dim, (long) count), List.of(prototypes.shape().get(0),
-          prototypes.shape().get(1)));
+      assertEquals(
+          List.of((long) dim, (long) count),
+          List.of(prototypes.shape().get(0), prototypes.shape().get(1)));
       // The small crops cost a quarter of a large view each (14² vs 28² pixels).
       long large = new SmallConvNet().forwardFlops(28, 28, 1);
-      assertTrue(mg.trainedFlops() < 4 * large && mg.trainedFlops() > 2 * large,
+      assertTrue(
+          mg.trainedFlops() < 4 * large && mg.trainedFlops() > 2 * large,
           "FLOPs " + mg.trainedFlops() + " vs one large view " + large);
       try (Session s = new Session(g)) {
         s.initialize();
@@ -71,8 +75,12 @@ class SwavTest {
         float[] previous = initial;
         for (int k = 0; k < 3; k++) {
           try (TUint8 images = TestGraphs.randomImages(16, 28, 28, 1, k);
-              Result r = s.runner().feed(step.images(), images).addTarget(step.trainStep())
-                  .fetch(step.loss()).run()) {
+              Result r =
+                  s.runner()
+                      .feed(step.images(), images)
+                      .addTarget(step.trainStep())
+                      .fetch(step.loss())
+                      .run()) {
             assertTrue(Float.isFinite(((TFloat32) r.get(0)).getFloat()));
           }
           float[] now = TestGraphs.fetch(s, prototypes);

@@ -22,9 +22,13 @@ class EncodersTest {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       VarStore store = VarStore.trainable(tf, "online", 0);
-      Operand<TFloat32> y = e.apply(Net.of(store, Mode.TRAIN).child("encoder"),
-          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, size, size, channels))));
-      assertEquals(java.util.Arrays.toString(new long[] {-1, e.outputDim()}),
+      Operand<TFloat32> y =
+          e.apply(
+              Net.of(store, Mode.TRAIN).child("encoder"),
+              tf.placeholder(
+                  TFloat32.class, Placeholder.shape(Shape.of(-1, size, size, channels))));
+      assertEquals(
+          java.util.Arrays.toString(new long[] {-1, e.outputDim()}),
           java.util.Arrays.toString(y.shape().asArray()));
       return store.params().stream().mapToLong(p -> p.variable().shape().size()).sum();
     }
@@ -74,8 +78,10 @@ class EncodersTest {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       VarStore store = VarStore.trainable(tf, "online", 0);
-      ResNet.resnet18(ResNet.Stem.CIFAR, true).apply(Net.of(store, Mode.TRAIN).child("encoder"),
-          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 32, 32, 3))));
+      ResNet.resnet18(ResNet.Stem.CIFAR, true)
+          .apply(
+              Net.of(store, Mode.TRAIN).child("encoder"),
+              tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 32, 32, 3))));
       try (Session s = new Session(g)) {
         s.initialize();
         long zeroed = 0;
@@ -98,7 +104,8 @@ class EncodersTest {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       VarStore store = VarStore.trainable(tf, "online", 0);
-      Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+      Placeholder<TFloat32> x =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
       new SmallConvNet().apply(Net.of(store, Mode.INFERENCE).child("encoder"), x);
       assertTrue(store.statisticsUpdates().isEmpty(), "inference mode must not update statistics");
       assertTrue(store.variables().keySet().stream().anyMatch(k -> k.endsWith("moving_mean")));

@@ -16,10 +16,10 @@ import org.tensorflow.Graph;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
 
 class LarsTest {
@@ -36,9 +36,9 @@ class LarsTest {
   private static final float[] GS = {-0.1f, 0.3f};
 
   /**
-   * BYOL's LARS step in double precision, written from the formulas: for decayed params
-   * g' = g + wd w, trust = eta |w| / |g'|, d = trust g'; otherwise d = g. Then mu = m mu + d and
-   * w -= lr mu. Updates {@code w} and {@code mu} in place.
+   * BYOL's LARS step in double precision, written from the formulas: for decayed params g' = g + wd
+   * w, trust = eta |w| / |g'|, d = trust g'; otherwise d = g. Then mu = m mu + d and w -= lr mu.
+   * Updates {@code w} and {@code mu} in place.
    */
   private static void handStep(double[] w, double[] g, double[] mu, boolean decayed, double lr) {
     double[] d = new double[w.length];
@@ -63,16 +63,18 @@ class LarsTest {
 
   @Test
   void oneAndTwoStepsMatchHandComputation() {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Param w = param(tf, "w", ParamKind.WEIGHT, W0, 2, 2);
       Param b = param(tf, "b", ParamKind.BIAS, B0, 2);
       Param gamma = param(tf, "gamma", ParamKind.BN_SCALE, S0, 2);
       Placeholder<TFloat32> lr = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-      List<ParamGrad> grads = List.of(
-          new ParamGrad(w, constant(tf, GW, 2, 2), lr),
-          new ParamGrad(b, constant(tf, GB, 2), lr),
-          new ParamGrad(gamma, constant(tf, GS, 2), lr));
+      List<ParamGrad> grads =
+          List.of(
+              new ParamGrad(w, constant(tf, GW, 2, 2), lr),
+              new ParamGrad(b, constant(tf, GB, 2), lr),
+              new ParamGrad(gamma, constant(tf, GS, 2), lr));
       Op train = new Lars(M, WD, ETA).apply(tf, grads, "train");
 
       double[] hw = toDouble(W0);
@@ -108,12 +110,17 @@ class LarsTest {
 
   @Test
   void zeroWeightUsesTrustOne() {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       float[] zeros = {0f, 0f, 0f, 0f};
       Param w = param(tf, "w", ParamKind.WEIGHT, zeros, 2, 2);
-      Op train = new Lars(M, WD, ETA)
-          .apply(tf, List.of(new ParamGrad(w, constant(tf, GW, 2, 2), tf.constant((float) LR))), "t");
+      Op train =
+          new Lars(M, WD, ETA)
+              .apply(
+                  tf,
+                  List.of(new ParamGrad(w, constant(tf, GW, 2, 2), tf.constant((float) LR))),
+                  "t");
       run(s, train);
       double[] hw = new double[4];
       handStep(hw, toDouble(GW), new double[4], true, LR);

@@ -22,7 +22,8 @@ class SchedulesTest {
       BiFunction<Ops, Operand<TInt64>, Operand<TFloat32>> graph,
       LongToDoubleFunction java,
       long... steps) {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Placeholder<TInt64> step = tf.placeholder(TInt64.class);
       Operand<TFloat32> value = graph.apply(tf, step);
@@ -41,8 +42,17 @@ class SchedulesTest {
   /** 0, 1, W-1, W, W+1, mid, T-2, T-1, T, beyond T. */
   private static long[] interestingSteps(long warmup, long total) {
     return new long[] {
-      0, 1, Math.max(0, warmup - 1), warmup, warmup + 1, (warmup + total) / 2,
-      total - 2, total - 1, total, total + 1, total + 1000
+      0,
+      1,
+      Math.max(0, warmup - 1),
+      warmup,
+      warmup + 1,
+      (warmup + total) / 2,
+      total - 2,
+      total - 1,
+      total,
+      total + 1,
+      total + 1000
     };
   }
 
@@ -113,7 +123,8 @@ class SchedulesTest {
   @Test
   void tauOneIsExactlyOne() {
     TauSchedule t = TauSchedule.cosine(1.0, 100);
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Placeholder<TInt64> step = tf.placeholder(TInt64.class);
       Operand<TFloat32> value = t.at(tf, step);

@@ -40,14 +40,20 @@ class SgdMomentumTest {
   }
 
   private static void twoSteps(boolean decayBiasAndBn) {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Param w = param(tf, "w", ParamKind.WEIGHT, W0, 2, 2);
       Param b = param(tf, "b", ParamKind.BIAS, B0, 2);
       Operand<TFloat32> lr = tf.constant((float) LR);
-      Op train = new SgdMomentum(M, WD, decayBiasAndBn).apply(tf, List.of(
-          new ParamGrad(w, constant(tf, GW, 2, 2), lr),
-          new ParamGrad(b, constant(tf, GB, 2), lr)), "train");
+      Op train =
+          new SgdMomentum(M, WD, decayBiasAndBn)
+              .apply(
+                  tf,
+                  List.of(
+                      new ParamGrad(w, constant(tf, GW, 2, 2), lr),
+                      new ParamGrad(b, constant(tf, GB, 2), lr)),
+                  "train");
       double[] hw = toDouble(W0);
       double[] hb = toDouble(B0);
       double[] vw = new double[4];
@@ -74,14 +80,20 @@ class SgdMomentumTest {
 
   @Test
   void perParamLearningRateIsHonoured() {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Param a = param(tf, "a", ParamKind.WEIGHT, new float[] {1f, 1f}, 2);
       Param p = param(tf, "pred", ParamKind.WEIGHT, new float[] {1f, 1f}, 2);
       float[] grad = {0.5f, -1f};
-      Op train = new SgdMomentum(M, 0.0, true).apply(tf, List.of(
-          new ParamGrad(a, constant(tf, grad, 2), tf.constant(0.1f)),
-          new ParamGrad(p, constant(tf, grad, 2), tf.constant(0.01f))), "train");
+      Op train =
+          new SgdMomentum(M, 0.0, true)
+              .apply(
+                  tf,
+                  List.of(
+                      new ParamGrad(a, constant(tf, grad, 2), tf.constant(0.1f)),
+                      new ParamGrad(p, constant(tf, grad, 2), tf.constant(0.01f))),
+                  "train");
       run(s, train);
       run(s, train);
       // w = w0 - lr g (1 + (m + 1))
@@ -94,24 +106,28 @@ class SgdMomentumTest {
 
   @Test
   void scheduledLearningRateFromStepAndRealGradientsLowerTheLoss() {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Param w = param(tf, "w", ParamKind.WEIGHT, new float[] {1f, -1f, 0.5f, 2f}, 2, 2);
       Param b = param(tf, "b", ParamKind.BIAS, new float[] {0f, 0f}, 2);
       var step = tf.withName("global_step").variable(tf.withInitScope().constant(0L));
       Operand<TFloat32> x = constant(tf, new float[] {1f, 2f, -1f, 0.5f, 0f, 1f}, 3, 2);
       Operand<TFloat32> y = constant(tf, new float[] {0f, 1f, 1f, 0f, 0.5f, 0.5f}, 3, 2);
-      Operand<TFloat32> pred = tf.math.add(
-          tf.linalg.matMul(x, tf.identity(w.variable())), tf.identity(b.variable()));
-      Operand<TFloat32> loss = tf.math.mean(
-          tf.math.square(tf.math.sub(pred, y)), tf.constant(new int[] {0, 1}));
-      Output<?>[] grads = g.addGradients(
-          loss.asOutput(), new Output<?>[] {w.variable().asOutput(), b.variable().asOutput()});
+      Operand<TFloat32> pred =
+          tf.math.add(tf.linalg.matMul(x, tf.identity(w.variable())), tf.identity(b.variable()));
+      Operand<TFloat32> loss =
+          tf.math.mean(tf.math.square(tf.math.sub(pred, y)), tf.constant(new int[] {0, 1}));
+      Output<?>[] grads =
+          g.addGradients(
+              loss.asOutput(), new Output<?>[] {w.variable().asOutput(), b.variable().asOutput()});
       Operand<TFloat32> lr = new WarmupCosine(0.2, 2, 40).at(tf, step);
-      Op update = SgdMomentum.simSiam()
-          .apply(tf, ParamGrad.zip(List.of(w, b), grads, p -> lr), "train");
-      Op train = tf.withControlDependencies(List.of(update))
-          .withName("step_inc").assignAdd(step, tf.constant(1L));
+      Op update =
+          SgdMomentum.simSiam().apply(tf, ParamGrad.zip(List.of(w, b), grads, p -> lr), "train");
+      Op train =
+          tf.withControlDependencies(List.of(update))
+              .withName("step_inc")
+              .assignAdd(step, tf.constant(1L));
       float first = fetchScalar(s, loss);
       for (int i = 0; i < 40; i++) {
         run(s, train);

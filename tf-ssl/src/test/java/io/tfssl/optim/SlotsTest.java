@@ -28,8 +28,10 @@ class SlotsTest {
   private static Op build(Ops tf) {
     Param w = param(tf.withSubScope("enc"), "w", ParamKind.WEIGHT, new float[] {1f, 2f}, 2);
     return new Lars(0.9, 0.0, 1.0)
-        .apply(tf, List.of(new ParamGrad(w, constant(tf, new float[] {3f, 4f}, 2),
-            tf.constant(0.1f))), "train");
+        .apply(
+            tf,
+            List.of(new ParamGrad(w, constant(tf, new float[] {3f, 4f}, 2), tf.constant(0.1f))),
+            "train");
   }
 
   private static Output<TFloat32> slot(Graph g) {
@@ -62,7 +64,8 @@ class SlotsTest {
       assertThrows(IllegalStateException.class, () -> sgd.apply(tf, grads, "again"));
       sgd.apply(tf.withSubScope("second"), grads, "train");
       assertEquals("VariableV2", g.operation("second/slots/w_momentum").type());
-      assertThrows(IllegalArgumentException.class,
+      assertThrows(
+          IllegalArgumentException.class,
           () -> sgd.apply(tf.withSubScope("third"), List.of(grads.get(0), grads.get(0)), "t"));
     }
   }
@@ -71,7 +74,8 @@ class SlotsTest {
   void slotSurvivesSaveAndRestore(@TempDir Path dir) {
     String prefix = dir.resolve("ckpt").toString();
     float[] saved;
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Op train = build(Ops.create(g));
       run(s, train);
       saved = fetch(s, slot(g));
@@ -80,7 +84,8 @@ class SlotsTest {
       assertArrayEquals(new float[] {(float) (3 * t), (float) (4 * t)}, saved, 1e-5f);
       s.save(prefix);
     }
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       build(Ops.create(g));
       s.restore(prefix);
       assertArrayEquals(saved, fetch(s, slot(g)), 0f);

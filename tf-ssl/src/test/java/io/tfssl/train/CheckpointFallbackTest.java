@@ -29,8 +29,8 @@ class CheckpointFallbackTest {
 
   @BeforeEach
   void needsFashionMnist() {
-    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
-        "needs Debian's dataset-fashion-mnist");
+    Assumptions.assumeTrue(
+        Files.isDirectory(IdxSource.FASHION_MNIST_DIR), "needs Debian's dataset-fashion-mnist");
   }
 
   private static PretrainConfig config() {
@@ -39,7 +39,8 @@ class CheckpointFallbackTest {
 
   private static Path dataFile(Path run, String step) throws Exception {
     try (Stream<Path> s = Files.list(run.resolve("checkpoints").resolve(step))) {
-      return s.filter(p -> p.getFileName().toString().startsWith("ckpt.data")).findFirst()
+      return s.filter(p -> p.getFileName().toString().startsWith("ckpt.data"))
+          .findFirst()
           .orElseThrow();
     }
   }
@@ -106,8 +107,8 @@ class CheckpointFallbackTest {
     for (String step : List.of("step-00000003", "step-00000006")) {
       Files.write(dataFile(run, step), new byte[] {1, 2, 3});
     }
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> resumeAndFinish(run, 0));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> resumeAndFinish(run, 0));
     assertTrue(e.getMessage().contains("restores"), e.getMessage());
   }
 }

@@ -44,7 +44,8 @@ class CheckpointRestoreTest {
 
   private static float step(Session s, TrainingGraph t, long seed) {
     try (TUint8 images = TestGraphs.randomImages(16, 28, 28, 1, seed);
-        Result r = s.runner().feed(t.images(), images).addTarget(t.trainStep()).fetch(t.loss()).run()) {
+        Result r =
+            s.runner().feed(t.images(), images).addTarget(t.trainStep()).fetch(t.loss()).run()) {
       return ((TFloat32) r.get(0)).getFloat();
     }
   }
@@ -70,7 +71,8 @@ class CheckpointRestoreTest {
         afterNext = floatVariables(g, s);
       }
     }
-    assertTrue(saved.keySet().stream().anyMatch(n -> n.contains("momentum")),
+    assertTrue(
+        saved.keySet().stream().anyMatch(n -> n.contains("momentum")),
         "optimizer slots should be variables: " + saved.keySet());
     assertTrue(Files.isRegularFile(checkpoints.dir().resolve("latest")));
     try (Graph g = new Graph()) {
@@ -86,11 +88,14 @@ class CheckpointRestoreTest {
           assertArrayEquals(saved.get(name), restored.get(name), "variable " + name);
         }
         float loss = step(s, t, 3);
-        assertEquals(Float.floatToIntBits(nextLoss), Float.floatToIntBits(loss),
+        assertEquals(
+            Float.floatToIntBits(nextLoss),
+            Float.floatToIntBits(loss),
             "next-step loss after restore: " + loss + " vs " + nextLoss);
         Map<String, float[]> after = floatVariables(g, s);
         for (String name : afterNext.keySet()) {
-          assertArrayEquals(afterNext.get(name), after.get(name), "variable after the next step " + name);
+          assertArrayEquals(
+              afterNext.get(name), after.get(name), "variable after the next step " + name);
         }
       }
     }
@@ -111,10 +116,12 @@ class CheckpointRestoreTest {
       }
     }
     try (var files = Files.list(checkpoints.dir())) {
-      assertEquals(java.util.List.of("latest", "step-00000003", "step-00000004", "step-00000005"),
+      assertEquals(
+          java.util.List.of("latest", "step-00000003", "step-00000004", "step-00000005"),
           files.map(p -> p.getFileName().toString()).sorted().toList());
     }
-    assertEquals(checkpoints.dir().resolve("step-00000005").resolve("ckpt"),
+    assertEquals(
+        checkpoints.dir().resolve("step-00000005").resolve("ckpt"),
         checkpoints.latest().orElseThrow());
     assertFalse(Files.exists(checkpoints.dir().resolve(".tmp-step-00000005")));
   }

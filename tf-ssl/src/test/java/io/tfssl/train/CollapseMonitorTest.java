@@ -17,7 +17,8 @@ import org.tensorflow.types.TFloat32;
 class CollapseMonitorTest {
 
   private static double monitor(float[][] z) {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Operand<TFloat32> value = CollapseMonitor.stdTimesSqrtDim(tf, tf.constant(z));
       return TestGraphs.fetch(s, value)[0];

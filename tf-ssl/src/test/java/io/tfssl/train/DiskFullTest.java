@@ -23,11 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real full disk: a small tmpfs is mounted for the run folder (this needs root, as in CI), so
- * the errors are the kernel's ENOSPC, not a simulation. Too little room is reported before
- * training starts; a disk that fills up during training stops the run at the checkpoint that
- * does not fit, leaves no partial checkpoint behind, keeps {@code latest} on the previous one,
- * and a resume after freeing space repeats the uninterrupted run.
+ * A real full disk: a small tmpfs is mounted for the run folder (this needs root, as in CI), so the
+ * errors are the kernel's ENOSPC, not a simulation. Too little room is reported before training
+ * starts; a disk that fills up during training stops the run at the checkpoint that does not fit,
+ * leaves no partial checkpoint behind, keeps {@code latest} on the previous one, and a resume after
+ * freeing space repeats the uninterrupted run.
  */
 class DiskFullTest {
   @TempDir Path tmp;
@@ -35,14 +35,17 @@ class DiskFullTest {
 
   @BeforeEach
   void needsFashionMnist() {
-    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
-        "needs Debian's dataset-fashion-mnist");
+    Assumptions.assumeTrue(
+        Files.isDirectory(IdxSource.FASHION_MNIST_DIR), "needs Debian's dataset-fashion-mnist");
   }
 
   @AfterEach
   void unmount() throws Exception {
     if (mount != null) {
-      new ProcessBuilder("umount", mount.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
+      new ProcessBuilder("umount", mount.toString())
+          .inheritIO()
+          .start()
+          .waitFor(30, TimeUnit.SECONDS);
     }
   }
 
@@ -51,8 +54,10 @@ class DiskFullTest {
     Path dir = Files.createDirectories(tmp.resolve("disk"));
     Process p;
     try {
-      p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + bytes, "tmpfs",
-          dir.toString()).redirectErrorStream(true).start();
+      p =
+          new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + bytes, "tmpfs", dir.toString())
+              .redirectErrorStream(true)
+              .start();
     } catch (IOException noMount) {
       p = null;
     }
@@ -63,15 +68,19 @@ class DiskFullTest {
   }
 
   private static PretrainConfig config() {
-    return TinyConfigs.pretrain("simsiam", 8).toBuilder().checkpointEvery(4).keepCheckpoints(1)
+    return TinyConfigs.pretrain("simsiam", 8).toBuilder()
+        .checkpointEvery(4)
+        .keepCheckpoints(1)
         .build();
   }
 
   @Test
   void tooLittleSpaceIsReportedBeforeTrainingStarts() throws Exception {
     Path disk = smallDisk(2L << 20);
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> Trainer.create(config(), disk.resolve("run")).close());
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> Trainer.create(config(), disk.resolve("run")).close());
     assertTrue(e.getMessage().contains("not enough free disk space"), e.getMessage());
     assertTrue(e.getMessage().contains(disk.resolve("run").toString()), e.getMessage());
     assertFalse(Files.exists(disk.resolve("run").resolve("metrics.jsonl")), "nothing trained");
@@ -100,13 +109,14 @@ class DiskFullTest {
           f.write(block, 0, (int) Math.min(block.length, left));
         }
       }
-      CheckpointWriteException e = assertThrows(CheckpointWriteException.class,
-          () -> t.trainUntil(8));
+      CheckpointWriteException e =
+          assertThrows(CheckpointWriteException.class, () -> t.trainUntil(8));
       assertTrue(e.getMessage().contains("step 8"), e.getMessage());
       assertTrue(e.getMessage().contains("latest still names step-00000004"), e.getMessage());
       Files.delete(ballast);
     } catch (UncheckedIOException metricsFirst) {
-      throw new AssertionError("the metrics log, not the checkpoint, hit the full disk", metricsFirst);
+      throw new AssertionError(
+          "the metrics log, not the checkpoint, hit the full disk", metricsFirst);
     }
     List<String> left;
     try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
@@ -124,8 +134,10 @@ class DiskFullTest {
   void anUnwritableOutputFolderIsReportedBeforeTrainingStarts() throws Exception {
     // Root may write anywhere; a folder below a regular file cannot exist for anyone.
     Path file = Files.writeString(tmp.resolve("a-file"), "x");
-    UncheckedIOException e = assertThrows(UncheckedIOException.class,
-        () -> Trainer.create(config(), file.resolve("run")).close());
+    UncheckedIOException e =
+        assertThrows(
+            UncheckedIOException.class,
+            () -> Trainer.create(config(), file.resolve("run")).close());
     assertTrue(e.getMessage().contains("cannot write to " + file.resolve("run")), e.getMessage());
   }
 }

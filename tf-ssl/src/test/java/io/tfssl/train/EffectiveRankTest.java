@@ -27,7 +27,8 @@ class EffectiveRankTest {
         f[i][j] = (float) z[i][j];
       }
     }
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       return TestGraphs.fetch(s, EffectiveRank.rankMe(tf, tf.constant(f)))[0];
     }
@@ -51,10 +52,15 @@ class EffectiveRankTest {
     int n = 128;
     int d = 64;
     for (int k : new int[] {1, 5, 17}) {
-      RealMatrix a = new QRDecomposition(MatrixUtils.createRealMatrix(gaussian(n, k, k)))
-          .getQ().getSubMatrix(0, n - 1, 0, k - 1);
-      RealMatrix b = new QRDecomposition(MatrixUtils.createRealMatrix(gaussian(d, k, 100 + k)))
-          .getQ().getSubMatrix(0, d - 1, 0, k - 1).transpose();
+      RealMatrix a =
+          new QRDecomposition(MatrixUtils.createRealMatrix(gaussian(n, k, k)))
+              .getQ()
+              .getSubMatrix(0, n - 1, 0, k - 1);
+      RealMatrix b =
+          new QRDecomposition(MatrixUtils.createRealMatrix(gaussian(d, k, 100 + k)))
+              .getQ()
+              .getSubMatrix(0, d - 1, 0, k - 1)
+              .transpose();
       double rank = rankMe(a.multiply(b).getData());
       assertEquals(k, rank, 0.01 * k, "rank-" + k + " matrix with equal singular values");
     }

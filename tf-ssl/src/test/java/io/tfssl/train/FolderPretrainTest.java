@@ -33,13 +33,20 @@ class FolderPretrainTest {
       }
       ImageIO.write(img, "png", dir.resolve("img" + i + ".png").toFile());
     }
-    Files.write(root.resolve("dogs").resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+    Files.write(
+        root.resolve("dogs").resolve("broken.png"),
+        new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
     return root;
   }
 
   private PretrainConfig config(Path data, boolean skip) {
-    return TinyConfigs.pretrain("simsiam", 4).toBuilder().dataset("folder")
-        .dataDir(data.toString()).imageSize(16).batchSize(8).skipBadImages(skip).build();
+    return TinyConfigs.pretrain("simsiam", 4).toBuilder()
+        .dataset("folder")
+        .dataDir(data.toString())
+        .imageSize(16)
+        .batchSize(8)
+        .skipBadImages(skip)
+        .build();
   }
 
   @Test
@@ -59,8 +66,10 @@ class FolderPretrainTest {
   void withoutSkippingABadImageStopsTheRunNamingTheFile() throws Exception {
     Path data = folderWithOneCorruptImage();
     try (Trainer t = Trainer.create(config(data, false), tmp.resolve("strict"))) {
-      RuntimeException e = assertThrows(RuntimeException.class,
-          () -> t.progressBar(false).log(new PrintStream(new ByteArrayOutputStream())).train());
+      RuntimeException e =
+          assertThrows(
+              RuntimeException.class,
+              () -> t.progressBar(false).log(new PrintStream(new ByteArrayOutputStream())).train());
       String all = e + " " + (e.getCause() == null ? "" : e.getCause().toString());
       assertTrue(all.contains("broken.png"), all);
     }

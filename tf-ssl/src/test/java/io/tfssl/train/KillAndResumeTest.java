@@ -20,19 +20,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kill -9 of a real training process at random moments, then {@code resume}: the run continues
- * from the last complete checkpoint and its losses equal, step for step and bit for bit, those
- * of a run that was never interrupted. Every kill is a SIGKILL ({@code destroyForcibly} on
- * Linux), so nothing in the JVM gets to clean up: a checkpoint being written, a metrics line
- * half-flushed and the {@code latest} pointer are all left as they are.
+ * kill -9 of a real training process at random moments, then {@code resume}: the run continues from
+ * the last complete checkpoint and its losses equal, step for step and bit for bit, those of a run
+ * that was never interrupted. Every kill is a SIGKILL ({@code destroyForcibly} on Linux), so
+ * nothing in the JVM gets to clean up: a checkpoint being written, a metrics line half-flushed and
+ * the {@code latest} pointer are all left as they are.
  */
 class KillAndResumeTest {
   @TempDir Path tmp;
 
   @BeforeEach
   void needsFashionMnist() {
-    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
-        "needs Debian's dataset-fashion-mnist");
+    Assumptions.assumeTrue(
+        Files.isDirectory(IdxSource.FASHION_MNIST_DIR), "needs Debian's dataset-fashion-mnist");
   }
 
   @Test
@@ -58,8 +58,12 @@ class KillAndResumeTest {
       while (loggedSteps(run) < target && p.isAlive() && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }
-      assertTrue(p.isAlive(), "child finished or died before kill " + kill + ": "
-          + Files.readString(tmp.resolve("kill" + kill + ".log")));
+      assertTrue(
+          p.isAlive(),
+          "child finished or died before kill "
+              + kill
+              + ": "
+              + Files.readString(tmp.resolve("kill" + kill + ".log")));
       Thread.sleep(random.nextInt(120));
       p.destroyForcibly();
       assertTrue(p.waitFor(30, TimeUnit.SECONDS));
@@ -71,8 +75,14 @@ class KillAndResumeTest {
       } catch (java.nio.file.NoSuchFileException none) {
         midCheckpoint = false;
       }
-      kills.add("kill " + kill + " after logged step " + logged + ", latest checkpoint step "
-          + restoredStep(run) + (midCheckpoint ? ", a checkpoint half-written" : ""));
+      kills.add(
+          "kill "
+              + kill
+              + " after logged step "
+              + logged
+              + ", latest checkpoint step "
+              + restoredStep(run)
+              + (midCheckpoint ? ", a checkpoint half-written" : ""));
       // Every step logged so far, including those after the last checkpoint, matches.
       assertPrefixMatches(expected, run);
       loggedBefore = restoredStep(run);
@@ -88,8 +98,14 @@ class KillAndResumeTest {
   /** Starts {@link TrainChild} in a new JVM with this test's class path. */
   private Process start(Path run, String mode, String logName) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        TrainChild.class.getName(), run.toString(), mode);
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java,
+            "-cp",
+            System.getProperty("java.class.path"),
+            TrainChild.class.getName(),
+            run.toString(),
+            mode);
     File log = tmp.resolve(logName + ".log").toFile();
     pb.redirectErrorStream(true).redirectOutput(log);
     return pb.start();
@@ -105,8 +121,13 @@ class KillAndResumeTest {
       long last = 0;
       for (String line : Files.readAllLines(metrics)) {
         if (line.endsWith("}") && line.contains("\"loss\"")) {
-          last = Math.max(last, new com.fasterxml.jackson.databind.ObjectMapper().readTree(line)
-              .get("step").asLong());
+          last =
+              Math.max(
+                  last,
+                  new com.fasterxml.jackson.databind.ObjectMapper()
+                      .readTree(line)
+                      .get("step")
+                      .asLong());
         }
       }
       return last;
@@ -117,7 +138,8 @@ class KillAndResumeTest {
 
   /** The step of the checkpoint a resume would restore (0 when none is complete yet). */
   private static long restoredStep(Path run) {
-    return new Checkpoints(run.resolve("checkpoints"), 2).latest()
+    return new Checkpoints(run.resolve("checkpoints"), 2)
+        .latest()
         .map(p -> Long.parseLong(p.getParent().getFileName().toString().substring(5)))
         .orElse(0L);
   }

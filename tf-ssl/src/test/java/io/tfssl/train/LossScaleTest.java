@@ -35,9 +35,10 @@ class LossScaleTest {
     final Graph g = new Graph();
     final Ops tf = Ops.create(g);
     final Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(3)));
-    final Variable<TFloat32> w = tf.withName("w").variable(tf.constant(new float[] {1f, -2f, 0.5f}));
-    final Operand<TFloat32> loss = tf.math.square(tf.reduceSum(
-        tf.math.mul(tf.identity(w), x), tf.constant(0)));
+    final Variable<TFloat32> w =
+        tf.withName("w").variable(tf.constant(new float[] {1f, -2f, 0.5f}));
+    final Operand<TFloat32> loss =
+        tf.math.square(tf.reduceSum(tf.math.mul(tf.identity(w), x), tf.constant(0)));
     final LossScale scale;
     final Operand<TFloat32> plainGrad;
     final Operand<TFloat32> unscaledGrad;
@@ -49,10 +50,11 @@ class LossScaleTest {
     @SuppressWarnings("unchecked")
     Fixture(int growthInterval) {
       scale = LossScale.dynamic(tf.withSubScope("loss_scale"), 1024f, growthInterval);
-      plainGrad = (Output<TFloat32>) Gradients.of(g, "plain", loss,
-          new Output<?>[] {w.asOutput()})[0];
-      Output<TFloat32> scaled = (Output<TFloat32>) Gradients.of(g, "scaled",
-          scale.scaled(tf, loss), new Output<?>[] {w.asOutput()})[0];
+      plainGrad =
+          (Output<TFloat32>) Gradients.of(g, "plain", loss, new Output<?>[] {w.asOutput()})[0];
+      Output<TFloat32> scaled =
+          (Output<TFloat32>)
+              Gradients.of(g, "scaled", scale.scaled(tf, loss), new Output<?>[] {w.asOutput()})[0];
       unscaledGrad = scale.unscale(tf, List.of(scaled)).get(0);
       gatedLr = scale.gate(tf, tf.constant(0.1f));
       finite = scale.finite();
@@ -61,7 +63,8 @@ class LossScaleTest {
     }
 
     float[] run(float[] xs, Operand<TFloat32> what) {
-      try (TFloat32 t = TFloat32.vectorOf(xs); Result r = s.runner().feed(x, t).fetch(what).run()) {
+      try (TFloat32 t = TFloat32.vectorOf(xs);
+          Result r = s.runner().feed(x, t).fetch(what).run()) {
         TFloat32 out = (TFloat32) r.get(0);
         float[] v = new float[(int) out.size()];
         out.copyTo(DataBuffers.of(v, false, false));
@@ -70,7 +73,8 @@ class LossScaleTest {
     }
 
     boolean finite(float[] xs) {
-      try (TFloat32 t = TFloat32.vectorOf(xs); Result r = s.runner().feed(x, t).fetch(finite).run()) {
+      try (TFloat32 t = TFloat32.vectorOf(xs);
+          Result r = s.runner().feed(x, t).fetch(finite).run()) {
         return ((TBool) r.get(0)).getBoolean();
       }
     }
@@ -150,22 +154,29 @@ class LossScaleTest {
     List<Float> fp16 = steps(Precision.FP16);
     assertEquals(fp32.size(), fp16.size());
     for (int i = 0; i < fp32.size(); i++) {
-      assertEquals(fp32.get(i), fp16.get(i), 1e-6f, "step " + (i + 1) + ": " + fp32 + " vs " + fp16);
+      assertEquals(
+          fp32.get(i), fp16.get(i), 1e-6f, "step " + (i + 1) + ": " + fp32 + " vs " + fp16);
     }
   }
 
   private static List<Float> steps(Precision precision) {
-    PretrainConfig config = TinyConfigs.pretrain("simsiam", 4).toBuilder().precision(precision).build();
+    PretrainConfig config =
+        TinyConfigs.pretrain("simsiam", 4).toBuilder().precision(precision).build();
     byte[] bytes = new byte[16 * 28 * 28];
     new Random(7).nextBytes(bytes);
     List<Float> losses = new ArrayList<>();
     try (Graph g = new Graph()) {
       TrainingGraph step = TrainingGraph.fromConfig(g, config, new long[] {28, 28, 1}, 4, 4);
       try (Session s = new Session(g);
-          TUint8 images = TUint8.tensorOf(Shape.of(16, 28, 28, 1), DataBuffers.of(bytes, true, false))) {
+          TUint8 images =
+              TUint8.tensorOf(Shape.of(16, 28, 28, 1), DataBuffers.of(bytes, true, false))) {
         for (int i = 0; i < 4; i++) {
-          try (Result r = s.runner().feed(step.images(), images).addTarget(step.trainStep())
-              .fetch(step.loss()).run()) {
+          try (Result r =
+              s.runner()
+                  .feed(step.images(), images)
+                  .addTarget(step.trainStep())
+                  .fetch(step.loss())
+                  .run()) {
             losses.add(((TFloat32) r.get(0)).getFloat());
           }
         }

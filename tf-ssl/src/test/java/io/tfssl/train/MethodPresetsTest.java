@@ -20,9 +20,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MethodPresetsTest {
 
   @ParameterizedTest
-  @CsvSource({"fmnist-small, simsiam", "fmnist-small, byol", "fmnist-small, simclr",
-      "fmnist-small, mocov2", "fmnist-small, swav", "simsiam-paper, simsiam",
-      "byol-paper, byol", "simclr-paper, simclr", "mocov2-paper, mocov2", "swav-paper, swav"})
+  @CsvSource({
+    "fmnist-small, simsiam",
+    "fmnist-small, byol",
+    "fmnist-small, simclr",
+    "fmnist-small, mocov2",
+    "fmnist-small, swav",
+    "simsiam-paper, simsiam",
+    "byol-paper, byol",
+    "simclr-paper, simclr",
+    "mocov2-paper, mocov2",
+    "swav-paper, swav"
+  })
   void presetsRoundTripThroughConfigJson(String preset, String method) throws Exception {
     PretrainConfig c = Presets.get(preset, method);
     assertEquals(method, c.method());
@@ -55,8 +64,10 @@ class MethodPresetsTest {
     PretrainConfig moco = Presets.get("fmnist-small", "mocov2");
     assertThrows(IllegalArgumentException.class, () -> moco.toBuilder().mocov2(null).build());
     // Batch 100 cannot be split into 8 shuffle-BN groups.
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> moco.toBuilder().batchSize(100).mocov2(MoCoConfig.paper()).build());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> moco.toBuilder().batchSize(100).mocov2(MoCoConfig.paper()).build());
     assertTrue(e.getMessage().contains("multiple of the shuffle-BN groups"), e.getMessage());
     assertNotNull(moco.toBuilder().batchSize(96).build());
   }

@@ -28,9 +28,9 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TUint8;
 
 /**
- * SimSiam with §5's moving-average target instead of a predictor, in the real training graph:
- * the targets and the table follow the closed form with the batch's image indices, and a run
- * trains and resumes exactly through the Trainer (which feeds the indices).
+ * SimSiam with §5's moving-average target instead of a predictor, in the real training graph: the
+ * targets and the table follow the closed form with the batch's image indices, and a run trains and
+ * resumes exactly through the Trainer (which feeds the indices).
  */
 class MovingAveragePretrainTest {
   private static final float M = 0.8f;
@@ -41,22 +41,22 @@ class MovingAveragePretrainTest {
 
   private static PretrainConfig config(long steps) {
     PretrainConfig c = TinyConfigs.pretrain("simsiam", steps);
-    return c.toBuilder().simsiam(c.simsiam().withPredictor(PredictorMode.MOVING_AVERAGE)
-        .withPredictorMomentum(M)).build();
+    return c.toBuilder()
+        .simsiam(c.simsiam().withPredictor(PredictorMode.MOVING_AVERAGE).withPredictorMomentum(M))
+        .build();
   }
 
   /**
-   * Two steps over images 0-7 then 4-11: the target built from view 1 (the one view 2 is
-   * trained towards) is the online z of view 1 at a first visit and m·η + (1 − m)·z at the
-   * second; the stored rows are the mean of the two targets; rows outside the batches stay as
-   * they were.
+   * Two steps over images 0-7 then 4-11: the target built from view 1 (the one view 2 is trained
+   * towards) is the online z of view 1 at a first visit and m·η + (1 − m)·z at the second; the
+   * stored rows are the mean of the two targets; rows outside the batches stay as they were.
    */
   @Test
   void targetsAndTableFollowTheClosedForm() {
     int[][] batches = {{0, 1, 2, 3, 4, 5, 6, 7}, {4, 5, 6, 7, 8, 9, 10, 11}};
     try (Graph g = new Graph()) {
-      TrainingGraph step = TrainingGraph.fromConfig(g, config(2), new long[] {28, 28, 1}, 2, 100,
-          0, IMAGES);
+      TrainingGraph step =
+          TrainingGraph.fromConfig(g, config(2), new long[] {28, 28, 1}, 2, 100, 0, IMAGES);
       ImageIndex index = step.imageIndex().orElseThrow();
       Operand<TFloat32> eta = g.operation(MovingAverageTarget.SCOPE + "/eta").output(0);
       Operand<TFloat32> target1 = g.operation(SimSiam.TARGET + "1").output(0);
@@ -71,9 +71,15 @@ class MovingAveragePretrainTest {
           float[] z1;
           try (TUint8 images = TestGraphs.randomImages(batch.length, 28, 28, 1, k);
               TInt32 idx = TInt32.vectorOf(batch);
-              Result r = s.runner().feed(step.images(), images).feed(index.indices(), idx)
-                  .addTarget(step.trainStep()).fetch(target1).fetch(target2)
-                  .fetch(step.methodGraph().projection()).run()) {
+              Result r =
+                  s.runner()
+                      .feed(step.images(), images)
+                      .feed(index.indices(), idx)
+                      .addTarget(step.trainStep())
+                      .fetch(target1)
+                      .fetch(target2)
+                      .fetch(step.methodGraph().projection())
+                      .run()) {
             t1 = TestGraphs.flat((TFloat32) r.get(0));
             t2 = TestGraphs.flat((TFloat32) r.get(1));
             z1 = TestGraphs.flat((TFloat32) r.get(2)); // the online projection of view 1
@@ -86,7 +92,10 @@ class MovingAveragePretrainTest {
               float old = before[x * D + j];
               float expected = revisit ? M * old + (1 - M) * z1[i * D + j] : z1[i * D + j];
               assertEquals(expected, t1[i * D + j], 1e-5, "target from view 1, image " + x);
-              assertEquals(0.5f * (t1[i * D + j] + t2[i * D + j]), after[x * D + j], 1e-6,
+              assertEquals(
+                  0.5f * (t1[i * D + j] + t2[i * D + j]),
+                  after[x * D + j],
+                  1e-6,
                   "stored eta of image " + x);
             }
           }
@@ -107,8 +116,10 @@ class MovingAveragePretrainTest {
   @Test
   void withoutTheDatasetSizeTheGraphIsRefused() {
     try (Graph g = new Graph()) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> TrainingGraph.fromConfig(g, config(2), new long[] {28, 28, 1}, 2, 100));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> TrainingGraph.fromConfig(g, config(2), new long[] {28, 28, 1}, 2, 100));
       assertTrue(e.getMessage().contains("number of training images"), e.getMessage());
     }
   }
@@ -137,18 +148,28 @@ class MovingAveragePretrainTest {
   @Test
   void trainsThroughTheTrainerAndResumesExactly() throws Exception {
     Path data = folder();
-    PretrainConfig c = config(9).toBuilder().dataset("folder").dataDir(data.toString())
-        .imageSize(16).batchSize(8).checkpointEvery(4).build();
+    PretrainConfig c =
+        config(9).toBuilder()
+            .dataset("folder")
+            .dataDir(data.toString())
+            .imageSize(16)
+            .batchSize(8)
+            .checkpointEvery(4)
+            .build();
     float[] straightEta;
     float[] seen;
     Path straight = tmp.resolve("straight");
     try (Trainer t = Trainer.create(c, straight)) {
       TrainResult r = t.progressBar(false).train();
       assertTrue(Double.isFinite(r.lastLoss()));
-      straightEta = TestGraphs.fetch(t.session(),
-          t.graph().graph().operation(MovingAverageTarget.SCOPE + "/eta").output(0));
-      seen = TestGraphs.fetch(t.session(),
-          t.graph().graph().operation(MovingAverageTarget.SCOPE + "/seen").output(0));
+      straightEta =
+          TestGraphs.fetch(
+              t.session(),
+              t.graph().graph().operation(MovingAverageTarget.SCOPE + "/eta").output(0));
+      seen =
+          TestGraphs.fetch(
+              t.session(),
+              t.graph().graph().operation(MovingAverageTarget.SCOPE + "/seen").output(0));
     }
     float[] ones = new float[IMAGES];
     java.util.Arrays.fill(ones, 1f);
@@ -159,8 +180,11 @@ class MovingAveragePretrainTest {
     }
     try (Trainer t = Trainer.resume(interrupted)) {
       t.progressBar(false).train();
-      assertArrayEquals(straightEta, TestGraphs.fetch(t.session(),
-          t.graph().graph().operation(MovingAverageTarget.SCOPE + "/eta").output(0)));
+      assertArrayEquals(
+          straightEta,
+          TestGraphs.fetch(
+              t.session(),
+              t.graph().graph().operation(MovingAverageTarget.SCOPE + "/eta").output(0)));
     }
     assertEquals(9, TestRuns.losses(straight).size());
     assertEquals(TestRuns.losses(straight), TestRuns.losses(interrupted));

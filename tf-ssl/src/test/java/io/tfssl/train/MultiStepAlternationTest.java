@@ -36,8 +36,8 @@ import org.tensorflow.types.TUint8;
 
 /**
  * SimSiam §5 "Multi-step alternation": the target is a snapshot of the encoder and projector
- * refreshed every k steps. k = 1 is SimSiam; with k = 3 the snapshot holds θ_0 for steps 0-2,
- * θ_3 for steps 3-5, ...; it gets no gradient; a resumed run refreshes at the same steps.
+ * refreshed every k steps. k = 1 is SimSiam; with k = 3 the snapshot holds θ_0 for steps 0-2, θ_3
+ * for steps 3-5, ...; it gets no gradient; a resumed run refreshes at the same steps.
  */
 class MultiStepAlternationTest {
   @TempDir Path tmp;
@@ -60,8 +60,12 @@ class MultiStepAlternationTest {
         s.initialize();
         for (int k = 0; k < steps; k++) {
           try (TUint8 images = TestGraphs.randomImages(16, 28, 28, 1, k);
-              Result r = s.runner().feed(step.images(), images).addTarget(step.trainStep())
-                  .fetch(step.loss()).run()) {
+              Result r =
+                  s.runner()
+                      .feed(step.images(), images)
+                      .addTarget(step.trainStep())
+                      .fetch(step.loss())
+                      .run()) {
             out.add(((TFloat32) r.get(0)).getFloat());
           }
         }
@@ -80,7 +84,8 @@ class MultiStepAlternationTest {
     // Not vacuous: with k = 2 the second step already trains against the stale θ_0.
     List<Float> twoSteps = losses(config(2, 4), 4);
     assertEquals(plain.get(0), twoSteps.get(0), 1e-6, "step 0 trains against θ_0 either way");
-    assertTrue(Math.abs(plain.get(1) - twoSteps.get(1)) > 1e-5,
+    assertTrue(
+        Math.abs(plain.get(1) - twoSteps.get(1)) > 1e-5,
         "k = 2 should differ from SimSiam at step 1: " + plain + " vs " + twoSteps);
   }
 
@@ -89,8 +94,8 @@ class MultiStepAlternationTest {
     int k = 3;
     int steps = 7;
     try (Graph g = new Graph()) {
-      TrainingGraph step = TrainingGraph.fromConfig(g, config(k, steps), new long[] {28, 28, 1},
-          steps, 100);
+      TrainingGraph step =
+          TrainingGraph.fromConfig(g, config(k, steps), new long[] {28, 28, 1}, steps, 100);
       // Online parameter / snapshot variable pairs, by name (snapshot/<same relative path>).
       List<Pair> pairs = new ArrayList<>();
       for (Param p : step.methodGraph().trainable()) {
@@ -101,8 +106,11 @@ class MultiStepAlternationTest {
       }
       assertFalse(pairs.isEmpty());
       // Every encoder and projector parameter has its copy; h is on the online side only.
-      assertEquals(step.methodGraph().trainable().stream()
-          .filter(p -> !p.name().startsWith("predictor/")).count(), pairs.size());
+      assertEquals(
+          step.methodGraph().trainable().stream()
+              .filter(p -> !p.name().startsWith("predictor/"))
+              .count(),
+          pairs.size());
       assertTrue(pairs.stream().noneMatch(p -> p.online().name().startsWith("predictor/")));
       try (Session s = new Session(g)) {
         s.initialize();
@@ -112,8 +120,13 @@ class MultiStepAlternationTest {
           float[] target;
           float[] online;
           try (TUint8 images = TestGraphs.randomImages(16, 28, 28, 1, i);
-              Result r = s.runner().feed(step.images(), images).addTarget(step.trainStep())
-                  .fetch(target1(g)).fetch(step.methodGraph().projection()).run()) {
+              Result r =
+                  s.runner()
+                      .feed(step.images(), images)
+                      .addTarget(step.trainStep())
+                      .fetch(target1(g))
+                      .fetch(step.methodGraph().projection())
+                      .run()) {
             target = TestGraphs.flat((TFloat32) r.get(0));
             online = TestGraphs.flat((TFloat32) r.get(1));
           }
@@ -129,13 +142,19 @@ class MultiStepAlternationTest {
           int refreshedAt = k * ((i + 1) / k);
           List<float[]> snapshot = values(s, pairs, false);
           for (int j = 0; j < pairs.size(); j++) {
-            assertArrayEquals(theta.get(refreshedAt).get(j), snapshot.get(j),
-                "after step " + i + ", snapshot/" + pairs.get(j).online().name()
-                    + " should hold θ_" + refreshedAt);
+            assertArrayEquals(
+                theta.get(refreshedAt).get(j),
+                snapshot.get(j),
+                "after step "
+                    + i
+                    + ", snapshot/"
+                    + pairs.get(j).online().name()
+                    + " should hold θ_"
+                    + refreshedAt);
           }
         }
-        try (Result r = s.runner().fetch(g.operation(Alternation.SCOPE + "/step").output(0))
-            .run()) {
+        try (Result r =
+            s.runner().fetch(g.operation(Alternation.SCOPE + "/step").output(0)).run()) {
           assertEquals(steps, ((TInt64) r.get(0)).getObject());
         }
       }
@@ -146,37 +165,47 @@ class MultiStepAlternationTest {
   void noGradientReachesTheSnapshot() {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      Placeholder<TFloat32> v1 = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
-      Placeholder<TFloat32> v2 = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
-      MethodGraph mg = new SimSiam(TinyConfigs.simsiam().withAlternationSteps(3))
-          .build(tf, new SmallConvNet(), List.of(v1, v2), 1);
+      Placeholder<TFloat32> v1 =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+      Placeholder<TFloat32> v2 =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+      MethodGraph mg =
+          new SimSiam(TinyConfigs.simsiam().withAlternationSteps(3))
+              .build(tf, new SmallConvNet(), List.of(v1, v2), 1);
       List<GraphOperation> snapshot = new ArrayList<>();
-      g.operations().forEachRemaining(op -> {
-        if (op.type().equals("VariableV2") && op.name().startsWith(Alternation.SNAPSHOT + "/")) {
-          snapshot.add((GraphOperation) op);
-        }
-      });
+      g.operations()
+          .forEachRemaining(
+              op -> {
+                if (op.type().equals("VariableV2")
+                    && op.name().startsWith(Alternation.SNAPSHOT + "/")) {
+                  snapshot.add((GraphOperation) op);
+                }
+              });
       assertFalse(snapshot.isEmpty());
       for (GraphOperation v : snapshot) {
         assertTrue(TestGraphs.feeds(mg.loss(), v), v.name() + " should feed the loss");
-        assertFalse(TestGraphs.reachableWithoutStopGradient(mg.loss(), v),
+        assertFalse(
+            TestGraphs.reachableWithoutStopGradient(mg.loss(), v),
             "gradient path from the loss to " + v.name());
       }
-      Output<?>[] grads = g.addGradients(mg.loss().asOutput(),
-          snapshot.stream().map(v -> v.output(0)).toArray(Output<?>[]::new));
+      Output<?>[] grads =
+          g.addGradients(
+              mg.loss().asOutput(),
+              snapshot.stream().map(v -> v.output(0)).toArray(Output<?>[]::new));
       for (Output<?> grad : grads) {
         assertTrue(io.tfssl.train.Gradients.isAbsent(grad), "the gradient builder found a path");
       }
-      assertTrue(mg.trainable().stream()
-          .noneMatch(p -> p.variable().op().name().startsWith(Alternation.SNAPSHOT + "/")));
+      assertTrue(
+          mg.trainable().stream()
+              .noneMatch(p -> p.variable().op().name().startsWith(Alternation.SNAPSHOT + "/")));
     }
   }
 
   /** Interrupted between two refreshes (k = 2, stop after step 3): the same losses. */
   @Test
   void resumedRunRefreshesAtTheSameSteps() throws Exception {
-    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
-        "needs Debian's dataset-fashion-mnist");
+    Assumptions.assumeTrue(
+        Files.isDirectory(IdxSource.FASHION_MNIST_DIR), "needs Debian's dataset-fashion-mnist");
     PretrainConfig c = config(2, 6).toBuilder().checkpointEvery(3).build();
     Path straight = tmp.resolve("straight");
     try (Trainer t = Trainer.create(c, straight)) {

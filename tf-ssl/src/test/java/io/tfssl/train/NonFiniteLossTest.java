@@ -28,22 +28,26 @@ import picocli.CommandLine;
 
 /**
  * An absurd learning rate drives the weights to Inf and the loss to NaN: the graph's check stops
- * the run before that step's update, with a message naming the step and the last good
- * checkpoint, and every checkpoint on disk holds only finite values.
+ * the run before that step's update, with a message naming the step and the last good checkpoint,
+ * and every checkpoint on disk holds only finite values.
  */
 class NonFiniteLossTest {
   @TempDir Path tmp;
 
   @BeforeEach
   void needsFashionMnist() {
-    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
-        "needs Debian's dataset-fashion-mnist");
+    Assumptions.assumeTrue(
+        Files.isDirectory(IdxSource.FASHION_MNIST_DIR), "needs Debian's dataset-fashion-mnist");
   }
 
   /** SGD at lr 1e8 with weight decay: each step multiplies the weights by about 1e4. */
   private static PretrainConfig divergent() {
-    return TinyConfigs.pretrain("simsiam", 40).toBuilder().baseLr(1e8).scaleLrByBatch(false)
-        .checkpointEvery(2).keepCheckpoints(50).build();
+    return TinyConfigs.pretrain("simsiam", 40).toBuilder()
+        .baseLr(1e8)
+        .scaleLrByBatch(false)
+        .checkpointEvery(2)
+        .keepCheckpoints(50)
+        .build();
   }
 
   @Test
@@ -59,10 +63,11 @@ class NonFiniteLossTest {
     assertNotNull(e.lastCheckpoint(), "a checkpoint was written before the divergence");
     assertTrue(e.getMessage().contains("step " + e.step()), e.getMessage());
     assertTrue(e.getMessage().contains(e.lastCheckpoint().getParent().toString()), e.getMessage());
-    assertEquals(e.lastCheckpoint(), new Checkpoints(run.resolve("checkpoints"), 50).latest()
-        .orElseThrow());
-    long lastStep = Long.parseLong(e.lastCheckpoint().getParent().getFileName().toString()
-        .substring("step-".length()));
+    assertEquals(
+        e.lastCheckpoint(), new Checkpoints(run.resolve("checkpoints"), 50).latest().orElseThrow());
+    long lastStep =
+        Long.parseLong(
+            e.lastCheckpoint().getParent().getFileName().toString().substring("step-".length()));
     assertTrue(lastStep < e.step(), "checkpoint " + lastStep + " precedes step " + e.step());
     // Every checkpoint restores to finite weights.
     List<Path> steps;
@@ -72,8 +77,8 @@ class NonFiniteLossTest {
     assertTrue(steps.size() >= 1);
     for (Path step : steps) {
       try (org.tensorflow.Graph g = new org.tensorflow.Graph()) {
-        TrainingGraph graph = TrainingGraph.fromConfig(g, divergent(), new long[] {28, 28, 1},
-            40, 3750);
+        TrainingGraph graph =
+            TrainingGraph.fromConfig(g, divergent(), new long[] {28, 28, 1}, 40, 3750);
         try (Session s = new Session(g)) {
           s.restore(step.resolve("ckpt").toString());
           assertAllFinite(s, graph, step.toString());
@@ -88,10 +93,27 @@ class NonFiniteLossTest {
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err));
     cli.setOut(new PrintWriter(new StringWriter()));
-    int code = cli.execute("pretrain", "--out", tmp.resolve("cli").toString(), "--steps", "40",
-        "--batch-size", "16", "--projector-dims", "64,64", "--predictor-dims", "16,64",
-        "--lr", "1e8", "--no-lr-scaling", "--checkpoint-every", "2", "--threads", "2",
-        "--no-progress");
+    int code =
+        cli.execute(
+            "pretrain",
+            "--out",
+            tmp.resolve("cli").toString(),
+            "--steps",
+            "40",
+            "--batch-size",
+            "16",
+            "--projector-dims",
+            "64,64",
+            "--predictor-dims",
+            "16,64",
+            "--lr",
+            "1e8",
+            "--no-lr-scaling",
+            "--checkpoint-every",
+            "2",
+            "--threads",
+            "2",
+            "--no-progress");
     assertNotEquals(0, code, err.toString());
     assertTrue(err.toString().contains("is NaN or Inf"), err.toString());
     assertTrue(err.toString().contains("last good checkpoint"), err.toString());
@@ -114,8 +136,12 @@ class NonFiniteLossTest {
         if (!(r.get(0) instanceof TFloat32 v)) {
           continue;
         }
-        v.scalars().forEach(x -> assertTrue(Float.isFinite(x.getFloat()),
-            where + ": " + name + " holds " + x.getFloat()));
+        v.scalars()
+            .forEach(
+                x ->
+                    assertTrue(
+                        Float.isFinite(x.getFloat()),
+                        where + ": " + name + " holds " + x.getFloat()));
       }
     }
   }

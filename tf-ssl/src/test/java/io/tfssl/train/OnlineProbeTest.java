@@ -10,9 +10,6 @@ import io.tfssl.TestRuns;
 import io.tfssl.TinyConfigs;
 import io.tfssl.data.IdxSource;
 import io.tfssl.nn.Param;
-import io.tfssl.train.Gradients;
-import io.tfssl.train.PretrainConfig;
-import io.tfssl.train.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,25 +27,28 @@ class OnlineProbeTest {
 
   @BeforeEach
   void needsFashionMnist() {
-    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
-        "needs Debian's dataset-fashion-mnist");
+    Assumptions.assumeTrue(
+        Files.isDirectory(IdxSource.FASHION_MNIST_DIR), "needs Debian's dataset-fashion-mnist");
   }
 
   @Test
   void noGradientOfTheProbeReachesTheEncoder() {
-    PretrainConfig config = TinyConfigs.pretrain("simsiam", 2).toBuilder().onlineProbe(true).build();
+    PretrainConfig config =
+        TinyConfigs.pretrain("simsiam", 2).toBuilder().onlineProbe(true).build();
     try (Trainer t = Trainer.create(config, tmp.resolve("run"))) {
       OnlineProbe probe = t.graph().probe().orElseThrow();
       List<Param> network = t.graph().methodGraph().trainable();
       for (Param p : network) {
-        assertFalse(TestGraphs.reachableWithoutStopGradient(probe.loss(),
-            (GraphOperation) p.variable().op()), "the probe's loss must not reach " + p.name());
+        assertFalse(
+            TestGraphs.reachableWithoutStopGradient(
+                probe.loss(), (GraphOperation) p.variable().op()),
+            "the probe's loss must not reach " + p.name());
       }
       // It does read the encoder, through the stop-gradient.
       assertTrue(TestGraphs.feeds(probe.loss(), (GraphOperation) network.get(0).variable().op()));
       // ... while its own weights do get a gradient.
-      Output<?>[] own = probe.params().stream().map(p -> p.variable().asOutput())
-          .toArray(Output[]::new);
+      Output<?>[] own =
+          probe.params().stream().map(p -> p.variable().asOutput()).toArray(Output[]::new);
       for (Output<?> g : Gradients.of(t.graph().graph(), "test_probe_own", probe.loss(), own)) {
         assertFalse(Gradients.isAbsent(g));
       }
@@ -61,15 +61,17 @@ class OnlineProbeTest {
     try (Trainer t = Trainer.create(plain, tmp.resolve("plain"))) {
       t.progressBar(false).train();
     }
-    try (Trainer t = Trainer.create(plain.toBuilder().onlineProbe(true).build(),
-        tmp.resolve("probed"))) {
+    try (Trainer t =
+        Trainer.create(plain.toBuilder().onlineProbe(true).build(), tmp.resolve("probed"))) {
       t.progressBar(false).train();
     }
     List<JsonNode> a = TestRuns.records(tmp.resolve("plain"));
     List<JsonNode> b = TestRuns.records(tmp.resolve("probed"));
     assertEquals(a.size(), b.size());
     for (int i = 0; i < a.size(); i++) {
-      assertEquals(a.get(i).get("loss").asDouble(), b.get(i).get("loss").asDouble(),
+      assertEquals(
+          a.get(i).get("loss").asDouble(),
+          b.get(i).get("loss").asDouble(),
           "SSL loss at record " + i);
       assertFalse(a.get(i).has("probe_top1"));
       double acc = b.get(i).get("probe_top1").asDouble();

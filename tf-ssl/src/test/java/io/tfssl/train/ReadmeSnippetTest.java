@@ -14,29 +14,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's Java snippet, run as written (only the run folder moved to a temporary one), on
- * the real Fashion-MNIST files.
+ * The README's Java snippet, run as written (only the run folder moved to a temporary one), on the
+ * real Fashion-MNIST files.
  */
 class ReadmeSnippetTest {
   @TempDir Path tmp;
 
   @Test
   void readmeSnippetPretrainsSimSiamOnFashionMnist() throws Exception {
-    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
+    Assumptions.assumeTrue(
+        Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
         "needs Debian's dataset-fashion-mnist (apt-get install dataset-fashion-mnist)");
     Path runDir = tmp.resolve("runs/simsiam-java");
 
     // ---- README snippet ----
-    PretrainConfig config = Presets.get("fmnist-small", "simsiam") // SimSiam, `small` encoder, Fashion-MNIST
-        .toBuilder()
-        .steps(20)            // or .epochs(1)
-        .batchSize(64)
-        .seed(42)
-        .build();
+    PretrainConfig config =
+        Presets.get("fmnist-small", "simsiam") // SimSiam, `small` encoder, Fashion-MNIST
+            .toBuilder()
+            .steps(20) // or .epochs(1)
+            .batchSize(64)
+            .seed(42)
+            .build();
     TrainResult result;
     try (Trainer trainer = Trainer.create(config, runDir)) {
       result = trainer.train();
-      System.out.printf("loss %.3f -> %.3f, collapse std %.3f%n",
+      System.out.printf(
+          "loss %.3f -> %.3f, collapse std %.3f%n",
           result.firstLoss(), result.lastLoss(), result.lastCollapseStd());
     }
     // ---- end of snippet ----
@@ -55,7 +58,8 @@ class ReadmeSnippetTest {
     assertTrue(Files.isRegularFile(runDir.resolve("checkpoints/step-00000020/ckpt.index")));
     assertTrue(Files.isRegularFile(runDir.resolve("config.json")));
     try (var files = Files.list(runDir)) {
-      assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("events.out.tfevents")),
+      assertTrue(
+          files.anyMatch(p -> p.getFileName().toString().startsWith("events.out.tfevents")),
           "no TensorBoard event file");
     }
     // The saved config reads back as the same record.

@@ -17,17 +17,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A run stopped after a checkpoint and resumed produces the same losses, step for step, as an
- * uninterrupted run: weights, optimizer slots, BYOL's target, MoCo's key encoder and queue,
- * SwAV's prototypes, the global step (hence lr, τ and the augmentation seeds) and the data order
- * all come back.
+ * uninterrupted run: weights, optimizer slots, BYOL's target, MoCo's key encoder and queue, SwAV's
+ * prototypes, the global step (hence lr, τ and the augmentation seeds) and the data order all come
+ * back.
  */
 class ResumeTest {
   @TempDir Path tmp;
 
   @BeforeEach
   void needsFashionMnist() {
-    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
-        "needs Debian's dataset-fashion-mnist");
+    Assumptions.assumeTrue(
+        Files.isDirectory(IdxSource.FASHION_MNIST_DIR), "needs Debian's dataset-fashion-mnist");
   }
 
   @ParameterizedTest
@@ -59,8 +59,8 @@ class ResumeTest {
     try (Trainer t = Trainer.create(config, run)) {
       t.progressBar(false).train();
     }
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Trainer.create(config, run));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Trainer.create(config, run));
     assertTrue(e.getMessage().contains("resume"), e.getMessage());
   }
 }

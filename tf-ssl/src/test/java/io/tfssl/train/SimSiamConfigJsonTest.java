@@ -21,13 +21,18 @@ class SimSiamConfigJsonTest {
   @Test
   void sectionFiveSwitchesRoundTrip() {
     PretrainConfig c = TinyConfigs.pretrain("simsiam", 2);
-    c = c.toBuilder().simsiam(c.simsiam().withPredictor(PredictorMode.MOVING_AVERAGE)
-        .withPredictorMomentum(0.7)).build();
+    c =
+        c.toBuilder()
+            .simsiam(
+                c.simsiam().withPredictor(PredictorMode.MOVING_AVERAGE).withPredictorMomentum(0.7))
+            .build();
     RunFolder run = new RunFolder(tmp);
     run.writeConfig(c);
     assertEquals(c, run.readConfig());
-    PretrainConfig alt = c.toBuilder().simsiam(c.simsiam().withPredictor(PredictorMode.MLP)
-        .withAlternationSteps(10)).build();
+    PretrainConfig alt =
+        c.toBuilder()
+            .simsiam(c.simsiam().withPredictor(PredictorMode.MLP).withAlternationSteps(10))
+            .build();
     run.writeConfig(alt);
     assertEquals(10, run.readConfig().simsiam().alternationSteps());
   }

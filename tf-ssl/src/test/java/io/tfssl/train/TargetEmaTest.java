@@ -22,8 +22,11 @@ class TargetEmaTest {
 
   @Test
   void targetFollowsTheClosedFormOfTheEma() {
-    PretrainConfig c = TinyConfigs.pretrain("byol", 4).toBuilder().tauBase(0.9)
-        .tauSchedule(PretrainConfig.ScheduleKind.COSINE).build();
+    PretrainConfig c =
+        TinyConfigs.pretrain("byol", 4).toBuilder()
+            .tauBase(0.9)
+            .tauSchedule(PretrainConfig.ScheduleKind.COSINE)
+            .build();
     long total = 4;
     try (Graph g = new Graph()) {
       TrainingGraph step = TrainingGraph.fromConfig(g, c, new long[] {28, 28, 1}, total, 100);
@@ -36,14 +39,19 @@ class TargetEmaTest {
         for (TargetEma.Pair p : pairs) {
           float[] theta = TestGraphs.fetch(s, p.online().variable());
           float[] target = TestGraphs.fetch(s, p.target());
-          assertArrayEquals(theta, target, "target " + p.target().op().name() + " is not a copy at init");
+          assertArrayEquals(
+              theta, target, "target " + p.target().op().name() + " is not a copy at init");
           xi.add(target);
         }
         for (int k = 0; k < 3; k++) {
           float tau;
           try (TUint8 images = TestGraphs.randomImages(16, 28, 28, 1, k);
-              Result r = s.runner().feed(step.images(), images).addTarget(step.trainStep())
-                  .fetch(step.tau()).run()) {
+              Result r =
+                  s.runner()
+                      .feed(step.images(), images)
+                      .addTarget(step.trainStep())
+                      .fetch(step.tau())
+                      .run()) {
             tau = ((TFloat32) r.get(0)).getFloat();
           }
           assertEquals(schedule.valueAt(k), tau, 1e-6, "tau at step " + k);

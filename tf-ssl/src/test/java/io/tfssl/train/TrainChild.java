@@ -14,8 +14,10 @@ public final class TrainChild {
 
   /** Tiny SimSiam, a checkpoint every 4 steps and 2 kept (so kills also land in the pruning). */
   static PretrainConfig config() {
-    return TinyConfigs.pretrain("simsiam", STEPS).toBuilder().checkpointEvery(4)
-        .keepCheckpoints(2).build();
+    return TinyConfigs.pretrain("simsiam", STEPS).toBuilder()
+        .checkpointEvery(4)
+        .keepCheckpoints(2)
+        .build();
   }
 
   public static void main(String[] args) {

@@ -6,10 +6,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code tfssl bench all}: every table (and with --quick, at smoke scale: what CI runs). */
-@Command(name = "all", mixinStandardHelpOptions = true,
-    description = {"Runs every reproduction table ('bench table all'); --quick at smoke scale"
-        + " (a few minutes; CI runs it), without it at the CPU scale of the committed results"
-        + " (hours on 2 cores)."},
+@Command(
+    name = "all",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs every reproduction table ('bench table all'); --quick at smoke scale"
+          + " (a few minutes; CI runs it), without it at the CPU scale of the committed results"
+          + " (hours on 2 cores)."
+    },
     footer = {"", "Example:", "  tfssl bench all --quick"})
 public final class AllCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "Smoke scale (see 'bench table --help').")
@@ -18,8 +22,7 @@ public final class AllCommand implements Callable<Integer> {
   @Option(names = "--results", paramLabel = "DIR", description = "Where the tables go.")
   java.nio.file.Path results;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {

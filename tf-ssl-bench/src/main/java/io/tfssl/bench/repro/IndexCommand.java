@@ -17,18 +17,28 @@ import picocli.CommandLine.Option;
  * its {@code <!-- tables:start -->} and {@code <!-- tables:end -->} markers) from the results
  * files, so the command and measured duration of every table come from the run that made it.
  */
-@Command(name = "index", mixinStandardHelpOptions = true,
-    description = {"Rewrites the list of tables in tf-ssl-bench/README.md from RESULTS/<table>.json:"
-        + " each table's command, runs, and how long it took where it was measured."})
+@Command(
+    name = "index",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Rewrites the list of tables in tf-ssl-bench/README.md from RESULTS/<table>.json:"
+          + " each table's command, runs, and how long it took where it was measured."
+    })
 public final class IndexCommand implements Callable<Integer> {
   static final String START = "<!-- tables:start -->";
   static final String END = "<!-- tables:end -->";
 
-  @Option(names = "--results", paramLabel = "DIR", defaultValue = "tf-ssl-bench/results",
+  @Option(
+      names = "--results",
+      paramLabel = "DIR",
+      defaultValue = "tf-ssl-bench/results",
       description = "Results folder (default: ${DEFAULT-VALUE}).")
   Path results;
 
-  @Option(names = "--readme", paramLabel = "FILE", defaultValue = "tf-ssl-bench/README.md",
+  @Option(
+      names = "--readme",
+      paramLabel = "FILE",
+      defaultValue = "tf-ssl-bench/README.md",
       description = "README to update (default: ${DEFAULT-VALUE}).")
   Path readme;
 
@@ -57,17 +67,32 @@ public final class IndexCommand implements Callable<Integer> {
     for (ReproTable t : ReproTables.all()) {
       Path f = results.resolve(t.name() + ".json");
       if (!Files.isRegularFile(f)) {
-        s.append(String.format(Locale.ROOT, "| %s | %s | | not run yet | `./tfssl bench table %s` |"
-            + " |%n", t.name(), t.source(), t.name()));
+        s.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | | not run yet | `./tfssl bench table %s` |" + " |%n",
+                t.name(),
+                t.source(),
+                t.name()));
         continue;
       }
       JsonNode r = json.readTree(f.toFile());
-      Duration d = Duration.between(Instant.parse(r.get("started").asText()),
-          Instant.parse(r.get("finished").asText()));
-      s.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f min | `%s` | [md](results/%s.md),"
-              + " [png](results/%s.png), [json](results/%s.json) |%n", t.name(), t.source(),
-          r.get("runs").size(), d.toSeconds() / 60.0, r.get("command").asText(), t.name(),
-          t.name(), t.name()));
+      Duration d =
+          Duration.between(
+              Instant.parse(r.get("started").asText()), Instant.parse(r.get("finished").asText()));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %d | %.0f min | `%s` | [md](results/%s.md),"
+                  + " [png](results/%s.png), [json](results/%s.json) |%n",
+              t.name(),
+              t.source(),
+              r.get("runs").size(),
+              d.toSeconds() / 60.0,
+              r.get("command").asText(),
+              t.name(),
+              t.name(),
+              t.name()));
     }
     return s.toString();
   }

@@ -10,16 +10,23 @@ import java.util.function.Function;
  * @param title what the table shows
  * @param source the paper and table or figure reproduced
  * @param method the method whose {@code fmnist-small} recipe the rows change
- * @param smallDifferences rows differ by little: run {@link Scale#seeds()} seeds and report
- *     mean ± std (otherwise one seed: collapse against no collapse needs no error bars)
+ * @param smallDifferences rows differ by little: run {@link Scale#seeds()} seeds and report mean ±
+ *     std (otherwise one seed: collapse against no collapse needs no error bars)
  * @param curves also plot loss, collapse std and kNN accuracy over training (SimSiam Fig. 2)
  * @param linear also run linear evaluation on an export of each run (slower)
  * @param variants the rows at a given scale
  * @param paperScale the command that runs the same table at the papers' scale, for GPU users
  */
-public record ReproTable(String name, String title, String source, String method,
-    boolean smallDifferences, boolean curves, boolean linear,
-    Function<Scale, List<Variant>> variants, String paperScale) {
+public record ReproTable(
+    String name,
+    String title,
+    String source,
+    String method,
+    boolean smallDifferences,
+    boolean curves,
+    boolean linear,
+    Function<Scale, List<Variant>> variants,
+    String paperScale) {
 
   /** Seeds this table runs at {@code scale}. */
   public int seeds(Scale scale) {

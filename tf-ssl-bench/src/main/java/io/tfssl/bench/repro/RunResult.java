@@ -17,9 +17,18 @@ import java.util.List;
  * @param curve logged training steps: (step, loss, collapse std)
  * @param knnCurve kNN evaluations over the run: (step, top-1)
  */
-public record RunResult(String row, long seed, long steps, double knnTop1, double linearTop1,
-    double finalLoss, double collapseStd, long divergedAtStep, double seconds,
-    List<double[]> curve, List<double[]> knnCurve) {
+public record RunResult(
+    String row,
+    long seed,
+    long steps,
+    double knnTop1,
+    double linearTop1,
+    double finalLoss,
+    double collapseStd,
+    long divergedAtStep,
+    double seconds,
+    List<double[]> curve,
+    List<double[]> knnCurve) {
 
   public boolean diverged() {
     return divergedAtStep > 0;

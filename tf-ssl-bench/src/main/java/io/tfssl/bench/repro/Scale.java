@@ -1,26 +1,35 @@
 package io.tfssl.bench.repro;
 
 /**
- * How big the reproduction runs are. The papers train ResNet-50 for 100-800 ImageNet epochs;
- * the {@link #cpu} scale trains the {@code small} encoder for a fraction of a Fashion-MNIST epoch
- * so that every table finishes on two CPU cores in tens of minutes. It reproduces the direction
- * of each ablation and the collapse / no-collapse outcome, not the papers' absolute numbers.
+ * How big the reproduction runs are. The papers train ResNet-50 for 100-800 ImageNet epochs; the
+ * {@link #cpu} scale trains the {@code small} encoder for a fraction of a Fashion-MNIST epoch so
+ * that every table finishes on two CPU cores in tens of minutes. It reproduces the direction of
+ * each ablation and the collapse / no-collapse outcome, not the papers' absolute numbers.
  *
  * @param name "quick" or "cpu"
  * @param steps optimizer steps per run at {@link #batchSize}
  * @param batchSize images per step (the batch-size table varies it at an equal image budget)
  * @param seeds seeds per row in tables whose differences are small
  * @param knnBank training images in the kNN bank (queries: a fifth as many test images)
- * @param curvePoints kNN evaluations spread over a run in tables that plot curves (the last
- *     one is the row's value; other tables evaluate once, at the end)
+ * @param curvePoints kNN evaluations spread over a run in tables that plot curves (the last one is
+ *     the row's value; other tables evaluate once, at the end)
  */
-public record Scale(String name, long steps, int batchSize, int seeds, int knnBank,
-    int curvePoints) {
+public record Scale(
+    String name, long steps, int batchSize, int seeds, int knnBank, int curvePoints) {
 
   public Scale {
     if (steps < 1 || batchSize < 2 || seeds < 1 || knnBank < 10 || curvePoints < 1) {
-      throw new IllegalArgumentException("bad scale: steps " + steps + ", batch " + batchSize
-          + ", seeds " + seeds + ", kNN bank " + knnBank + ", curve points " + curvePoints);
+      throw new IllegalArgumentException(
+          "bad scale: steps "
+              + steps
+              + ", batch "
+              + batchSize
+              + ", seeds "
+              + seeds
+              + ", kNN bank "
+              + knnBank
+              + ", curve points "
+              + curvePoints);
     }
   }
 

@@ -17,31 +17,42 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code tfssl bench table NAME...}: re-runs the papers' tables at a scale one machine runs. */
-@Command(name = "table", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "table",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
-        "Re-runs tables of the SimSiam and BYOL papers on Fashion-MNIST with the small encoder"
-            + " (or at the papers' scale with --preset/--dataset/--epochs) and writes"
-            + " RESULTS/<table>.md, .json and .png.",
-        "Tables: stop-gradient, predictor, head-bn, similarity-symmetry, batch-size,"
-            + " byol-bootstrap, em-hypothesis, methods, or all. Throughput: 'bench throughput'."},
-    footer = {"", "Examples:",
-        "  tfssl bench table stop-gradient",
-        "  tfssl bench table predictor head-bn --seeds 5",
-        "  tfssl bench table all --quick",
-        "  tfssl bench table stop-gradient --preset simsiam-cifar --dataset cifar10"
-            + " --data-dir /data/cifar10 --epochs 800 --batch-size 512 --knn-bank 50000"})
+      "Re-runs tables of the SimSiam and BYOL papers on Fashion-MNIST with the small encoder"
+          + " (or at the papers' scale with --preset/--dataset/--epochs) and writes"
+          + " RESULTS/<table>.md, .json and .png.",
+      "Tables: stop-gradient, predictor, head-bn, similarity-symmetry, batch-size,"
+          + " byol-bootstrap, em-hypothesis, methods, or all. Throughput: 'bench throughput'."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  tfssl bench table stop-gradient",
+      "  tfssl bench table predictor head-bn --seeds 5",
+      "  tfssl bench table all --quick",
+      "  tfssl bench table stop-gradient --preset simsiam-cifar --dataset cifar10"
+          + " --data-dir /data/cifar10 --epochs 800 --batch-size 512 --knn-bank 50000"
+    })
 public final class TableCommand implements Callable<Integer> {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Parameters(arity = "1..*", paramLabel = "TABLE", description = "Tables to run, or 'all'.")
   List<String> tables;
 
-  @Option(names = "--quick", description = "Smoke scale: 2 steps per row, one seed, results in"
-      + " tf-ssl-bench/target/quick-results (meaningless numbers; checks that everything runs).")
+  @Option(
+      names = "--quick",
+      description =
+          "Smoke scale: 2 steps per row, one seed, results in"
+              + " tf-ssl-bench/target/quick-results (meaningless numbers; checks that everything runs).")
   boolean quick;
 
-  @Option(names = "--seeds", paramLabel = "N",
+  @Option(
+      names = "--seeds",
+      paramLabel = "N",
       description = "Seeds per row where differences are small (default 3).")
   Integer seeds;
 
@@ -51,36 +62,59 @@ public final class TableCommand implements Callable<Integer> {
   @Option(names = "--batch-size", paramLabel = "B", description = "Images per step (default 128).")
   Integer batchSize;
 
-  @Option(names = "--knn-bank", paramLabel = "N",
+  @Option(
+      names = "--knn-bank",
+      paramLabel = "N",
       description = "Training images in the kNN bank; queries: N/5 test images (default 2000).")
   Integer knnBank;
 
-  @Option(names = "--preset", paramLabel = "NAME", defaultValue = "fmnist-small",
-      description = "Recipe the rows change: fmnist-small, or a method's paper preset"
-          + " (simsiam-paper, simsiam-cifar, byol-paper, ...; rows of other methods keep"
-          + " fmnist-small). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--preset",
+      paramLabel = "NAME",
+      defaultValue = "fmnist-small",
+      description =
+          "Recipe the rows change: fmnist-small, or a method's paper preset"
+              + " (simsiam-paper, simsiam-cifar, byol-paper, ...; rows of other methods keep"
+              + " fmnist-small). Default: ${DEFAULT-VALUE}.")
   String preset;
 
-  @Option(names = "--dataset", paramLabel = "NAME", description = "Dataset instead of the preset's.")
+  @Option(
+      names = "--dataset",
+      paramLabel = "NAME",
+      description = "Dataset instead of the preset's.")
   String dataset;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder with the dataset's files.")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "Folder with the dataset's files.")
   Path dataDir;
 
-  @Option(names = "--epochs", paramLabel = "E",
+  @Option(
+      names = "--epochs",
+      paramLabel = "E",
       description = "Train E epochs per run instead of --steps (the papers' scale).")
   Integer epochs;
 
-  @Option(names = "--threads", paramLabel = "T", defaultValue = "0",
+  @Option(
+      names = "--threads",
+      paramLabel = "T",
+      defaultValue = "0",
       description = "Cores TF may use (0 = all).")
   int threads;
 
-  @Option(names = "--results", paramLabel = "DIR",
-      description = "Where the tables go (default tf-ssl-bench/results; with --quick"
-          + " tf-ssl-bench/target/quick-results).")
+  @Option(
+      names = "--results",
+      paramLabel = "DIR",
+      description =
+          "Where the tables go (default tf-ssl-bench/results; with --quick"
+              + " tf-ssl-bench/target/quick-results).")
   Path results;
 
-  @Option(names = "--work", paramLabel = "DIR", defaultValue = "runs/bench",
+  @Option(
+      names = "--work",
+      paramLabel = "DIR",
+      defaultValue = "runs/bench",
       description = "Run folders of the tables' runs (rewritten; default: ${DEFAULT-VALUE}).")
   Path work;
 
@@ -91,8 +125,16 @@ public final class TableCommand implements Callable<Integer> {
       if (name.equals("all")) {
         out.addAll(ReproTables.all());
       } else {
-        out.add(ReproTables.named(name).orElseThrow(() -> new UsageException("unknown table '"
-            + name + "' (expected one of " + ReproTables.names() + " or all)")));
+        out.add(
+            ReproTables.named(name)
+                .orElseThrow(
+                    () ->
+                        new UsageException(
+                            "unknown table '"
+                                + name
+                                + "' (expected one of "
+                                + ReproTables.names()
+                                + " or all)")));
       }
     }
     return out;
@@ -131,25 +173,41 @@ public final class TableCommand implements Callable<Integer> {
     Scale scale = scale();
     require(epochs == null || epochs >= 1, "--epochs must be positive, got " + epochs);
     require(threads >= 0, "--threads cannot be negative, got " + threads);
-    require(Presets.NAMES.contains(preset), "unknown preset '" + preset + "' (expected one of "
-        + Presets.NAMES + ")");
+    require(
+        Presets.NAMES.contains(preset),
+        "unknown preset '" + preset + "' (expected one of " + Presets.NAMES + ")");
     if (dataset != null) {
       Datasets.check(dataset);
     }
-    Path out = results != null ? results
-        : Path.of(quick ? "tf-ssl-bench/target/quick-results" : "tf-ssl-bench/results");
+    Path out =
+        results != null
+            ? results
+            : Path.of(quick ? "tf-ssl-bench/target/quick-results" : "tf-ssl-bench/results");
     CliChecks.writableDirectory("--results", out);
     CliChecks.writableDirectory("--work", work);
-    String command = "./tfssl " + String.join(" ", spec.commandLine().getParseResult()
-        .originalArgs());
-    TableRunner runner = new TableRunner(scale, preset, dataset, dataDir,
-        epochs == null ? 0 : epochs, threads, work, System.err);
+    String command =
+        "./tfssl " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    TableRunner runner =
+        new TableRunner(
+            scale,
+            preset,
+            dataset,
+            dataDir,
+            epochs == null ? 0 : epochs,
+            threads,
+            work,
+            System.err);
     for (ReproTable table : chosen) {
       Instant start = Instant.now();
       double before = Machine.loadAverage();
       List<RunResult> runs = runner.run(table);
-      Path md = TableReport.write(table, runs, new TableReport.Context(command, start,
-          Instant.now(), scale, preset, before, Machine.loadAverage()), out);
+      Path md =
+          TableReport.write(
+              table,
+              runs,
+              new TableReport.Context(
+                  command, start, Instant.now(), scale, preset, before, Machine.loadAverage()),
+              out);
       System.out.println("wrote " + md);
     }
     return 0;

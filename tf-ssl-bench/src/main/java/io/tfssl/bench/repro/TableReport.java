@@ -26,10 +26,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.tensorflow.TensorFlow;
 
 /**
- * Writes what a table run measured: {@code <table>.md} (the table with the command, dates,
- * machine and versions), {@code <table>.json} (every run, curves included) and
- * {@code <table>.png} (kNN accuracy per row with the seeds' spread; for tables with curves, the
- * loss, collapse std and kNN accuracy over training, as SimSiam's Fig. 2).
+ * Writes what a table run measured: {@code <table>.md} (the table with the command, dates, machine
+ * and versions), {@code <table>.json} (every run, curves included) and {@code <table>.png} (kNN
+ * accuracy per row with the seeds' spread; for tables with curves, the loss, collapse std and kNN
+ * accuracy over training, as SimSiam's Fig. 2).
  */
 public final class TableReport {
   private TableReport() {}
@@ -39,8 +39,11 @@ public final class TableReport {
     static Stat of(List<Double> values) {
       DescriptiveStatistics d = new DescriptiveStatistics();
       values.stream().filter(Double::isFinite).forEach(d::addValue);
-      return new Stat(d.getN() == 0 ? Double.NaN : d.getMean(),
-          d.getN() < 2 ? Double.NaN : d.getStandardDeviation(), (int) d.getN(), values.size());
+      return new Stat(
+          d.getN() == 0 ? Double.NaN : d.getMean(),
+          d.getN() < 2 ? Double.NaN : d.getStandardDeviation(),
+          (int) d.getN(),
+          values.size());
     }
 
     String percent() {
@@ -53,8 +56,14 @@ public final class TableReport {
   }
 
   /** Everything about the run of one table. */
-  public record Context(String command, Instant started, Instant finished, Scale scale,
-      String preset, double loadBefore, double loadAfter) {}
+  public record Context(
+      String command,
+      Instant started,
+      Instant finished,
+      Scale scale,
+      String preset,
+      double loadBefore,
+      double loadAfter) {}
 
   /** Writes the three files into {@code dir}; returns the Markdown path. */
   public static Path write(ReproTable table, List<RunResult> runs, Context ctx, Path dir) {
@@ -78,7 +87,8 @@ public final class TableReport {
       plot(table, runs, dir.resolve(table.name() + ".png"));
       return md;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the results of " + table.name() + " in " + dir, e);
+      throw new UncheckedIOException(
+          "cannot write the results of " + table.name() + " in " + dir, e);
     }
   }
 
@@ -86,8 +96,11 @@ public final class TableReport {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cores", Machine.cores());
     m.put("cpu", Machine.cpuModel());
-    m.put("gpu", Files.isDirectory(Path.of("/proc/driver/nvidia/gpus")) ? "NVIDIA (see nvidia-smi)"
-        : "none");
+    m.put(
+        "gpu",
+        Files.isDirectory(Path.of("/proc/driver/nvidia/gpus"))
+            ? "NVIDIA (see nvidia-smi)"
+            : "none");
     m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     m.put("tensorflow", TensorFlow.version() + " (TensorFlow Java 1.1.0)");
     m.put("TF_ENABLE_ONEDNN_OPTS", String.valueOf(Machine.oneDnnOpts()));
@@ -108,28 +121,52 @@ public final class TableReport {
   static String markdown(ReproTable table, List<RunResult> runs, Context ctx) {
     StringBuilder b = new StringBuilder();
     b.append("# ").append(table.title()).append(" (`").append(table.name()).append("`)\n\n");
-    b.append("Written by `./tfssl bench table` from the runs it measured; do not edit by hand.\n\n");
+    b.append(
+        "Written by `./tfssl bench table` from the runs it measured; do not edit by hand.\n\n");
     b.append("- reproduces: ").append(table.source()).append('\n');
     b.append("- command: `").append(ctx.command()).append("`\n");
     b.append("- date: ").append(ctx.started()).append(" to ").append(ctx.finished()).append('\n');
     Map<String, Object> m = machine(ctx);
-    b.append(String.format(Locale.ROOT, "- machine: %s cores, %s, GPU: %s, 1-min load average"
-        + " %.2f before, %.2f after%n", m.get("cores"), m.get("cpu"), m.get("gpu"),
-        ctx.loadBefore(), ctx.loadAfter()));
-    b.append("- versions: ").append(m.get("java")).append(", TensorFlow ").append(m.get("tensorflow"))
-        .append(", TF_ENABLE_ONEDNN_OPTS=").append(m.get("TF_ENABLE_ONEDNN_OPTS")).append('\n');
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "- machine: %s cores, %s, GPU: %s, 1-min load average" + " %.2f before, %.2f after%n",
+            m.get("cores"),
+            m.get("cpu"),
+            m.get("gpu"),
+            ctx.loadBefore(),
+            ctx.loadAfter()));
+    b.append("- versions: ")
+        .append(m.get("java"))
+        .append(", TensorFlow ")
+        .append(m.get("tensorflow"))
+        .append(", TF_ENABLE_ONEDNN_OPTS=")
+        .append(m.get("TF_ENABLE_ONEDNN_OPTS"))
+        .append('\n');
     Scale s = ctx.scale();
-    b.append(String.format(Locale.ROOT, "- scale `%s`: recipe `%s` of each row's method, %d steps"
-            + " of batch %d per run (unless the row changes them), %d seed(s) per row; kNN"
-            + " (k 200, t 0.1) with the first %d training images as the bank and the first %d test"
-            + " images as queries%n", s.name(), ctx.preset(), s.steps(), s.batchSize(),
-        table.seeds(s), s.knnBank(), Math.max(2, s.knnBank() / 5)));
-    b.append("- warm-up: the recipe's, capped at a tenth of the run (a recipe's warm-up is in"
-        + " epochs and would otherwise fill a run shorter than an epoch)\n");
-    b.append("- the paper column is the paper's ImageNet linear top-1, for orientation only: this"
-        + " scale reproduces the direction and the collapse outcome, not the values\n\n");
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "- scale `%s`: recipe `%s` of each row's method, %d steps"
+                + " of batch %d per run (unless the row changes them), %d seed(s) per row; kNN"
+                + " (k 200, t 0.1) with the first %d training images as the bank and the first %d test"
+                + " images as queries%n",
+            s.name(),
+            ctx.preset(),
+            s.steps(),
+            s.batchSize(),
+            table.seeds(s),
+            s.knnBank(),
+            Math.max(2, s.knnBank() / 5)));
+    b.append(
+        "- warm-up: the recipe's, capped at a tenth of the run (a recipe's warm-up is in"
+            + " epochs and would otherwise fill a run shorter than an epoch)\n");
+    b.append(
+        "- the paper column is the paper's ImageNet linear top-1, for orientation only: this"
+            + " scale reproduces the direction and the collapse outcome, not the values\n\n");
     boolean linear = runs.stream().anyMatch(r -> !Double.isNaN(r.linearTop1()));
-    b.append("| row | paper (ImageNet) | kNN top-1 %").append(linear ? " | linear top-1 %" : "")
+    b.append("| row | paper (ImageNet) | kNN top-1 %")
+        .append(linear ? " | linear top-1 %" : "")
         .append(" | collapse std·√d (end) | loss (end) | outcome | seeds | time per run |\n");
     b.append("|---|---|---:|").append(linear ? "---:|" : "").append("---:|---:|---|---:|---:|\n");
     for (Map.Entry<String, List<RunResult>> e : byRow(runs).entrySet()) {
@@ -140,29 +177,60 @@ public final class TableReport {
       Stat loss = Stat.of(rs.stream().map(RunResult::finalLoss).toList());
       Stat secs = Stat.of(rs.stream().map(RunResult::seconds).toList());
       long diverged = rs.stream().filter(RunResult::diverged).count();
-      String outcome = diverged > 0 ? "diverged in " + diverged + "/" + rs.size() + " (step "
-          + rs.stream().filter(RunResult::diverged).map(r -> String.valueOf(r.divergedAtStep()))
-              .reduce((x, y) -> x + ", " + y).orElse("") + ")"
-          : rs.stream().allMatch(r -> r.steps() == 0) ? "untrained"
-          : std.n() > 0 && CollapseMonitor.collapsed(std.mean()) ? "collapsed" : "no collapse";
-      b.append("| ").append(e.getKey()).append(" | ").append(paperOf(table, e.getKey(), s))
-          .append(" | ").append(knn.percent());
+      String outcome =
+          diverged > 0
+              ? "diverged in "
+                  + diverged
+                  + "/"
+                  + rs.size()
+                  + " (step "
+                  + rs.stream()
+                      .filter(RunResult::diverged)
+                      .map(r -> String.valueOf(r.divergedAtStep()))
+                      .reduce((x, y) -> x + ", " + y)
+                      .orElse("")
+                  + ")"
+              : rs.stream().allMatch(r -> r.steps() == 0)
+                  ? "untrained"
+                  : std.n() > 0 && CollapseMonitor.collapsed(std.mean())
+                      ? "collapsed"
+                      : "no collapse";
+      b.append("| ")
+          .append(e.getKey())
+          .append(" | ")
+          .append(paperOf(table, e.getKey(), s))
+          .append(" | ")
+          .append(knn.percent());
       if (linear) {
         b.append(" | ").append(lin.percent());
       }
-      b.append(String.format(Locale.ROOT, " | %s | %s | %s | %d | %.0f s |%n",
-          plain(std), plain(loss), outcome, rs.size(), secs.mean()));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              " | %s | %s | %s | %d | %.0f s |%n",
+              plain(std),
+              plain(loss),
+              outcome,
+              rs.size(),
+              secs.mean()));
     }
-    b.append("\nEach value is the mean ± sample std over the seeds (a single number: one seed)."
-        + " Raw runs with their curves: `").append(table.name()).append(".json`; plot: `")
-        .append(table.name()).append(".png`.\n\n");
+    b.append(
+            "\nEach value is the mean ± sample std over the seeds (a single number: one seed)."
+                + " Raw runs with their curves: `")
+        .append(table.name())
+        .append(".json`; plot: `")
+        .append(table.name())
+        .append(".png`.\n\n");
     b.append("At the papers' scale (GPU): `").append(table.paperScale()).append("`\n");
     return b.toString();
   }
 
   private static String paperOf(ReproTable table, String row, Scale s) {
-    return table.variants().apply(s).stream().filter(v -> v.label().equals(row))
-        .map(v -> v.paper().isEmpty() ? "" : v.paper()).findFirst().orElse("");
+    return table.variants().apply(s).stream()
+        .filter(v -> v.label().equals(row))
+        .map(v -> v.paper().isEmpty() ? "" : v.paper())
+        .findFirst()
+        .orElse("");
   }
 
   private static String plain(Stat s) {
@@ -176,8 +244,14 @@ public final class TableReport {
   /** A bar chart of kNN top-1 per row (error bars: the seeds' std); curves where asked. */
   static void plot(ReproTable table, List<RunResult> runs, Path png) throws IOException {
     Map<String, List<RunResult>> rows = byRow(runs);
-    CategoryChart bars = new CategoryChartBuilder().width(900).height(420)
-        .title(table.title()).xAxisTitle("").yAxisTitle("kNN top-1 (%)").build();
+    CategoryChart bars =
+        new CategoryChartBuilder()
+            .width(900)
+            .height(420)
+            .title(table.title())
+            .xAxisTitle("")
+            .yAxisTitle("kNN top-1 (%)")
+            .build();
     List<String> labels = new ArrayList<>();
     List<Double> means = new ArrayList<>();
     List<Double> errors = new ArrayList<>();
@@ -200,17 +274,20 @@ public final class TableReport {
     if (charts.size() == 1) {
       BitmapEncoder.saveBitmap(bars, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     } else {
-      BitmapEncoder.saveBitmap(charts, charts.size(), 1, png.toString(),
-          BitmapEncoder.BitmapFormat.PNG);
+      BitmapEncoder.saveBitmap(
+          charts, charts.size(), 1, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
   }
 
-  private static XYChart curve(Map<String, List<RunResult>> rows, String title, int column,
-      boolean knn) {
-    XYChart c = new XYChartBuilder().width(900).height(300).title(title).xAxisTitle("step")
-        .build();
-    Color[] colors = {new Color(31, 119, 180), new Color(214, 39, 40), new Color(44, 160, 44),
-        new Color(148, 103, 189)};
+  private static XYChart curve(
+      Map<String, List<RunResult>> rows, String title, int column, boolean knn) {
+    XYChart c = new XYChartBuilder().width(900).height(300).title(title).xAxisTitle("step").build();
+    Color[] colors = {
+      new Color(31, 119, 180),
+      new Color(214, 39, 40),
+      new Color(44, 160, 44),
+      new Color(148, 103, 189)
+    };
     int i = 0;
     for (Map.Entry<String, List<RunResult>> e : rows.entrySet()) {
       RunResult first = e.getValue().get(0);

@@ -4,14 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tfssl.eval.EvalData;
 import io.tfssl.eval.Evaluation;
-import io.tfssl.features.KnnEval;
 import io.tfssl.eval.LinearEval;
 import io.tfssl.export.ExportedModel;
 import io.tfssl.export.Exporter;
 import io.tfssl.export.SavedModels;
+import io.tfssl.features.KnnEval;
 import io.tfssl.train.NonFiniteLossException;
-import io.tfssl.train.PretrainConfig;
 import io.tfssl.train.Presets;
+import io.tfssl.train.PretrainConfig;
 import io.tfssl.train.TrainResult;
 import io.tfssl.train.Trainer;
 import java.io.IOException;
@@ -24,10 +24,10 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * Trains every row of a {@link ReproTable} with each seed through the public {@link Trainer}
- * API and measures it: the kNN monitor (SimSiam §4.1) at a few points of the run and at its
- * end, the loss and the collapse monitor from the run's metrics, and, where the table asks,
- * linear evaluation of an export (the full protocol of {@link LinearEval}).
+ * Trains every row of a {@link ReproTable} with each seed through the public {@link Trainer} API
+ * and measures it: the kNN monitor (SimSiam §4.1) at a few points of the run and at its end, the
+ * loss and the collapse monitor from the run's metrics, and, where the table asks, linear
+ * evaluation of an export (the full protocol of {@link LinearEval}).
  *
  * @param scale how long each run is
  * @param preset the recipe the rows change ({@code fmnist-small}, or a paper preset)
@@ -37,8 +37,15 @@ import java.util.OptionalInt;
  * @param threads TF threads (0: all cores)
  * @param work folder for the run folders and exports (rewritten)
  */
-public record TableRunner(Scale scale, String preset, String dataset, Path dataDir, int epochs,
-    int threads, Path work, PrintStream log) {
+public record TableRunner(
+    Scale scale,
+    String preset,
+    String dataset,
+    Path dataDir,
+    int epochs,
+    int threads,
+    Path work,
+    PrintStream log) {
 
   /** Runs every row and seed of {@code table}. */
   public List<RunResult> run(ReproTable table) {
@@ -49,13 +56,22 @@ public record TableRunner(Scale scale, String preset, String dataset, Path dataD
     for (Variant row : rows) {
       for (int seed = 0; seed < seeds; seed++) {
         i++;
-        log.printf("[%s %d/%d] %s, seed %d%n", table.name(), i, rows.size() * seeds,
-            row.label(), seed);
+        log.printf(
+            "[%s %d/%d] %s, seed %d%n", table.name(), i, rows.size() * seeds, row.label(), seed);
         RunResult r = runOne(table, row, seed);
-        log.printf("[%s %d/%d] %s, seed %d: kNN %.2f%%%s, collapse std %.3f, %.0f s%n",
-            table.name(), i, rows.size() * seeds, row.label(), seed, 100 * r.knnTop1(),
-            Double.isNaN(r.linearTop1()) ? "" : String.format(", linear %.2f%%", 100 * r.linearTop1()),
-            r.collapseStd(), r.seconds());
+        log.printf(
+            "[%s %d/%d] %s, seed %d: kNN %.2f%%%s, collapse std %.3f, %.0f s%n",
+            table.name(),
+            i,
+            rows.size() * seeds,
+            row.label(),
+            seed,
+            100 * r.knnTop1(),
+            Double.isNaN(r.linearTop1())
+                ? ""
+                : String.format(", linear %.2f%%", 100 * r.linearTop1()),
+            r.collapseStd(),
+            r.seconds());
         out.add(r);
       }
     }
@@ -65,11 +81,17 @@ public record TableRunner(Scale scale, String preset, String dataset, Path dataD
   /** The config of {@code row} with {@code seed} at this runner's scale. */
   public PretrainConfig config(ReproTable table, Variant row, long seed) {
     String method = row.method() != null ? row.method() : table.method();
-    String recipe = preset.equals("fmnist-small") || preset.startsWith(method + "-") ? preset
-        : "fmnist-small";
-    PretrainConfig.Builder b = Presets.get(recipe, method).toBuilder()
-        .batchSize(scale.batchSize()).seed(seed).threads(threads).knnMonitor(0)
-        .onlineProbe(false).keepCheckpoints(1).checkpointEvery(Integer.MAX_VALUE);
+    String recipe =
+        preset.equals("fmnist-small") || preset.startsWith(method + "-") ? preset : "fmnist-small";
+    PretrainConfig.Builder b =
+        Presets.get(recipe, method).toBuilder()
+            .batchSize(scale.batchSize())
+            .seed(seed)
+            .threads(threads)
+            .knnMonitor(0)
+            .onlineProbe(false)
+            .keepCheckpoints(1)
+            .checkpointEvery(Integer.MAX_VALUE);
     if (epochs > 0) {
       b.epochs(epochs).steps(0);
     } else {
@@ -84,10 +106,12 @@ public record TableRunner(Scale scale, String preset, String dataset, Path dataD
     PretrainConfig asIs = b.build();
     // A recipe's warm-up is in epochs (BYOL: 10 of 1000, 1%); a run of a fraction of an epoch
     // would spend all of it warming up, so warm-up is capped at a tenth of the run.
-    double runEpochs = epochs > 0 ? epochs
-        : (double) scale.steps() * scale.batchSize() / Math.max(1, imagesPerEpoch(asIs));
-    PretrainConfig base = asIs.toBuilder()
-        .warmupEpochs(Math.min(asIs.warmupEpochs(), 0.1 * runEpochs)).build();
+    double runEpochs =
+        epochs > 0
+            ? epochs
+            : (double) scale.steps() * scale.batchSize() / Math.max(1, imagesPerEpoch(asIs));
+    PretrainConfig base =
+        asIs.toBuilder().warmupEpochs(Math.min(asIs.warmupEpochs(), 0.1 * runEpochs)).build();
     PretrainConfig changed = row.change().apply(base);
     long steps = changed.steps() > 0 ? changed.steps() : 1000;
     return changed.toBuilder().logEvery((int) Math.max(1, Math.min(20, steps / 30))).build();
@@ -95,9 +119,11 @@ public record TableRunner(Scale scale, String preset, String dataset, Path dataD
 
   /** Training images of the recipe's dataset (Fashion-MNIST: 60,000). */
   private static long imagesPerEpoch(PretrainConfig c) {
-    return c.dataset().equals("fashion-mnist") || c.dataset().equals("mnist") ? 60_000
-        : c.dataset().startsWith("cifar") ? 50_000 : c.dataset().equals("stl10") ? 105_000
-        : 1_281_167;
+    return c.dataset().equals("fashion-mnist") || c.dataset().equals("mnist")
+        ? 60_000
+        : c.dataset().startsWith("cifar")
+            ? 50_000
+            : c.dataset().equals("stl10") ? 105_000 : 1_281_167;
   }
 
   private RunResult runOne(ReproTable table, Variant row, long seed) {
@@ -137,22 +163,36 @@ public record TableRunner(Scale scale, String preset, String dataset, Path dataD
     List<double[]> curve = readCurve(runDir);
     double finalLoss = curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1)[1];
     double collapse = curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1)[2];
-    double knn = diverged > 0 || knnCurve.isEmpty() ? Double.NaN
-        : knnCurve.get(knnCurve.size() - 1)[1];
-    return new RunResult(row.label(), seed, steps, knn, linear, finalLoss, collapse, diverged,
-        seconds, curve, knnCurve);
+    double knn =
+        diverged > 0 || knnCurve.isEmpty() ? Double.NaN : knnCurve.get(knnCurve.size() - 1)[1];
+    return new RunResult(
+        row.label(),
+        seed,
+        steps,
+        knn,
+        linear,
+        finalLoss,
+        collapse,
+        diverged,
+        seconds,
+        curve,
+        knnCurve);
   }
 
   /** Linear evaluation of an export of the run (or of the untrained encoder). */
   private double linearTop1(Trainer t, Path runDir, PretrainConfig config, Variant row) {
     Path models = runDir.resolve("saved_models");
-    ExportedModel m = row.trained()
-        ? Exporter.exportRun(runDir, models, "model", OptionalInt.of(1))
-        : Exporter.exportRandomInit(config, t.input(), models, "model", OptionalInt.of(1));
-    EvalData data = new EvalData(config.dataset(),
-        config.dataDir() == null ? null : Path.of(config.dataDir()), null,
-        scale.name().equals("quick") ? 100 : 10 * scale.knnBank());
-    Evaluation.FeatureSet f = Evaluation.features(m.dir(), data, s -> { });
+    ExportedModel m =
+        row.trained()
+            ? Exporter.exportRun(runDir, models, "model", OptionalInt.of(1))
+            : Exporter.exportRandomInit(config, t.input(), models, "model", OptionalInt.of(1));
+    EvalData data =
+        new EvalData(
+            config.dataset(),
+            config.dataDir() == null ? null : Path.of(config.dataDir()),
+            null,
+            scale.name().equals("quick") ? 100 : 10 * scale.knnBank());
+    Evaluation.FeatureSet f = Evaluation.features(m.dir(), data, s -> {});
     LinearEval.Config c = LinearEval.Config.defaults().withSeed(0);
     if (scale.name().equals("quick")) {
       c = c.withEpochs(1).withLearningRates(0.1);
@@ -172,8 +212,10 @@ public record TableRunner(Scale scale, String preset, String dataset, Path dataD
       for (String line : Files.readAllLines(metrics)) {
         JsonNode r = json.readTree(line);
         if (r.has("loss") && r.has("collapse_std")) {
-          out.add(new double[] {r.get("step").asDouble(), r.get("loss").asDouble(),
-              r.get("collapse_std").asDouble()});
+          out.add(
+              new double[] {
+                r.get("step").asDouble(), r.get("loss").asDouble(), r.get("collapse_std").asDouble()
+              });
         }
       }
     } catch (IOException e) {

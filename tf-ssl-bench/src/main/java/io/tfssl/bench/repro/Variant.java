@@ -12,8 +12,12 @@ import java.util.function.UnaryOperator;
  * @param change applied to the base config (already at the table's scale and seed)
  * @param trained false for a row that evaluates the encoder at initialization
  */
-public record Variant(String label, String paper, String method,
-    UnaryOperator<PretrainConfig> change, boolean trained) {
+public record Variant(
+    String label,
+    String paper,
+    String method,
+    UnaryOperator<PretrainConfig> change,
+    boolean trained) {
 
   public static Variant of(String label, String paper, UnaryOperator<PretrainConfig> change) {
     return new Variant(label, paper, null, change, true);

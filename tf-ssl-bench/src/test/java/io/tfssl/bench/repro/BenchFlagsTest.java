@@ -37,45 +37,46 @@ class BenchFlagsTest {
   }
 
   static final String[] CASES = {
-      "bench table nope | unknown table 'nope'",
-      "bench table predictor --seeds 0 | --seeds must be at least 1",
-      "bench table predictor --steps 0 | --steps must be positive",
-      "bench table predictor --batch-size 1 | --batch-size must be at least 2",
-      "bench table predictor --knn-bank 5 | --knn-bank must be at least 10",
-      "bench table predictor --epochs 0 | --epochs must be positive",
-      "bench table predictor --threads -1 | --threads cannot be negative",
-      "bench table predictor --preset nope | unknown preset 'nope'",
-      "bench table predictor --dataset imagenet22k | unknown dataset 'imagenet22k'",
-      "bench table predictor --data-dir TMP/none --steps 1 | TMP/none",
-      "bench table predictor --quick=maybe | 'maybe'",
-      "bench table predictor --results TMP/a-file | --results",
-      "bench table predictor --work TMP/a-file/w | --work",
-      "bench all --quick=maybe | 'maybe'",
-      "bench all --results TMP/a-file | --results",
-      "bench index --results TMP/none --readme TMP/none.md | TMP/none.md",
-      "bench throughput --methods moco | --methods: unknown method 'moco'",
-      "bench throughput --small-steps 0 | --small-steps and --resnet-steps must be positive",
-      "bench throughput --resnet-steps 0 | --small-steps and --resnet-steps must be positive",
-      "bench throughput --warmup -1 | --warmup not negative",
-      "bench throughput --augment=maybe | 'maybe'",
-      "bench throughput --results TMP/a-file | --results",
-      "bench long-run --steps 0 | --steps, --every must be positive",
-      "bench long-run --every 0 | --steps, --every must be positive",
-      "bench long-run --batch-size 1 | --batch-size at least 2",
-      "bench long-run --warmup-samples -1 | --warmup-samples and --threads not negative",
-      "bench long-run --threads -1 | --warmup-samples and --threads not negative",
-      "bench long-run --results TMP/a-file | --results",
-      "bench long-run --work TMP/a-file/w | --work",
-      "bench gpu-audit --methods moco | --methods: unknown method 'moco'",
-      "bench gpu-audit --encoders resnet9 | --encoders: unknown encoder 'resnet9'",
-      "bench gpu-audit --batch-size 0 | --batch-size",
-      "bench gpu-audit --towers 0 | --towers",
-      "bench gpu-audit --batch-size 9 --towers 2 | does not split into 2 towers",
-      "bench gpu-audit --registry nope | --registry must be auto, live or snapshot",
-      "bench gpu-audit --results TMP/a-file | --results",
-      "bench gpu-audit --save-registry TMP/a-file/k.json.gz | --save-registry",
-      "bench augment --iterations 0 | --iterations must be positive",
-      "bench augment --warmup -1 | --warmup not negative"};
+    "bench table nope | unknown table 'nope'",
+    "bench table predictor --seeds 0 | --seeds must be at least 1",
+    "bench table predictor --steps 0 | --steps must be positive",
+    "bench table predictor --batch-size 1 | --batch-size must be at least 2",
+    "bench table predictor --knn-bank 5 | --knn-bank must be at least 10",
+    "bench table predictor --epochs 0 | --epochs must be positive",
+    "bench table predictor --threads -1 | --threads cannot be negative",
+    "bench table predictor --preset nope | unknown preset 'nope'",
+    "bench table predictor --dataset imagenet22k | unknown dataset 'imagenet22k'",
+    "bench table predictor --data-dir TMP/none --steps 1 | TMP/none",
+    "bench table predictor --quick=maybe | 'maybe'",
+    "bench table predictor --results TMP/a-file | --results",
+    "bench table predictor --work TMP/a-file/w | --work",
+    "bench all --quick=maybe | 'maybe'",
+    "bench all --results TMP/a-file | --results",
+    "bench index --results TMP/none --readme TMP/none.md | TMP/none.md",
+    "bench throughput --methods moco | --methods: unknown method 'moco'",
+    "bench throughput --small-steps 0 | --small-steps and --resnet-steps must be positive",
+    "bench throughput --resnet-steps 0 | --small-steps and --resnet-steps must be positive",
+    "bench throughput --warmup -1 | --warmup not negative",
+    "bench throughput --augment=maybe | 'maybe'",
+    "bench throughput --results TMP/a-file | --results",
+    "bench long-run --steps 0 | --steps, --every must be positive",
+    "bench long-run --every 0 | --steps, --every must be positive",
+    "bench long-run --batch-size 1 | --batch-size at least 2",
+    "bench long-run --warmup-samples -1 | --warmup-samples and --threads not negative",
+    "bench long-run --threads -1 | --warmup-samples and --threads not negative",
+    "bench long-run --results TMP/a-file | --results",
+    "bench long-run --work TMP/a-file/w | --work",
+    "bench gpu-audit --methods moco | --methods: unknown method 'moco'",
+    "bench gpu-audit --encoders resnet9 | --encoders: unknown encoder 'resnet9'",
+    "bench gpu-audit --batch-size 0 | --batch-size",
+    "bench gpu-audit --towers 0 | --towers",
+    "bench gpu-audit --batch-size 9 --towers 2 | does not split into 2 towers",
+    "bench gpu-audit --registry nope | --registry must be auto, live or snapshot",
+    "bench gpu-audit --results TMP/a-file | --results",
+    "bench gpu-audit --save-registry TMP/a-file/k.json.gz | --save-registry",
+    "bench augment --iterations 0 | --iterations must be positive",
+    "bench augment --warmup -1 | --warmup not negative"
+  };
 
   static java.util.stream.Stream<String> cases() {
     return java.util.stream.Stream.of(CASES);
@@ -89,7 +90,8 @@ class BenchFlagsTest {
     Files.writeString(tmp.resolve("a-file"), "x");
     Run r = run(line.trim());
     assertEquals(2, r.code(), line + "\n" + r.err());
-    assertTrue(r.err().contains(expected.trim().replace("TMP", tmp.toString())),
+    assertTrue(
+        r.err().contains(expected.trim().replace("TMP", tmp.toString())),
         line + " said: " + r.err());
     assertFalse(r.err().contains("\tat "), r.err());
   }
@@ -98,15 +100,19 @@ class BenchFlagsTest {
   void everyFlagOfTheNewCommandsHasACase() {
     CommandLine bench = TfSsl.commandLine().getSubcommands().get("bench");
     List<String> missing = new ArrayList<>();
-    for (String name : Set.of("table", "all", "index", "throughput", "long-run",
-        "gpu-audit", "augment")) {
+    for (String name :
+        Set.of("table", "all", "index", "throughput", "long-run", "gpu-audit", "augment")) {
       for (OptionSpec o : bench.getSubcommands().get(name).getCommandSpec().options()) {
         if (o.usageHelp() || o.versionHelp()) {
           continue;
         }
         String flag = o.longestName();
-        boolean covered = List.of(CASES).stream().anyMatch(c -> c.startsWith("bench " + name + " ")
-            && (c.contains(flag + " ") || c.contains(flag + "=")));
+        boolean covered =
+            List.of(CASES).stream()
+                .anyMatch(
+                    c ->
+                        c.startsWith("bench " + name + " ")
+                            && (c.contains(flag + " ") || c.contains(flag + "=")));
         if (!covered) {
           missing.add(name + " " + flag);
         }

@@ -17,22 +17,30 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code ./tfssl bench all --quick}, as CI runs it: every table at smoke scale writes its
- * Markdown, JSON and PNG, with one run per row (and seed) that trained the row's steps.
+ * {@code ./tfssl bench all --quick}, as CI runs it: every table at smoke scale writes its Markdown,
+ * JSON and PNG, with one run per row (and seed) that trained the row's steps.
  */
 class QuickTablesTest {
   @TempDir Path tmp;
 
   @Test
   void everyTableRunsAtSmokeScaleAndWritesItsFiles() throws Exception {
-    Assumptions.assumeTrue(Files.isDirectory(IdxSource.FASHION_MNIST_DIR),
-        "needs Debian's dataset-fashion-mnist");
+    Assumptions.assumeTrue(
+        Files.isDirectory(IdxSource.FASHION_MNIST_DIR), "needs Debian's dataset-fashion-mnist");
     CommandLine cli = TfSsl.commandLine();
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err));
     Path results = tmp.resolve("results");
-    int code = cli.execute("bench", "table", "all", "--quick", "--results", results.toString(),
-        "--work", tmp.resolve("work").toString());
+    int code =
+        cli.execute(
+            "bench",
+            "table",
+            "all",
+            "--quick",
+            "--results",
+            results.toString(),
+            "--work",
+            tmp.resolve("work").toString());
     assertEquals(0, code, err.toString());
     ObjectMapper json = new ObjectMapper();
     for (ReproTable t : ReproTables.all()) {
