@@ -270,7 +270,7 @@ public final class EmbeddingModel implements AutoCloseable {
       in = tf.placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, from[0], from[1], from[2])));
       Operand<TFloat32> x = tf.dtypes.cast(in, TFloat32.class);
       if (from[2] == 3 && to[2] == 1) {
-        x = tf.math.mean(x, tf.constant(new int[] {3}), org.tensorflow.op.math.Mean.keepDims(true));
+        x = io.tfssl.augment.Luma.of(tf, x); // as the encoded-image signature converts
       } else if (from[2] == 1 && to[2] == 3) {
         x = tf.tile(x, tf.constant(new int[] {1, 1, 1, 3}));
       } else if (from[2] != to[2]) {

@@ -1,5 +1,6 @@
 package io.tfssl.export;
 
+import io.tfssl.augment.Luma;
 import java.util.List;
 import org.tensorflow.ConcreteFunction;
 import org.tensorflow.Operand;
@@ -8,7 +9,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.AssertThat;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.Sum;
 import org.tensorflow.op.data.DatasetToSingleElement;
 import org.tensorflow.op.image.DecodeImage;
 import org.tensorflow.op.strings.ReduceJoin;
@@ -37,8 +37,6 @@ import org.tensorflow.types.family.TType;
  * INVALID_ARGUMENT error naming them, and the server or JVM carries on.
  */
 final class EncodedImages {
-  /** BT.601 luma weights; they sum to 1, so R = G = B = v gives v back. */
-  private static final float[] LUMA = {0.299f, 0.587f, 0.114f};
 
   private EncodedImages() {}
 
@@ -117,9 +115,7 @@ final class EncodedImages {
                   });
           Operand<TFloat32> x = f.dtypes.cast(rgb, TFloat32.class);
           if (channels == 1) {
-            x =
-                f.math.round(
-                    f.sum(f.math.mul(x, f.constant(LUMA)), f.constant(-1), Sum.keepDims(true)));
+            x = f.math.round(Luma.of(f, x));
           }
           x =
               f.image.resizeBilinear(
