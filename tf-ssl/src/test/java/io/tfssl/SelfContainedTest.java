@@ -26,7 +26,10 @@ class SelfContainedTest {
 
   private static final Set<String> SKIPPED_DIRS =
       Set.of(".git", "target", "saved_models", "runs", "node_modules");
-  private static final Pattern CITATION = Pattern.compile("tensorflow-java\\.md\\)? §(\\d+)");
+  private static final Pattern CITATION =
+      Pattern.compile(
+          // the formatter may wrap a citation: "tensorflow-java.md" at a line's end, "* §3" next
+          "tensorflow-java\\.md\\)?\\s*(?:(?:\\*|//)\\s*)?§(\\d+)");
 
   @Test
   void nothingCitesFilesOutsideTheRepository() throws IOException {

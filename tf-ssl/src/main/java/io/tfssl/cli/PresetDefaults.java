@@ -43,11 +43,8 @@ final class PresetDefaults {
     return out;
   }
 
+  /** 0.3, 1, 0.0005: the shortest plain form, as one would type it. */
   private static String num(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e6
-        ? String.valueOf((long) v)
-        : String.format(Locale.ROOT, "%.6g", v)
-            .replaceAll("0+(e|$)", "$1")
-            .replaceAll("\\.(e|$)", "$1");
+    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 }
