@@ -33,8 +33,15 @@ final class KnnMonitor {
 
   /** Reads the first {@code n} training and {@code n/5} test images of the run's dataset. */
   static KnnMonitor open(PretrainConfig config, int n) {
-    return new KnnMonitor(
-        read(config, Split.TRAIN, n), read(config, Split.TEST, Math.max(2, n / 5)));
+    return open(config, n, Math.max(2, n / 5));
+  }
+
+  /**
+   * Reads the first {@code n} training images as the bank and the first {@code queries} test images
+   * as the queries (both capped at the split's size).
+   */
+  static KnnMonitor open(PretrainConfig config, int n, int queries) {
+    return new KnnMonitor(read(config, Split.TRAIN, n), read(config, Split.TEST, queries));
   }
 
   private static Labeled read(PretrainConfig config, Split split, int n) {

@@ -60,6 +60,7 @@ public final class Trainer implements AutoCloseable {
   private PrintStream log = System.err;
   private KnnMonitor knnOnDemand;
   private int knnOnDemandSize;
+  private int knnOnDemandQueries;
 
   private Trainer(PretrainConfig config, Path runDir, boolean resume, Replication replication) {
     this.config = config;
@@ -245,9 +246,19 @@ public final class Trainer implements AutoCloseable {
    * once per bank size and kept.
    */
   public KnnEval.Result knn(int bankSize) {
-    if (knnOnDemand == null || knnOnDemandSize != bankSize) {
-      knnOnDemand = KnnMonitor.open(config, bankSize);
+    return knn(bankSize, Math.max(2, bankSize / 5));
+  }
+
+  /**
+   * As {@link #knn(int)} with {@code queries} test images as the queries (more than the split has:
+   * the whole test split), e.g. the full 10,000 of Fashion-MNIST for a table whose rows must be
+   * told apart beyond the sampling error of a few hundred queries.
+   */
+  public KnnEval.Result knn(int bankSize, int queries) {
+    if (knnOnDemand == null || knnOnDemandSize != bankSize || knnOnDemandQueries != queries) {
+      knnOnDemand = KnnMonitor.open(config, bankSize, queries);
       knnOnDemandSize = bankSize;
+      knnOnDemandQueries = queries;
     }
     return knnOnDemand.evaluate(session, step);
   }

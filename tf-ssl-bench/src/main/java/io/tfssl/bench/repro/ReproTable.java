@@ -1,5 +1,6 @@
 package io.tfssl.bench.repro;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -14,7 +15,9 @@ import java.util.function.Function;
  *     std (otherwise one seed: collapse against no collapse needs no error bars)
  * @param curves also plot loss, collapse std and kNN accuracy over training (SimSiam Fig. 2)
  * @param linear also run linear evaluation on an export of each run (slower)
- * @param variants the rows at a given scale
+ * @param variants the rows at a given scale; every table starts with the untrained encoder (the
+ *     floor a trained row is read against: a "collapsed" row that still beats it has not lost what
+ *     the architecture gives for free), added here unless the rows have an untrained one
  * @param paperScale the command that runs the same table at the papers' scale, for GPU users
  */
 public record ReproTable(
@@ -28,8 +31,26 @@ public record ReproTable(
     Function<Scale, List<Variant>> variants,
     String paperScale) {
 
+  public ReproTable {
+    Function<Scale, List<Variant>> rows = variants;
+    variants = s -> withFloor(rows.apply(s));
+  }
+
+  private static List<Variant> withFloor(List<Variant> rows) {
+    if (rows.stream().anyMatch(v -> !v.trained())) {
+      return rows;
+    }
+    List<Variant> out = new ArrayList<>();
+    out.add(Variant.randomInit(UNTRAINED, ""));
+    out.addAll(rows);
+    return List.copyOf(out);
+  }
+
+  /** The label of the floor row. */
+  public static final String UNTRAINED = "untrained encoder";
+
   /** Seeds this table runs at {@code scale}. */
   public int seeds(Scale scale) {
-    return smallDifferences ? scale.seeds() : 1;
+    return smallDifferences || scale.resolving() ? scale.seeds() : 1;
   }
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +27,9 @@ import picocli.CommandLine.Parameters;
           + " (or at the papers' scale with --preset/--dataset/--epochs) and writes"
           + " RESULTS/<table>.md, .json and .png.",
       "Tables: stop-gradient, predictor, head-bn, similarity-symmetry, batch-size,"
-          + " byol-bootstrap, em-hypothesis, methods, or all. Throughput: 'bench throughput'."
+          + " byol-bootstrap, em-hypothesis, methods, or all. Throughput: 'bench throughput'.",
+      "Every table starts with the untrained encoder as its floor row. The table files are"
+          + " rewritten after every run; a partial table says how many runs it holds."
     },
     footer = {
       "",
@@ -34,6 +37,7 @@ import picocli.CommandLine.Parameters;
       "  tfssl bench table stop-gradient",
       "  tfssl bench table predictor head-bn --seeds 5",
       "  tfssl bench table all --quick",
+      "  nohup ./tfssl bench table stop-gradient --scale long > stop-gradient.log 2>&1 &",
       "  tfssl bench table stop-gradient --preset simsiam-cifar --dataset cifar10"
           + " --data-dir /data/cifar10 --epochs 800 --batch-size 512 --knn-bank 50000"
     })
@@ -49,6 +53,17 @@ public final class TableCommand implements Callable<Integer> {
           "Smoke scale: 2 steps per row, one seed, results in"
               + " tf-ssl-bench/target/quick-results (meaningless numbers; checks that everything runs).")
   boolean quick;
+
+  @Option(
+      names = "--scale",
+      paramLabel = "NAME",
+      defaultValue = "cpu",
+      description =
+          "quick (= --quick), cpu (150 steps of 128 per run, kNN on 400 queries; default) or long"
+              + " (5 epochs of 256 per run, 3 seeds in every table, kNN on the whole test split"
+              + " after every epoch, linear evaluation and export rank for every row; hours per"
+              + " table on 2 cores: README 'Long scale').")
+  String scaleName;
 
   @Option(
       names = "--seeds",
@@ -67,6 +82,12 @@ public final class TableCommand implements Callable<Integer> {
       paramLabel = "N",
       description = "Training images in the kNN bank; queries: N/5 test images (default 2000).")
   Integer knnBank;
+
+  @Option(
+      names = "--knn-queries",
+      paramLabel = "N",
+      description = "Test images the kNN classifies (default: a fifth of the bank; long: 10000).")
+  Integer knnQueries;
 
   @Option(
       names = "--preset",
@@ -141,7 +162,13 @@ public final class TableCommand implements Callable<Integer> {
   }
 
   Scale scale() {
-    Scale s = quick ? Scale.quick() : Scale.cpu();
+    require(
+        List.of("quick", "cpu", "long").contains(scaleName),
+        "--scale must be quick, cpu or long, got '" + scaleName + "'");
+    require(
+        !quick || scaleName.equals("cpu") || scaleName.equals("quick"),
+        "--quick and --scale " + scaleName + " contradict each other");
+    Scale s = Scale.named(quick ? "quick" : scaleName);
     if (seeds != null) {
       require(seeds >= 1, "--seeds must be at least 1, got " + seeds);
       s = s.withSeeds(seeds);
@@ -156,7 +183,11 @@ public final class TableCommand implements Callable<Integer> {
     }
     if (knnBank != null) {
       require(knnBank >= 10, "--knn-bank must be at least 10, got " + knnBank);
-      s = new Scale(s.name(), s.steps(), s.batchSize(), s.seeds(), knnBank, s.curvePoints());
+      s = s.withKnn(knnBank, s.knnQueries());
+    }
+    if (knnQueries != null) {
+      require(knnQueries >= 2, "--knn-queries must be at least 2, got " + knnQueries);
+      s = s.withKnn(s.knnBank(), knnQueries);
     }
     return s;
   }
@@ -182,7 +213,10 @@ public final class TableCommand implements Callable<Integer> {
     Path out =
         results != null
             ? results
-            : Path.of(quick ? "tf-ssl-bench/target/quick-results" : "tf-ssl-bench/results");
+            : Path.of(
+                scale.name().equals("quick")
+                    ? "tf-ssl-bench/target/quick-results"
+                    : "tf-ssl-bench/results");
     CliChecks.writableDirectory("--results", out);
     CliChecks.writableDirectory("--work", work);
     String command =
@@ -200,15 +234,26 @@ public final class TableCommand implements Callable<Integer> {
     for (ReproTable table : chosen) {
       Instant start = Instant.now();
       double before = Machine.loadAverage();
-      List<RunResult> runs = runner.run(table);
-      Path md =
-          TableReport.write(
-              table,
-              runs,
-              new TableReport.Context(
-                  command, start, Instant.now(), scale, preset, before, Machine.loadAverage()),
-              out);
-      System.out.println("wrote " + md);
+      int planned = table.variants().apply(scale).size() * table.seeds(scale);
+      // The table is rewritten after every run, so that hours of a long table are never lost to
+      // a stop and a partial table says how far it got.
+      Consumer<List<RunResult>> write =
+          runs ->
+              TableReport.write(
+                  table,
+                  runs,
+                  new TableReport.Context(
+                      command,
+                      start,
+                      Instant.now(),
+                      scale,
+                      preset,
+                      before,
+                      Machine.loadAverage(),
+                      planned),
+                  out);
+      runner.run(table, write);
+      System.out.println("wrote " + out.resolve(table.name() + ".md"));
     }
     return 0;
   }

@@ -63,7 +63,8 @@ public final class TableReport {
       Scale scale,
       String preset,
       double loadBefore,
-      double loadAfter) {}
+      double loadAfter,
+      int plannedRuns) {}
 
   /** Writes the three files into {@code dir}; returns the Markdown path. */
   public static Path write(ReproTable table, List<RunResult> runs, Context ctx, Path dir) {
@@ -126,6 +127,15 @@ public final class TableReport {
     b.append("- reproduces: ").append(table.source()).append('\n');
     b.append("- command: `").append(ctx.command()).append("`\n");
     b.append("- date: ").append(ctx.started()).append(" to ").append(ctx.finished()).append('\n');
+    if (runs.size() < ctx.plannedRuns()) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "- **partial: %d of %d runs so far** (runs go seed by seed: every row with seed 0,"
+                  + " then seed 1, ...)%n",
+              runs.size(),
+              ctx.plannedRuns()));
+    }
     Map<String, Object> m = machine(ctx);
     b.append(
         String.format(
@@ -157,7 +167,14 @@ public final class TableReport {
             s.batchSize(),
             table.seeds(s),
             s.knnBank(),
-            Math.max(2, s.knnBank() / 5)));
+            s.queries()));
+    if (s.resolving()) {
+      b.append(
+          "- every row: kNN after each of the scale's curve points, linear evaluation (all of"
+              + " both splits, LinearEval's default protocol) and the export's RankMe on the first"
+              + " 1,024 test images in inference mode; rank_y/rank_z (train) are the last values"
+              + " the training log recorded on a training batch\n");
+    }
     b.append(
         "- warm-up: the recipe's, capped at a tenth of the run (a recipe's warm-up is in"
             + " epochs and would otherwise fill a run shorter than an epoch)\n");
@@ -165,10 +182,17 @@ public final class TableReport {
         "- the paper column is the paper's ImageNet linear top-1, for orientation only: this"
             + " scale reproduces the direction and the collapse outcome, not the values\n\n");
     boolean linear = runs.stream().anyMatch(r -> !Double.isNaN(r.linearTop1()));
+    boolean ranks = runs.stream().anyMatch(r -> !Double.isNaN(r.exportRankY()));
     b.append("| row | paper (ImageNet) | kNN top-1 %")
         .append(linear ? " | linear top-1 %" : "")
-        .append(" | collapse std·√d (end) | loss (end) | outcome | seeds | time per run |\n");
-    b.append("|---|---|---:|").append(linear ? "---:|" : "").append("---:|---:|---|---:|---:|\n");
+        .append(" | collapse std·√d (end) | loss (end)")
+        .append(ranks ? " | rank_y / rank_z (train, end) | export rank y / z" : "")
+        .append(" | outcome | seeds | time per run |\n");
+    b.append("|---|---|---:|")
+        .append(linear ? "---:|" : "")
+        .append("---:|---:|")
+        .append(ranks ? "---:|---:|" : "")
+        .append("---|---:|---:|\n");
     for (Map.Entry<String, List<RunResult>> e : byRow(runs).entrySet()) {
       List<RunResult> rs = e.getValue();
       Stat knn = Stat.of(rs.stream().map(RunResult::knnTop1).toList());
@@ -192,8 +216,8 @@ public final class TableReport {
                   + ")"
               : rs.stream().allMatch(r -> r.steps() == 0)
                   ? "untrained"
-                  : std.n() > 0 && CollapseMonitor.collapsed(std.mean())
-                      ? "collapsed"
+                  : collapsedRuns(rs) > 0
+                      ? "collapsed in " + collapsedRuns(rs) + "/" + rs.size()
                       : "no collapse";
       b.append("| ")
           .append(e.getKey())
@@ -204,15 +228,15 @@ public final class TableReport {
       if (linear) {
         b.append(" | ").append(lin.percent());
       }
+      b.append(" | ").append(plain(std)).append(" | ").append(plain(loss));
+      if (ranks) {
+        b.append(" | ")
+            .append(ranks(rs, RunResult::rankY, RunResult::rankZ))
+            .append(" | ")
+            .append(ranks(rs, RunResult::exportRankY, RunResult::exportRankZ));
+      }
       b.append(
-          String.format(
-              Locale.ROOT,
-              " | %s | %s | %s | %d | %.0f s |%n",
-              plain(std),
-              plain(loss),
-              outcome,
-              rs.size(),
-              secs.mean()));
+          String.format(Locale.ROOT, " | %s | %d | %.0f s |%n", outcome, rs.size(), secs.mean()));
     }
     b.append(
             "\nEach value is the mean ± sample std over the seeds (a single number: one seed)."
@@ -225,12 +249,38 @@ public final class TableReport {
     return b.toString();
   }
 
+  /**
+   * Runs whose last logged reading trips the training monitor's rule (README "Collapse monitors":
+   * std·√d of z below 0.2, or RankMe of y below 8% of min(batch, d_y)).
+   */
+  static long collapsedRuns(List<RunResult> rs) {
+    return rs.stream()
+        .filter(r -> r.steps() > 0 && Double.isFinite(r.collapseStd()))
+        .filter(
+            r ->
+                new CollapseMonitor.Reading(r.collapseStd(), r.rankY(), r.rankBoundY()).collapsed())
+        .count();
+  }
+
   private static String paperOf(ReproTable table, String row, Scale s) {
     return table.variants().apply(s).stream()
         .filter(v -> v.label().equals(row))
         .map(v -> v.paper().isEmpty() ? "" : v.paper())
         .findFirst()
         .orElse("");
+  }
+
+  /** Two ranks' means over the seeds, "y / z", one decimal. */
+  private static String ranks(
+      List<RunResult> rs,
+      java.util.function.ToDoubleFunction<RunResult> y,
+      java.util.function.ToDoubleFunction<RunResult> z) {
+    Stat sy = Stat.of(rs.stream().map(r -> y.applyAsDouble(r)).toList());
+    Stat sz = Stat.of(rs.stream().map(r -> z.applyAsDouble(r)).toList());
+    if (sy.n() == 0 && sz.n() == 0) {
+      return "n/a";
+    }
+    return String.format(Locale.ROOT, "%.1f / %.1f", sy.mean(), sz.mean());
   }
 
   private static String plain(Stat s) {
@@ -266,9 +316,13 @@ public final class TableReport {
     bars.getStyler().setXAxisLabelRotation(20);
     List<Chart<?, ?>> charts = new ArrayList<>();
     charts.add(bars);
-    if (table.curves()) {
+    boolean curves = runs.stream().anyMatch(r -> r.knnCurve().size() > 1);
+    if (curves) {
       charts.add(curve(rows, "training loss", 1, false));
       charts.add(curve(rows, "collapse std·√d of l2-normalized z", 2, false));
+      if (runs.stream().anyMatch(r -> !r.curve().isEmpty() && r.curve().get(0).length > 3)) {
+        charts.add(curve(rows, "RankMe of the encoder output y (training batch)", 3, false));
+      }
       charts.add(curve(rows, "kNN top-1 (%)", 1, true));
     }
     if (charts.size() == 1) {

@@ -2,9 +2,11 @@ package io.tfssl.bench.repro;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tfssl.data.Split;
 import io.tfssl.eval.EvalData;
 import io.tfssl.eval.Evaluation;
 import io.tfssl.eval.LinearEval;
+import io.tfssl.eval.RankEval;
 import io.tfssl.export.ExportedModel;
 import io.tfssl.export.Exporter;
 import io.tfssl.export.SavedModels;
@@ -22,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 
 /**
  * Trains every row of a {@link ReproTable} with each seed through the public {@link Trainer} API
@@ -49,18 +52,27 @@ public record TableRunner(
 
   /** Runs every row and seed of {@code table}. */
   public List<RunResult> run(ReproTable table) {
+    return run(table, done -> {});
+  }
+
+  /**
+   * Runs every row and seed of {@code table}, seed by seed (every row with seed 0, then every row
+   * with seed 1, ...), so that a table stopped early holds whole seeds; {@code afterEach} sees the
+   * runs so far after each run (the command rewrites the table then).
+   */
+  public List<RunResult> run(ReproTable table, Consumer<List<RunResult>> afterEach) {
     List<RunResult> out = new ArrayList<>();
     List<Variant> rows = table.variants().apply(scale);
     int seeds = table.seeds(scale);
     int i = 0;
-    for (Variant row : rows) {
-      for (int seed = 0; seed < seeds; seed++) {
+    for (int seed = 0; seed < seeds; seed++) {
+      for (Variant row : rows) {
         i++;
         log.printf(
             "[%s %d/%d] %s, seed %d%n", table.name(), i, rows.size() * seeds, row.label(), seed);
         RunResult r = runOne(table, row, seed);
         log.printf(
-            "[%s %d/%d] %s, seed %d: kNN %.2f%%%s, collapse std %.3f, %.0f s%n",
+            "[%s %d/%d] %s, seed %d: kNN %.2f%%%s, collapse std %.3f, rank_y %.1f, %.0f s%n",
             table.name(),
             i,
             rows.size() * seeds,
@@ -71,8 +83,10 @@ public record TableRunner(
                 ? ""
                 : String.format(", linear %.2f%%", 100 * r.linearTop1()),
             r.collapseStd(),
+            r.rankY(),
             r.seconds());
         out.add(r);
+        afterEach.accept(List.copyOf(out));
       }
     }
     return out;
@@ -133,13 +147,14 @@ public record TableRunner(
     long t0 = System.nanoTime();
     List<double[]> knnCurve = new ArrayList<>();
     double linear = Double.NaN;
+    RankEval.Result exportRank = null;
     long diverged = 0;
     long steps = 0;
     try (Trainer t = Trainer.create(config, runDir)) {
       t.progressBar(false).log(log);
       long total = row.trained() ? t.totalSteps() : 0;
       // Curves only where the table plots them: each point costs a kNN pass and a checkpoint.
-      int points = row.trained() && table.curves() ? scale.curvePoints() : 1;
+      int points = row.trained() && (table.curves() || scale.resolving()) ? scale.curvePoints() : 1;
       try {
         for (int p = 1; p <= points; p++) {
           long end = Math.max(1, total * p / points);
@@ -147,7 +162,7 @@ public record TableRunner(
             TrainResult r = t.trainUntil(end);
             steps = r.endStep();
           }
-          KnnEval.Result k = t.knn(scale.knnBank());
+          KnnEval.Result k = t.knn(scale.knnBank(), scale.queries());
           knnCurve.add(new double[] {steps, k.top1()});
         }
       } catch (NonFiniteLossException e) {
@@ -155,14 +170,20 @@ public record TableRunner(
         diverged = e.step();
         log.println("  " + e.getMessage());
       }
-      if (table.linear() && diverged == 0) {
-        linear = linearTop1(t, runDir, config, row);
+      if ((table.linear() || scale.resolving()) && diverged == 0) {
+        ExportedModel m = export(t, runDir, config, row);
+        EvalData data = evalData(config);
+        linear = linearTop1(m, data);
+        if (scale.resolving()) {
+          exportRank = RankEval.evaluate(m.dir(), data.open(Split.TEST), RankEval.DEFAULT_IMAGES);
+        }
       }
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     List<double[]> curve = readCurve(runDir);
     double finalLoss = curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1)[1];
-    double collapse = curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1)[2];
+    double[] last = curve.isEmpty() ? null : curve.get(curve.size() - 1);
+    double collapse = last == null ? Double.NaN : last[2];
     double knn =
         diverged > 0 || knnCurve.isEmpty() ? Double.NaN : knnCurve.get(knnCurve.size() - 1)[1];
     return new RunResult(
@@ -173,25 +194,37 @@ public record TableRunner(
         linear,
         finalLoss,
         collapse,
+        last == null ? Double.NaN : last[3],
+        last == null ? Double.NaN : last[4],
+        Math.min(config.batchSize(), dimY(runDir)),
+        exportRank == null ? Double.NaN : exportRank.embedding(),
+        exportRank == null ? Double.NaN : exportRank.projection(),
         diverged,
         seconds,
         curve,
         knnCurve);
   }
 
-  /** Linear evaluation of an export of the run (or of the untrained encoder). */
-  private double linearTop1(Trainer t, Path runDir, PretrainConfig config, Variant row) {
+  /** An export of the run (or of the untrained encoder, for a row that does not train). */
+  private static ExportedModel export(Trainer t, Path runDir, PretrainConfig config, Variant row) {
     Path models = runDir.resolve("saved_models");
-    ExportedModel m =
-        row.trained()
-            ? Exporter.exportRun(runDir, models, "model", OptionalInt.of(1))
-            : Exporter.exportRandomInit(config, t.input(), models, "model", OptionalInt.of(1));
-    EvalData data =
-        new EvalData(
-            config.dataset(),
-            config.dataDir() == null ? null : Path.of(config.dataDir()),
-            null,
-            scale.name().equals("quick") ? 100 : 10 * scale.knnBank());
+    return row.trained()
+        ? Exporter.exportRun(runDir, models, "model", OptionalInt.of(1))
+        : Exporter.exportRandomInit(config, t.input(), models, "model", OptionalInt.of(1));
+  }
+
+  /**
+   * The images linear evaluation reads: all of both splits at a scale that measures every row
+   * (long), ten kNN banks of the training split otherwise, 100 images at the quick scale.
+   */
+  private EvalData evalData(PretrainConfig config) {
+    int limit = scale.name().equals("quick") ? 100 : scale.resolving() ? 0 : 10 * scale.knnBank();
+    return new EvalData(
+        config.dataset(), config.dataDir() == null ? null : Path.of(config.dataDir()), null, limit);
+  }
+
+  /** Linear evaluation's top-1 on {@code data} (the full protocol of {@link LinearEval}). */
+  private double linearTop1(ExportedModel m, EvalData data) {
     Evaluation.FeatureSet f = Evaluation.features(m.dir(), data, s -> {});
     LinearEval.Config c = LinearEval.Config.defaults().withSeed(0);
     if (scale.name().equals("quick")) {
@@ -200,7 +233,10 @@ public record TableRunner(
     return LinearEval.evaluate(f.train(), f.test(), c).top1();
   }
 
-  /** (step, loss, collapse std) of every logged training record. */
+  /**
+   * (step, loss, collapse std, rank_y, rank_z) of every logged training record (NaN ranks where a
+   * record has none).
+   */
   static List<double[]> readCurve(Path runDir) {
     Path metrics = runDir.resolve("metrics.jsonl");
     List<double[]> out = new ArrayList<>();
@@ -214,7 +250,11 @@ public record TableRunner(
         if (r.has("loss") && r.has("collapse_std")) {
           out.add(
               new double[] {
-                r.get("step").asDouble(), r.get("loss").asDouble(), r.get("collapse_std").asDouble()
+                r.get("step").asDouble(),
+                r.get("loss").asDouble(),
+                r.get("collapse_std").asDouble(),
+                r.has("rank_y") ? r.get("rank_y").asDouble() : Double.NaN,
+                r.has("rank_z") ? r.get("rank_z").asDouble() : Double.NaN
               });
         }
       }
@@ -222,6 +262,27 @@ public record TableRunner(
       throw new UncheckedIOException("cannot read " + metrics, e);
     }
     return out;
+  }
+
+  /** d_y the training log recorded (0: none). */
+  static long dimY(Path runDir) {
+    Path metrics = runDir.resolve("metrics.jsonl");
+    if (!Files.isRegularFile(metrics)) {
+      return 0;
+    }
+    ObjectMapper json = new ObjectMapper();
+    try {
+      long d = 0;
+      for (String line : Files.readAllLines(metrics)) {
+        JsonNode r = json.readTree(line);
+        if (r.has("dim_y")) {
+          d = r.get("dim_y").asLong();
+        }
+      }
+      return d;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + metrics, e);
+    }
   }
 
   static String slug(String label) {
