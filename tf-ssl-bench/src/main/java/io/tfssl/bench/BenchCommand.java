@@ -1,6 +1,7 @@
 package io.tfssl.bench;
 
 import io.tfssl.bench.repro.AllCommand;
+import io.tfssl.bench.repro.ClaimsCommand;
 import io.tfssl.bench.repro.IndexCommand;
 import io.tfssl.bench.repro.TableCommand;
 import picocli.CommandLine;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
             + " training engine.",
     subcommands = {
       TableCommand.class,
+      ClaimsCommand.class,
       AllCommand.class,
       IndexCommand.class,
       ThroughputCommand.class,

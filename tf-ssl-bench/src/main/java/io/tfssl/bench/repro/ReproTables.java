@@ -1,5 +1,6 @@
 package io.tfssl.bench.repro;
 
+import io.tfssl.augment.ViewPolicy;
 import io.tfssl.method.PredictorMode;
 import io.tfssl.method.SimSiamConfig;
 import io.tfssl.method.Similarity;
@@ -31,7 +32,9 @@ public final class ReproTables {
         batchSize(),
         byolBootstrap(),
         emHypothesis(),
-        methods());
+        methods(),
+        batchRobustness(),
+        augmentRemoval());
   }
 
   /** The table called {@code name}. */
@@ -254,6 +257,82 @@ public final class ReproTables {
         },
         "./tfssl bench table em-hypothesis --preset simsiam-paper --dataset tfrecord"
             + " --data-dir IMAGENET_TFRECORDS --epochs 100");
+  }
+
+  /** The batch sizes of the robustness table, largest first as in BYOL's Fig. 3a. */
+  static final int[] ROBUSTNESS_BATCHES = {512, 256, 128, 64};
+
+  /**
+   * BYOL §5, Fig. 3a: BYOL keeps its accuracy as the batch shrinks (down to 256 on ImageNet) while
+   * SimCLR's falls, because SimCLR's negatives come from the batch. Both methods' recipes over the
+   * same batch sizes, every run seeing the same images (the scale's budget), lr scaled with the
+   * batch as each recipe does.
+   */
+  static ReproTable batchRobustness() {
+    return new ReproTable(
+        "batch-robustness",
+        "BYOL against SimCLR as the batch shrinks (equal images seen)",
+        "BYOL (Grill et al. 2020) §5, Fig. 3a",
+        "byol",
+        true,
+        false,
+        false,
+        s -> {
+          List<Variant> rows = new ArrayList<>();
+          for (String method : List.of("byol", "simclr")) {
+            for (int size : ROBUSTNESS_BATCHES) {
+              int b = s.name().equals("quick") ? Math.max(2, size / 32) : size;
+              long steps = Math.max(1, s.images() / b);
+              rows.add(
+                  new Variant(
+                      method + ", batch " + b,
+                      "",
+                      method,
+                      c -> c.toBuilder().batchSize(b).steps(c.steps() > 0 ? steps : 0).build(),
+                      true));
+            }
+          }
+          return rows;
+        },
+        "./tfssl bench table batch-robustness --preset byol-paper --dataset tfrecord"
+            + " --data-dir IMAGENET_TFRECORDS --epochs 300 (the paper: 4096 down to 128)");
+  }
+
+  /** Both views' augmentation changed by {@code change}. */
+  private static UnaryOperator<PretrainConfig> views(UnaryOperator<ViewPolicy> change) {
+    return c -> c.toBuilder().view1(change.apply(c.view1())).view2(change.apply(c.view2())).build();
+  }
+
+  /**
+   * BYOL §5, Fig. 3b: removing augmentations hurts SimCLR far more than BYOL; without colour
+   * distortion SimCLR can tell views apart by their colour histogram. Fashion-MNIST is grayscale,
+   * so the analogue of colour distortion is the intensity jitter (brightness and contrast), then
+   * blur and solarization, down to crop and flip only.
+   */
+  static ReproTable augmentRemoval() {
+    UnaryOperator<ViewPolicy> noJitter = v -> v.toBuilder().jitterProb(0).grayscaleProb(0).build();
+    UnaryOperator<ViewPolicy> cropFlip =
+        v -> v.toBuilder().jitterProb(0).grayscaleProb(0).blurProb(0).solarizeProb(0).build();
+    return new ReproTable(
+        "augment-removal",
+        "BYOL against SimCLR as augmentations are removed",
+        "BYOL §5, Fig. 3b",
+        "byol",
+        true,
+        false,
+        false,
+        s -> {
+          List<Variant> rows = new ArrayList<>();
+          for (String method : List.of("byol", "simclr")) {
+            rows.add(new Variant(method + ", full recipe", "", method, c -> c, true));
+            rows.add(
+                new Variant(method + ", no intensity jitter", "", method, views(noJitter), true));
+            rows.add(new Variant(method + ", crop + flip only", "", method, views(cropFlip), true));
+          }
+          return rows;
+        },
+        "./tfssl bench table augment-removal --preset byol-paper --dataset tfrecord"
+            + " --data-dir IMAGENET_TFRECORDS --epochs 300");
   }
 
   /**

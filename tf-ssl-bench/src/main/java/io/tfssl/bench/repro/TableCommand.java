@@ -128,8 +128,8 @@ public final class TableCommand implements Callable<Integer> {
       names = "--results",
       paramLabel = "DIR",
       description =
-          "Where the tables go (default tf-ssl-bench/results; with --quick"
-              + " tf-ssl-bench/target/quick-results).")
+          "Where the tables go (default tf-ssl-bench/results; --scale long:"
+              + " tf-ssl-bench/results/long; --quick: tf-ssl-bench/target/quick-results).")
   Path results;
 
   @Option(
@@ -214,9 +214,11 @@ public final class TableCommand implements Callable<Integer> {
         results != null
             ? results
             : Path.of(
-                scale.name().equals("quick")
-                    ? "tf-ssl-bench/target/quick-results"
-                    : "tf-ssl-bench/results");
+                switch (scale.name()) {
+                  case "quick" -> "tf-ssl-bench/target/quick-results";
+                  case "long" -> "tf-ssl-bench/results/long";
+                  default -> "tf-ssl-bench/results";
+                });
     CliChecks.writableDirectory("--results", out);
     CliChecks.writableDirectory("--work", work);
     String command =

@@ -39,6 +39,9 @@ class BenchFlagsTest {
   static final String[] CASES = {
     "bench table nope | unknown table 'nope'",
     "bench table predictor --seeds 0 | --seeds must be at least 1",
+    "bench table predictor --scale huge | --scale must be quick, cpu or long",
+    "bench table predictor --quick --scale long | --quick and --scale long contradict",
+    "bench table predictor --knn-queries 1 | --knn-queries must be at least 2",
     "bench table predictor --steps 0 | --steps must be positive",
     "bench table predictor --batch-size 1 | --batch-size must be at least 2",
     "bench table predictor --knn-bank 5 | --knn-bank must be at least 10",
@@ -51,6 +54,8 @@ class BenchFlagsTest {
     "bench table predictor --results TMP/a-file | --results",
     "bench table predictor --work TMP/a-file/w | --work",
     "bench all --quick=maybe | 'maybe'",
+    "bench claims --tables TMP/none | --tables: no folder",
+    "bench claims --tables TMP --results TMP/a-file | --results",
     "bench all --results TMP/a-file | --results",
     "bench index --results TMP/none --readme TMP/none.md | TMP/none.md",
     "bench throughput --methods moco | --methods: unknown method 'moco'",
@@ -101,7 +106,8 @@ class BenchFlagsTest {
     CommandLine bench = TfSsl.commandLine().getSubcommands().get("bench");
     List<String> missing = new ArrayList<>();
     for (String name :
-        Set.of("table", "all", "index", "throughput", "long-run", "gpu-audit", "augment")) {
+        Set.of(
+            "table", "claims", "all", "index", "throughput", "long-run", "gpu-audit", "augment")) {
       for (OptionSpec o : bench.getSubcommands().get(name).getCommandSpec().options()) {
         if (o.usageHelp() || o.versionHelp()) {
           continue;

@@ -1,0 +1,88 @@
+package io.tfssl.bench.repro;
+
+import io.tfssl.bench.repro.Claim.Quantity;
+import java.util.List;
+
+/**
+ * The claims of the SimSiam and BYOL papers that the reproduction tables test, each tied to the
+ * rows that decide it. The rows are the tables' labels ({@link ReproTables}); a renamed row makes
+ * its claim "not measured", never silently another comparison.
+ */
+public final class Claims {
+  private Claims() {}
+
+  private static Quantity row(String table, String row) {
+    return Quantity.row(table, row);
+  }
+
+  public static List<Claim> all() {
+    String untrained = ReproTable.UNTRAINED;
+    return List.of(
+        new Claim(
+            "stop-gradient",
+            "SimSiam needs the stop-gradient: without it the representation collapses.",
+            "SimSiam §4.1, Fig. 2 (ImageNet linear 67.7% with, 0.1% without)",
+            row("stop-gradient", "w/ stop-grad"),
+            row("stop-gradient", "w/o stop-grad")),
+        new Claim(
+            "stop-gradient-floor",
+            "Without the stop-gradient SimSiam collapses: it ends below an untrained encoder.",
+            "SimSiam §4.1, Fig. 2 (kNN accuracy falls to chance)",
+            row("stop-gradient", untrained),
+            row("stop-gradient", "w/o stop-grad")),
+        new Claim(
+            "predictor",
+            "SimSiam without the predictor collapses.",
+            "SimSiam Table 1 (67.7% with the MLP predictor, 0.1% without)",
+            row("predictor", "MLP, lr with cosine decay"),
+            row("predictor", "no predictor")),
+        new Claim(
+            "fixed-predictor",
+            "A predictor fixed at its random initialization does not work either.",
+            "SimSiam Table 1 (1.5% with a fixed random predictor)",
+            row("predictor", "MLP, lr with cosine decay"),
+            row("predictor", "fixed random init")),
+        new Claim(
+            "head-bn",
+            "Without batch norm in the heads SimSiam is far worse.",
+            "SimSiam Table 4 (34.6% without BN, 68.1% with BN in the hidden and output layers)",
+            row("head-bn", "(c) hidden + output (default)"),
+            row("head-bn", "(a) none")),
+        new Claim(
+            "cosine-vs-cross-entropy",
+            "Cosine similarity beats the cross-entropy similarity.",
+            "SimSiam Table 5 (68.1% against 63.2%)",
+            row("similarity-symmetry", "cosine, symmetric (default)"),
+            row("similarity-symmetry", "cross-entropy, symmetric")),
+        new Claim(
+            "byol-fixed-target",
+            "Predicting a fixed random target already learns more than the random encoder.",
+            "BYOL §3.3 (18.8% against 1.4%)",
+            row("byol-bootstrap", "fixed random target, τ = 1"),
+            row("byol-bootstrap", "random encoder (untrained)")),
+        new Claim(
+            "byol-ema-target",
+            "Bootstrapping on the EMA target beats the fixed random target by far.",
+            "BYOL §3.3 and Table 5a (18.8% for the fixed target; the EMA target is the recipe)",
+            row("byol-bootstrap", "EMA target, τ 0.99 → 1 (cosine, the recipe)"),
+            row("byol-bootstrap", "fixed random target, τ = 1")),
+        new Claim(
+            "em-moving-average",
+            "A per-image moving average of the target in place of the predictor works, but worse.",
+            "SimSiam §5 (55.0% against 68.1%)",
+            row("em-hypothesis", "predictor: MLP (SimSiam)"),
+            row("em-hypothesis", "predictor: per-image moving average, m = 0.8")),
+        new Claim(
+            "batch-robustness",
+            "BYOL loses less than SimCLR when the batch shrinks.",
+            "BYOL §5, Fig. 3a (BYOL holds down to batch 256 where SimCLR falls)",
+            Quantity.drop("batch-robustness", "simclr, batch 512", "simclr, batch 64"),
+            Quantity.drop("batch-robustness", "byol, batch 512", "byol, batch 64")),
+        new Claim(
+            "augment-robustness",
+            "BYOL loses less than SimCLR when augmentations are removed.",
+            "BYOL §5, Fig. 3b (without colour distortion SimCLR drops far more than BYOL)",
+            Quantity.drop("augment-removal", "simclr, full recipe", "simclr, crop + flip only"),
+            Quantity.drop("augment-removal", "byol, full recipe", "byol, crop + flip only")));
+  }
+}

@@ -1,0 +1,330 @@
+package io.tfssl.bench.repro;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.tfssl.bench.Machine;
+import io.tfssl.cli.CliChecks;
+import io.tfssl.cli.UsageException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tfssl bench claims}: reads the long-scale tables and writes {@code claims.md} and {@code
+ * claims.json}, a verdict per claim of the papers ({@link Claims}) backed by the statistic of its
+ * rows ({@link ClaimStatistic}).
+ */
+@Command(
+    name = "claims",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Judges the papers' claims from the long-scale reproduction tables: for each claim, the"
+          + " difference of the two rows' means over the seeds (linear top-1, and kNN top-1"
+          + " beside it), Welch's t-test and a 95% bootstrap interval, and a verdict: reproduced,"
+          + " the opposite, not resolved, or not measured (table or rows missing, fewer than 2"
+          + " seeds, or a table measured only at a shorter scale).",
+      "Writes RESULTS/claims.md and claims.json."
+    },
+    footer = {"", "Example:", "  tfssl bench claims"})
+public final class ClaimsCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--tables",
+      paramLabel = "DIR",
+      defaultValue = "tf-ssl-bench/results/long",
+      description = "Folder with the tables' JSON files (default: ${DEFAULT-VALUE}).")
+  Path tables;
+
+  @Option(
+      names = "--results",
+      paramLabel = "DIR",
+      defaultValue = "tf-ssl-bench/results",
+      description = "Where claims.md and claims.json go (default: ${DEFAULT-VALUE}).")
+  Path results;
+
+  /** The runs of one table as its JSON file holds them. */
+  record TableRuns(String name, String scale, int runs, int planned, List<JsonNode> rows) {}
+
+  /** One metric's test of one claim, or why there is none. */
+  record Judged(String metric, ClaimStatistic statistic, String missing) {
+    ClaimStatistic.Verdict verdict() {
+      return statistic == null ? ClaimStatistic.Verdict.NOT_MEASURED : statistic.verdict();
+    }
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    if (!Files.isDirectory(tables)) {
+      throw new UsageException("--tables: no folder " + tables);
+    }
+    CliChecks.writableDirectory("--results", results);
+    Instant now = Instant.now();
+    Map<String, TableRuns> loaded = new TreeMap<>();
+    List<Map<String, Object>> json = new ArrayList<>();
+    StringBuilder rows = new StringBuilder();
+    StringBuilder details = new StringBuilder();
+    for (Claim c : Claims.all()) {
+      Judged linear = judge(c, "linearTop1", loaded);
+      Judged knn = judge(c, "knnTop1", loaded);
+      Judged decisive = linear.statistic() != null ? linear : knn;
+      rows.append(
+          String.format(
+              Locale.ROOT,
+              "| [%s](#%s) | %s | %s | %s | **%s** |%n",
+              c.id(),
+              c.id(),
+              c.statement(),
+              cell(linear),
+              cell(knn),
+              verdictWords(decisive)));
+      details.append(detail(c, linear, knn, decisive, loaded));
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("id", c.id());
+      j.put("statement", c.statement());
+      j.put("source", c.source());
+      j.put("higher", c.higher().toString());
+      j.put("lower", c.lower().toString());
+      j.put("table", c.higher().table());
+      j.put("linear", judgedJson(linear));
+      j.put("knn", judgedJson(knn));
+      j.put("verdict", verdictWords(decisive));
+      j.put("decided_on", decisive.metric());
+      json.add(j);
+    }
+    String command =
+        "./tfssl " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    StringBuilder md = new StringBuilder();
+    md.append("# The papers' claims, judged from the long-scale tables\n\n");
+    md.append(
+        "Written by `./tfssl bench claims` from the tables' JSON files; do not edit by hand.\n\n");
+    md.append("- command: `").append(command).append("`\n");
+    md.append("- date: ").append(now).append('\n');
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "- machine: %d cores, %s; Java %s%n",
+            Machine.cores(),
+            Machine.cpuModel(),
+            System.getProperty("java.version")));
+    md.append("- tables read from `").append(tables).append("`:");
+    if (loaded.values().stream().allMatch(t -> t == null)) {
+      md.append(" none yet");
+    }
+    for (TableRuns t : loaded.values()) {
+      if (t != null) {
+        md.append(
+            String.format(
+                Locale.ROOT,
+                " [%s](long/%s.md) (scale %s, %d of %d runs%s);",
+                t.name(),
+                t.name(),
+                t.scale(),
+                t.runs(),
+                t.planned(),
+                t.runs() < t.planned() ? ", partial" : ""));
+      }
+    }
+    md.append('\n');
+    md.append(
+        "- statistic: per claim, the two quantities' values over the seeds (a row's top-1, or a"
+            + " drop between two rows of one method, seed by seed); difference of the means;"
+            + " Welch's two-sided t-test; 95% percentile bootstrap interval of the difference"
+            + " (10,000 resamples of the seeds). **Reproduced** only when p < 0.05 and the"
+            + " interval is above 0; **the opposite** only when p < 0.05 and the interval is"
+            + " below 0; otherwise **not resolved**. The verdict is decided on linear top-1 (the"
+            + " papers' metric) where every run has it, on kNN top-1 otherwise. With 3 seeds a"
+            + " side the bootstrap interval is coarse; the t-test is the stricter of the two.\n");
+    md.append(
+        "- scale: the tables' long scale (README \"Long scale\"): Fashion-MNIST, the small"
+            + " encoder, 5 epochs at batch 256 per run. The papers train ResNet-50 on ImageNet"
+            + " for 100-1000 epochs; a verdict here says what this scale shows, not what the"
+            + " paper's scale shows.\n\n");
+    md.append("| claim | the paper says | linear top-1: difference [95% CI], p | kNN top-1:")
+        .append(" difference [95% CI], p | verdict |\n");
+    md.append("|---|---|---|---|---|\n");
+    md.append(rows).append('\n');
+    md.append(details);
+    Files.createDirectories(results);
+    Files.writeString(results.resolve("claims.md"), md.toString());
+    new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(
+            results.resolve("claims.json").toFile(),
+            Map.of("command", command, "date", now.toString(), "claims", json));
+    System.out.println("wrote " + results.resolve("claims.md"));
+    return 0;
+  }
+
+  private Judged judge(Claim c, String metric, Map<String, TableRuns> loaded) throws IOException {
+    String name = c.higher().table();
+    TableRuns t = loaded.containsKey(name) ? loaded.get(name) : load(name);
+    loaded.put(name, t);
+    if (t == null) {
+      return new Judged(metric, null, "table " + name + " not run at the long scale yet");
+    }
+    if (!t.scale().equals("long")) {
+      return new Judged(
+          metric, null, "table " + name + " measured at scale " + t.scale() + ", not long");
+    }
+    double[] higher = values(t, c.higher(), metric);
+    double[] lower = values(t, c.lower(), metric);
+    if (higher.length < ClaimStatistic.MIN_SEEDS || lower.length < ClaimStatistic.MIN_SEEDS) {
+      return new Judged(
+          metric,
+          null,
+          String.format(
+              Locale.ROOT,
+              "%d and %d seeds with a %s value so far (a test needs %d a side)",
+              higher.length,
+              lower.length,
+              metric.equals("knnTop1") ? "kNN" : "linear",
+              ClaimStatistic.MIN_SEEDS));
+    }
+    return new Judged(metric, ClaimStatistic.of(higher, lower), null);
+  }
+
+  /** The table's JSON file, or null when there is none. */
+  private TableRuns load(String name) throws IOException {
+    Path f = tables.resolve(name + ".json");
+    if (!Files.isRegularFile(f)) {
+      return null;
+    }
+    JsonNode root = new ObjectMapper().readTree(f.toFile());
+    String scale = root.path("scale").path("name").asText("?");
+    List<JsonNode> runs = new ArrayList<>();
+    root.path("runs").forEach(runs::add);
+    int planned =
+        ReproTables.named(name)
+            .map(t -> t.variants().apply(Scale.longScale()).size() * t.seeds(Scale.longScale()))
+            .orElse(runs.size());
+    return new TableRuns(name, scale, runs.size(), planned, runs);
+  }
+
+  /**
+   * A quantity's finite values, one per seed: the row's metric, or the row's minus the other row's
+   * for the seeds both have (a diverged run has no value and drops its seed).
+   */
+  static double[] values(TableRuns t, Claim.Quantity q, String metric) {
+    Map<Long, Double> a = bySeed(t, q.row(), metric);
+    if (q.minusRow() == null) {
+      return a.values().stream().mapToDouble(Double::doubleValue).toArray();
+    }
+    Map<Long, Double> b = bySeed(t, q.minusRow(), metric);
+    return a.entrySet().stream()
+        .filter(e -> b.containsKey(e.getKey()))
+        .mapToDouble(e -> e.getValue() - b.get(e.getKey()))
+        .toArray();
+  }
+
+  private static Map<Long, Double> bySeed(TableRuns t, String row, String metric) {
+    Map<Long, Double> out = new TreeMap<>();
+    for (JsonNode r : t.rows()) {
+      if (r.path("row").asText().equals(row)) {
+        double v = r.path(metric).asDouble(Double.NaN);
+        if (r.path(metric).isNumber() && Double.isFinite(v)) {
+          out.put(r.path("seed").asLong(), v);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String cell(Judged j) {
+    if (j.statistic() == null) {
+      return "n/a";
+    }
+    ClaimStatistic s = j.statistic();
+    return String.format(
+        Locale.ROOT,
+        "%+.2f [%+.2f, %+.2f], p = %s",
+        100 * s.difference(),
+        100 * s.ciLow(),
+        100 * s.ciHigh(),
+        pValue(s.p()));
+  }
+
+  private static String pValue(double p) {
+    return Double.isNaN(p)
+        ? "n/a"
+        : p < 0.001 ? String.format(Locale.ROOT, "%.1e", p) : String.format(Locale.ROOT, "%.3f", p);
+  }
+
+  private static String verdictWords(Judged j) {
+    return j.statistic() == null ? "not measured: " + j.missing() : j.verdict().words;
+  }
+
+  private static String detail(
+      Claim c, Judged linear, Judged knn, Judged decisive, Map<String, TableRuns> loaded) {
+    StringBuilder b = new StringBuilder();
+    b.append("## ").append(c.id()).append("\n\n");
+    b.append(c.statement()).append(" Source: ").append(c.source()).append(".\n\n");
+    b.append("- larger: `")
+        .append(c.higher())
+        .append("`; smaller: `")
+        .append(c.lower())
+        .append("` (table `")
+        .append(c.higher().table())
+        .append("`)\n");
+    for (Judged j : List.of(linear, knn)) {
+      String name = j.metric().equals("knnTop1") ? "kNN top-1" : "linear top-1";
+      if (j.statistic() == null) {
+        b.append("- ").append(name).append(": ").append(j.missing()).append('\n');
+      } else {
+        ClaimStatistic s = j.statistic();
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "- %s: larger %s, smaller %s (%% per seed); difference %+.2f points, 95%% CI"
+                    + " [%+.2f, %+.2f], Welch p = %s: %s%n",
+                name,
+                percents(s.higher()),
+                percents(s.lower()),
+                100 * s.difference(),
+                100 * s.ciLow(),
+                100 * s.ciHigh(),
+                pValue(s.p()),
+                s.verdict().words));
+      }
+    }
+    b.append("- **verdict: ").append(verdictWords(decisive)).append("**\n\n");
+    return b.toString();
+  }
+
+  private static String percents(double[] v) {
+    List<String> out = new ArrayList<>();
+    for (double x : v) {
+      out.add(String.format(Locale.ROOT, "%.2f", 100 * x));
+    }
+    return String.join(", ", out);
+  }
+
+  private static Map<String, Object> judgedJson(Judged j) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (j.statistic() == null) {
+      m.put("missing", j.missing());
+      return m;
+    }
+    ClaimStatistic s = j.statistic();
+    m.put("higher", s.higher());
+    m.put("lower", s.lower());
+    m.put("difference", s.difference());
+    m.put("ci95", new double[] {s.ciLow(), s.ciHigh()});
+    m.put("welch_p", s.p());
+    m.put("verdict", s.verdict().words);
+    return m;
+  }
+}

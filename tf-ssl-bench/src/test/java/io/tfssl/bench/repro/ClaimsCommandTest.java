@@ -1,0 +1,133 @@
+package io.tfssl.bench.repro;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tfssl.cli.TfSsl;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bench claims} on table files written here in the format {@code bench table} writes: a
+ * long-scale stop-gradient table with a clear gap, paired drops, and tables that must not be judged
+ * (a shorter scale, one seed).
+ */
+class ClaimsCommandTest {
+  @TempDir Path tmp;
+
+  /** Jackson writes NaN as the string "NaN", as in the tables' files. */
+  private static String number(double v) {
+    return Double.isNaN(v) ? "\"NaN\"" : Double.toString(v);
+  }
+
+  private static String run(String row, long seed, double knn, double linear) {
+    return String.format(
+        java.util.Locale.ROOT,
+        "{\"row\":\"%s\",\"seed\":%d,\"knnTop1\":%s,\"linearTop1\":%s}",
+        row,
+        seed,
+        number(knn),
+        number(linear));
+  }
+
+  private void table(String name, String scale, String... runs) throws Exception {
+    Files.writeString(
+        tmp.resolve("tables").resolve(name + ".json"),
+        "{\"table\":\""
+            + name
+            + "\",\"scale\":{\"name\":\""
+            + scale
+            + "\"},\"runs\":["
+            + String.join(",", runs)
+            + "]}");
+  }
+
+  @Test
+  void judgesEachClaimFromItsRows() throws Exception {
+    Files.createDirectories(tmp.resolve("tables"));
+    table(
+        "stop-gradient",
+        "long",
+        run("untrained encoder", 0, 0.74, 0.82),
+        run("w/ stop-grad", 0, 0.81, 0.86),
+        run("w/o stop-grad", 0, 0.60, 0.70),
+        run("untrained encoder", 1, 0.75, 0.83),
+        run("w/ stop-grad", 1, 0.83, 0.87),
+        run("w/o stop-grad", 1, 0.55, 0.66),
+        run("untrained encoder", 2, 0.74, 0.82),
+        run("w/ stop-grad", 2, 0.82, 0.86),
+        run("w/o stop-grad", 2, 0.58, 0.69));
+    // Seed 1 of "simclr, batch 64" diverged (NaN): its drop has seeds 0 and 2 only.
+    table(
+        "batch-robustness",
+        "long",
+        run("byol, batch 512", 0, 0.80, 0.85),
+        run("byol, batch 64", 0, 0.79, 0.84),
+        run("simclr, batch 512", 0, 0.80, 0.85),
+        run("simclr, batch 64", 0, 0.70, 0.75),
+        run("byol, batch 512", 1, 0.81, 0.86),
+        run("byol, batch 64", 1, 0.80, 0.85),
+        run("simclr, batch 512", 1, 0.81, 0.86),
+        run("simclr, batch 64", 1, Double.NaN, Double.NaN),
+        run("byol, batch 512", 2, 0.80, 0.85),
+        run("byol, batch 64", 2, 0.80, 0.84),
+        run("simclr, batch 512", 2, 0.80, 0.85),
+        run("simclr, batch 64", 2, 0.71, 0.74));
+    table("predictor", "cpu", run("MLP, lr with cosine decay", 0, 0.8, 0.8));
+    table(
+        "head-bn",
+        "long",
+        run("(c) hidden + output (default)", 0, 0.8, 0.85),
+        run("(a) none", 0, 0.7, 0.75));
+    StringWriter err = new StringWriter();
+    var cli = TfSsl.commandLine();
+    cli.setErr(new PrintWriter(err));
+    int code =
+        cli.execute(
+            "bench",
+            "claims",
+            "--tables",
+            tmp.resolve("tables").toString(),
+            "--results",
+            tmp.toString());
+    assertEquals(0, code, err.toString());
+    JsonNode claims = new ObjectMapper().readTree(tmp.resolve("claims.json").toFile());
+    JsonNode byId = new ObjectMapper().createObjectNode();
+    for (JsonNode c : claims.get("claims")) {
+      ((com.fasterxml.jackson.databind.node.ObjectNode) byId).set(c.get("id").asText(), c);
+    }
+    JsonNode sg = byId.get("stop-gradient");
+    assertEquals("reproduced", sg.get("verdict").asText());
+    assertEquals("linearTop1", sg.get("decided_on").asText());
+    // mean(0.86, 0.87, 0.86) - mean(0.70, 0.66, 0.69), by hand
+    assertEquals(0.8633333 - 0.6833333, sg.get("linear").get("difference").asDouble(), 1e-6);
+    assertEquals("reproduced", byId.get("stop-gradient-floor").get("verdict").asText());
+
+    JsonNode batch = byId.get("batch-robustness");
+    // SimCLR's drops (seeds 0 and 2): 0.10, 0.11; BYOL's: 0.01, 0.01, 0.01.
+    JsonNode higher = batch.get("linear").get("higher");
+    assertEquals(2, higher.size(), "the diverged seed drops out of the pairing");
+    assertEquals(0.10, higher.get(0).asDouble(), 1e-9);
+    assertEquals(0.11, higher.get(1).asDouble(), 1e-9);
+    assertEquals(3, batch.get("linear").get("lower").size());
+
+    assertTrue(
+        byId.get("predictor").get("verdict").asText().contains("scale cpu, not long"),
+        byId.get("predictor").toString());
+    assertTrue(
+        byId.get("head-bn").get("verdict").asText().contains("1 and 1 seeds"),
+        byId.get("head-bn").toString());
+    assertTrue(
+        byId.get("em-moving-average").get("verdict").asText().contains("not run"),
+        byId.get("em-moving-average").toString());
+    String md = Files.readString(tmp.resolve("claims.md"));
+    assertTrue(md.contains("| [stop-gradient](#stop-gradient) |"), md);
+    assertTrue(md.contains("stop-gradient](long/stop-gradient.md) (scale long, 9 of 9 runs);"), md);
+  }
+}
