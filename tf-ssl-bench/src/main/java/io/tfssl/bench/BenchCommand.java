@@ -3,6 +3,7 @@ package io.tfssl.bench;
 import io.tfssl.bench.repro.AllCommand;
 import io.tfssl.bench.repro.ClaimsCommand;
 import io.tfssl.bench.repro.IndexCommand;
+import io.tfssl.bench.repro.SemiSupervisedCommand;
 import io.tfssl.bench.repro.TableCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       TableCommand.class,
       ClaimsCommand.class,
+      SemiSupervisedCommand.class,
       AllCommand.class,
       IndexCommand.class,
       ThroughputCommand.class,

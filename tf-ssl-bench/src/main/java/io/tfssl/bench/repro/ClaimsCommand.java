@@ -78,20 +78,26 @@ public final class ClaimsCommand implements Callable<Integer> {
     StringBuilder rows = new StringBuilder();
     StringBuilder details = new StringBuilder();
     for (Claim c : Claims.all()) {
-      Judged linear = judge(c, "linearTop1", loaded);
-      Judged knn = judge(c, "knnTop1", loaded);
-      Judged decisive = linear.statistic() != null ? linear : knn;
+      List<Judged> judged = new ArrayList<>();
+      for (String metric : metrics(c.higher().table())) {
+        judged.add(judge(c, metric, loaded));
+      }
+      Judged decisive =
+          judged.stream().filter(j -> j.statistic() != null).findFirst().orElse(judged.get(0));
+      Judged knn =
+          judged.stream().filter(j -> j.metric().equals("knnTop1")).findFirst().orElse(null);
       rows.append(
           String.format(
               Locale.ROOT,
-              "| [%s](#%s) | %s | %s | %s | **%s** |%n",
+              "| [%s](#%s) | %s | %s | %s | %s | **%s** |%n",
               c.id(),
               c.id(),
               c.statement(),
-              cell(linear),
-              cell(knn),
+              metricName(decisive.metric()),
+              cell(decisive),
+              knn == null || knn == decisive ? "" : cell(knn),
               verdictWords(decisive)));
-      details.append(detail(c, linear, knn, decisive, loaded));
+      details.append(detail(c, judged, decisive));
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("id", c.id());
       j.put("statement", c.statement());
@@ -99,8 +105,9 @@ public final class ClaimsCommand implements Callable<Integer> {
       j.put("higher", c.higher().toString());
       j.put("lower", c.lower().toString());
       j.put("table", c.higher().table());
-      j.put("linear", judgedJson(linear));
-      j.put("knn", judgedJson(knn));
+      for (Judged x : judged) {
+        j.put(x.metric(), judgedJson(x));
+      }
       j.put("verdict", verdictWords(decisive));
       j.put("decided_on", decisive.metric());
       json.add(j);
@@ -153,9 +160,9 @@ public final class ClaimsCommand implements Callable<Integer> {
             + " encoder, 5 epochs at batch 256 per run. The papers train ResNet-50 on ImageNet"
             + " for 100-1000 epochs; a verdict here says what this scale shows, not what the"
             + " paper's scale shows.\n\n");
-    md.append("| claim | the paper says | linear top-1: difference [95% CI], p | kNN top-1:")
-        .append(" difference [95% CI], p | verdict |\n");
-    md.append("|---|---|---|---|---|\n");
+    md.append("| claim | the paper says | decided on | difference in points [95% CI], p")
+        .append(" | kNN top-1 beside it | verdict |\n");
+    md.append("|---|---|---|---|---|---|\n");
     md.append(rows).append('\n');
     md.append(details);
     Files.createDirectories(results);
@@ -191,7 +198,7 @@ public final class ClaimsCommand implements Callable<Integer> {
               "%d and %d seeds with a %s value so far (a test needs %d a side)",
               higher.length,
               lower.length,
-              metric.equals("knnTop1") ? "kNN" : "linear",
+              metricName(metric),
               ClaimStatistic.MIN_SEEDS));
     }
     return new Judged(metric, ClaimStatistic.of(higher, lower), null);
@@ -267,8 +274,22 @@ public final class ClaimsCommand implements Callable<Integer> {
     return j.statistic() == null ? "not measured: " + j.missing() : j.verdict().words;
   }
 
-  private static String detail(
-      Claim c, Judged linear, Judged knn, Judged decisive, Map<String, TableRuns> loaded) {
+  /** The metrics a claim of {@code table} is judged on, the decisive one first. */
+  static List<String> metrics(String table) {
+    return table.equals(SemiSupervisedCommand.TABLE)
+        ? List.of("finetuneTop1")
+        : List.of("linearTop1", "knnTop1");
+  }
+
+  static String metricName(String metric) {
+    return switch (metric) {
+      case "knnTop1" -> "kNN top-1";
+      case "finetuneTop1" -> "fine-tune top-1";
+      default -> "linear top-1";
+    };
+  }
+
+  private static String detail(Claim c, List<Judged> judged, Judged decisive) {
     StringBuilder b = new StringBuilder();
     b.append("## ").append(c.id()).append("\n\n");
     b.append(c.statement()).append(" Source: ").append(c.source()).append(".\n\n");
@@ -279,8 +300,8 @@ public final class ClaimsCommand implements Callable<Integer> {
         .append("` (table `")
         .append(c.higher().table())
         .append("`)\n");
-    for (Judged j : List.of(linear, knn)) {
-      String name = j.metric().equals("knnTop1") ? "kNN top-1" : "linear top-1";
+    for (Judged j : judged) {
+      String name = metricName(j.metric());
       if (j.statistic() == null) {
         b.append("- ").append(name).append(": ").append(j.missing()).append('\n');
       } else {
