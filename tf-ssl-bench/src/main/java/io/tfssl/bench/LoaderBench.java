@@ -38,16 +38,18 @@ public final class LoaderBench {
       io.tfssl.train.TrainingGraph t =
           new io.tfssl.train.TrainingGraph(
               g,
-              io.tfssl.train.Components.method(c),
-              io.tfssl.train.Components.encoder(c, (int) shape[0]),
-              shape,
-              norm,
-              views,
-              0,
-              io.tfssl.train.Components.optimizer(c),
-              new io.tfssl.optim.ConstantLr(0.01),
-              0.01,
-              io.tfssl.optim.TauSchedule.constant(1));
+              io.tfssl.train.StepSpec.builder()
+                  .method(io.tfssl.train.Components.method(c))
+                  .encoder(io.tfssl.train.Components.encoder(c, (int) shape[0]))
+                  .imageShape(shape)
+                  .normalization(norm)
+                  .policies(views)
+                  .seed(0)
+                  .optimizer(io.tfssl.train.Components.optimizer(c))
+                  .lrSchedule(new io.tfssl.optim.ConstantLr(0.01))
+                  .fixedLr(0.01)
+                  .tauSchedule(io.tfssl.optim.TauSchedule.constant(1))
+                  .build());
       byte[] bytes = new byte[batchSize * source.imageBytes()];
       new java.util.Random(1).nextBytes(bytes);
       org.apache.commons.math3.stat.descriptive.DescriptiveStatistics ms =

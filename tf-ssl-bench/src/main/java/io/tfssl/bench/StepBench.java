@@ -5,8 +5,8 @@ import io.tfssl.compute.Placement;
 import io.tfssl.train.Components;
 import io.tfssl.train.PretrainConfig;
 import io.tfssl.train.Replication;
+import io.tfssl.train.StepSpec;
 import io.tfssl.train.TrainingGraph;
-import java.util.List;
 import java.util.Random;
 import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
 import org.tensorflow.Graph;
@@ -130,25 +130,22 @@ public final class StepBench {
     long[] shape = spec.imageShape();
     int h = (int) shape[0];
     long total = spec.totalSteps();
-    // The public constructor rather than fromConfig: Components.normalization only knows the
-    // 1-channel datasets, the ResNet input here has 3 channels. One "epoch" = the whole run.
+    // The components named rather than derived from the config: Components.normalization only
+    // knows the 1-channel datasets, the ResNet input here has 3 channels. One "epoch" = the whole
+    // run, and the learning rate is a single replica's.
     return new TrainingGraph(
         graph,
-        Components.method(config),
-        Components.encoder(config, h),
-        shape,
-        h,
-        spec.normalization(config),
-        List.of(config.view1(), config.view2()),
-        config.seed(),
-        Components.optimizer(config),
-        Components.lrSchedule(config, total, total),
-        config.peakLr(),
-        Components.tauSchedule(config, total),
-        0,
-        0,
-        config.precision(),
-        replication);
+        StepSpec.builder()
+            .config(config, total, total)
+            .imageShape(shape)
+            .viewSize(h)
+            .encoder(Components.encoder(config, h))
+            .normalization(spec.normalization(config))
+            .lrSchedule(Components.lrSchedule(config, total, total))
+            .fixedLr(config.peakLr())
+            .probeClasses(0)
+            .replication(replication)
+            .build());
   }
 
   private static StepProfile traced(Session session, TrainingGraph step, TUint8 images) {

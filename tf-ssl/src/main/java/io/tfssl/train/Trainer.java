@@ -96,15 +96,15 @@ public final class Trainer implements AutoCloseable {
     Session opened = null;
     try {
       this.step =
-          TrainingGraph.fromConfig(
+          new TrainingGraph(
               graph,
-              config,
-              shape,
-              totalSteps,
-              perEpoch,
-              source.numClasses(),
-              source.size(),
-              replication);
+              StepSpec.builder()
+                  .config(config, totalSteps, perEpoch)
+                  .imageShape(shape)
+                  .numClasses(source.numClasses())
+                  .imageCount(source.size())
+                  .replication(replication)
+                  .build());
       this.hasTarget = step.tau() != null;
       if (replication.isChief()) {
         DiskSpace.check(

@@ -2,7 +2,6 @@ package io.tfssl.train;
 
 import io.tfssl.augment.Augmenter;
 import io.tfssl.augment.EvalTransform;
-import io.tfssl.augment.ViewPolicy;
 import io.tfssl.compute.LossScale;
 import io.tfssl.compute.Precision;
 import io.tfssl.data.Normalization;
@@ -14,10 +13,7 @@ import io.tfssl.nn.Encoder;
 import io.tfssl.nn.Mode;
 import io.tfssl.nn.Net;
 import io.tfssl.nn.Param;
-import io.tfssl.optim.LearningRateSchedule;
-import io.tfssl.optim.Optimizer;
 import io.tfssl.optim.ParamGrad;
-import io.tfssl.optim.TauSchedule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -73,174 +69,15 @@ public final class TrainingGraph {
   private final ImageIndex imageIndex;
 
   /**
-   * @param graph an empty graph that this object fills
-   * @param imageShape [H, W, C] of the uint8 input
-   * @param totalSteps the run length, for the schedules
+   * Builds the step {@code spec} describes into {@code graph}, an empty graph that this object
+   * fills. With a replication, this is one replica of synchronous data-parallel training: the
+   * replica's own augmentation seed, gradients averaged over the replicas before the update, and
+   * state updated from the local batch kept equal on all of them ({@link Replication}).
    */
-  public TrainingGraph(
-      Graph graph,
-      SslMethod method,
-      Encoder encoder,
-      long[] imageShape,
-      Normalization normalization,
-      List<ViewPolicy> policies,
-      long seed,
-      Optimizer optimizer,
-      LearningRateSchedule lrSchedule,
-      double fixedLr,
-      TauSchedule tauSchedule) {
-    this(
-        graph,
-        method,
-        encoder,
-        imageShape,
-        (int) imageShape[0],
-        normalization,
-        policies,
-        seed,
-        optimizer,
-        lrSchedule,
-        fixedLr,
-        tauSchedule,
-        0);
-  }
-
-  /**
-   * As above, with views cropped and resized to {@code viewSize}×{@code viewSize} whatever the
-   * input size (for example STL-10's 96-pixel images trained at 64), and an online linear probe
-   * over {@code probeClasses} classes (0: none).
-   */
-  public TrainingGraph(
-      Graph graph,
-      SslMethod method,
-      Encoder encoder,
-      long[] imageShape,
-      int viewSize,
-      Normalization normalization,
-      List<ViewPolicy> policies,
-      long seed,
-      Optimizer optimizer,
-      LearningRateSchedule lrSchedule,
-      double fixedLr,
-      TauSchedule tauSchedule,
-      int probeClasses) {
-    this(
-        graph,
-        method,
-        encoder,
-        imageShape,
-        viewSize,
-        normalization,
-        policies,
-        seed,
-        optimizer,
-        lrSchedule,
-        fixedLr,
-        tauSchedule,
-        probeClasses,
-        0,
-        Precision.FP32);
-  }
-
-  /** As below, for a method without per-image state, in {@code precision}. */
-  public TrainingGraph(
-      Graph graph,
-      SslMethod method,
-      Encoder encoder,
-      long[] imageShape,
-      int viewSize,
-      Normalization normalization,
-      List<ViewPolicy> policies,
-      long seed,
-      Optimizer optimizer,
-      LearningRateSchedule lrSchedule,
-      double fixedLr,
-      TauSchedule tauSchedule,
-      int probeClasses,
-      Precision precision) {
-    this(
-        graph,
-        method,
-        encoder,
-        imageShape,
-        viewSize,
-        normalization,
-        policies,
-        seed,
-        optimizer,
-        lrSchedule,
-        fixedLr,
-        tauSchedule,
-        probeClasses,
-        0,
-        precision);
-  }
-
-  /**
-   * As above, for a training set of {@code imageCount} images (0: unknown), which a method with
-   * per-image state needs ({@link SslMethod#needsImageIndex()}); it then gets an {@link
-   * #imageIndex()} placeholder to feed with the batch's source indices. The step runs in {@code
-   * precision}: the reduced precisions themselves come from the session's graph rewriter ({@link
-   * io.tfssl.compute.ComputeSetup}); the graph changes only for fp16, which gets a dynamic {@link
-   * LossScale}.
-   */
-  public TrainingGraph(
-      Graph graph,
-      SslMethod method,
-      Encoder encoder,
-      long[] imageShape,
-      int viewSize,
-      Normalization normalization,
-      List<ViewPolicy> policies,
-      long seed,
-      Optimizer optimizer,
-      LearningRateSchedule lrSchedule,
-      double fixedLr,
-      TauSchedule tauSchedule,
-      int probeClasses,
-      int imageCount,
-      Precision precision) {
-    this(
-        graph,
-        method,
-        encoder,
-        imageShape,
-        viewSize,
-        normalization,
-        policies,
-        seed,
-        optimizer,
-        lrSchedule,
-        fixedLr,
-        tauSchedule,
-        probeClasses,
-        imageCount,
-        precision,
-        Replication.LOCAL);
-  }
-
-  /**
-   * As above, as one replica of synchronous data-parallel training: the replica's own augmentation
-   * seed, gradients averaged over the replicas before the update, and state updated from the local
-   * batch kept equal on all of them ({@link Replication}).
-   */
-  public TrainingGraph(
-      Graph graph,
-      SslMethod method,
-      Encoder encoder,
-      long[] imageShape,
-      int viewSize,
-      Normalization normalization,
-      List<ViewPolicy> policies,
-      long seed,
-      Optimizer optimizer,
-      LearningRateSchedule lrSchedule,
-      double fixedLr,
-      TauSchedule tauSchedule,
-      int probeClasses,
-      int imageCount,
-      Precision precision,
-      Replication replication) {
+  public TrainingGraph(Graph graph, StepSpec spec) {
+    SslMethod method = spec.method();
+    long[] imageShape = spec.imageShape();
+    Replication replication = spec.replication();
     this.graph = graph;
     replication.prepare(graph);
     Ops tf = Ops.create(graph);
@@ -256,7 +93,7 @@ public final class TrainingGraph {
     // the whole step on its own device with its own copy of the variables (tower 0 with the
     // names of a single replica); they meet only in the replication's all-reduce.
     int towers = replication.towers();
-    if (towers > 1 && (method.needsImageIndex() || probeClasses > 0)) {
+    if (towers > 1 && (method.needsImageIndex() || spec.probeClasses() > 0)) {
       throw new IllegalArgumentException(
           "towers cannot keep per-image state or an online probe" + " equal between them");
     }
@@ -278,26 +115,13 @@ public final class TrainingGraph {
       Set<String> before = TowerOps.names(graph);
       built.add(
           buildTower(
-              towerOps,
-              before,
-              slices.get(t),
-              step,
-              method,
-              encoder,
-              imageShape,
-              viewSize,
-              normalization,
-              policies,
-              seed,
-              replication.augmentationSeed(seed, t),
-              optimizer,
-              lrSchedule,
-              fixedLr,
-              tauSchedule,
-              probeClasses,
-              imageCount,
-              precision,
-              replication));
+              spec,
+              new TowerInput(
+                  towerOps,
+                  before,
+                  slices.get(t),
+                  step,
+                  replication.augmentationSeed(spec.seed(), t))));
       if (device != null) {
         // The backward ops (Graph.addGradients places nothing) run on the tower's device too.
         TowerOps.placeUnplaced(graph, before, device.toString());
@@ -345,13 +169,15 @@ public final class TrainingGraph {
             .withName("eval_images")
             .placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, h, w, imageShape[2])));
     Operand<TFloat32> evalInput =
-        EvalTransform.apply(monitor, evalImages, viewSize, viewSize, normalization);
+        EvalTransform.apply(
+            monitor, evalImages, spec.viewSize(), spec.viewSize(), spec.normalization());
     evalEmbedding =
         monitor
             .withName("eval_embedding")
             .identity(
-                encoder.apply(
-                    Net.of(methodGraph.online(), Mode.INFERENCE).child("encoder"), evalInput));
+                spec.encoder()
+                    .apply(
+                        Net.of(methodGraph.online(), Mode.INFERENCE).child("encoder"), evalInput));
   }
 
   /** What one tower of the step built. */
@@ -365,35 +191,35 @@ public final class TrainingGraph {
       List<Op> afterUpdate) {}
 
   /**
-   * One replica of the step on {@code batch}: views, method, gradients (all-reduced with the other
-   * replicas), update, and the state updates that must follow the update. With one tower {@code tf}
-   * is the graph's root scope, so a single replica's graph has the names it always had. {@code
-   * before} names the graph's ops before this tower.
+   * Where one tower is built: {@code tf} is its scope and device (with one tower the graph's root
+   * scope, so a single replica's graph has the names it always had), {@code before} names the
+   * graph's ops before this tower, {@code batch} is its slice of the fed images and {@code
+   * augmentationSeed} the seed of its views.
    */
-  private static Tower buildTower(
+  private record TowerInput(
       Ops tf,
       Set<String> before,
       Operand<TUint8> batch,
       Operand<TInt64> step,
-      SslMethod method,
-      Encoder encoder,
-      long[] imageShape,
-      int viewSize,
-      Normalization normalization,
-      List<ViewPolicy> policies,
-      long seed,
-      long augmentationSeed,
-      Optimizer optimizer,
-      LearningRateSchedule lrSchedule,
-      double fixedLr,
-      TauSchedule tauSchedule,
-      int probeClasses,
-      int imageCount,
-      Precision precision,
-      Replication replication) {
+      long augmentationSeed) {}
+
+  /**
+   * One replica of the step on its batch: views, method, gradients (all-reduced with the other
+   * replicas), update, and the state updates that must follow the update.
+   */
+  private static Tower buildTower(StepSpec spec, TowerInput in) {
+    Ops tf = in.tf();
+    Operand<TUint8> batch = in.batch();
+    Operand<TInt64> step = in.step();
+    SslMethod method = spec.method();
+    Encoder encoder = spec.encoder();
+    Normalization normalization = spec.normalization();
+    long seed = spec.seed();
+    int imageCount = spec.imageCount();
+    Replication replication = spec.replication();
     Graph graph = (Graph) tf.scope().env();
-    List<ViewSpec> specs = method.views(policies, viewSize);
-    int numViews = specs.size();
+    List<ViewSpec> viewSpecs = method.views(spec.policies(), spec.viewSize());
+    int numViews = viewSpecs.size();
     List<Operand<TFloat32>> views = new ArrayList<>();
     for (int i = 0; i < numViews; i++) {
       Ops viewOps = tf.withSubScope("view" + (i + 1));
@@ -403,15 +229,16 @@ public final class TrainingGraph {
               viewOps.math.mul(step, viewOps.constant((long) numViews)),
               viewOps.constant((long) i));
       Operand<TInt64> viewSeed =
-          viewOps.stack(List.of(viewOps.constant(augmentationSeed), counter));
-      ViewSpec spec = specs.get(i);
-      int size = spec.size();
+          viewOps.stack(List.of(viewOps.constant(in.augmentationSeed()), counter));
+      ViewSpec viewSpec = viewSpecs.get(i);
+      int size = viewSpec.size();
       Operand<TFloat32> view =
-          Augmenter.view(viewOps, batch, viewSeed, spec.policy(), size, size, normalization);
+          Augmenter.view(viewOps, batch, viewSeed, viewSpec.policy(), size, size, normalization);
       // Pin the static shape: some augmentation paths (per-sample partition and stitch) lose it,
       // and the encoder's kernels and FLOP count want it.
       views.add(
-          viewOps.reshape(view, viewOps.constant(new int[] {-1, size, size, (int) imageShape[2]})));
+          viewOps.reshape(
+              view, viewOps.constant(new int[] {-1, size, size, (int) spec.imageShape()[2]})));
     }
 
     ImageIndex imageIndex;
@@ -431,14 +258,16 @@ public final class TrainingGraph {
 
     Ops optOps = tf.withSubScope("optimizer");
     Operand<TFloat32> learningRate =
-        optOps.withName("learning_rate").identity(lrSchedule.at(optOps, step));
-    Operand<TFloat32> constantLr = optOps.constant((float) fixedLr);
+        optOps.withName("learning_rate").identity(spec.lrSchedule().at(optOps, step));
+    Operand<TFloat32> constantLr = optOps.constant((float) spec.fixedLr());
     // Gradients over the explicit trainable list: Optimizer.minimize would differentiate w.r.t.
     // every variable, BN moving statistics included, and fail (docs/tensorflow-java.md §2).
     List<Param> trainable = methodGraph.trainable();
     Output<?>[] xs = trainable.stream().map(p -> p.variable().asOutput()).toArray(Output[]::new);
     LossScale lossScale =
-        precision == Precision.FP16 ? LossScale.dynamic(tf.withSubScope("loss_scale")) : null;
+        spec.precision() == Precision.FP16
+            ? LossScale.dynamic(tf.withSubScope("loss_scale"))
+            : null;
     // Each tower differentiates under its own prefix (TF refuses to reuse one); a single
     // replica's is "gradients".
     Output<?>[] grads =
@@ -484,23 +313,23 @@ public final class TrainingGraph {
       Operand<TFloat32> lr = methodGraph.fixedLrParams().contains(p.name()) ? constantLr : stepLr;
       paramGrads.add(new ParamGrad(p, g, lr));
     }
-    Op update = optimizer.apply(optOps, paramGrads, "update");
+    Op update = spec.optimizer().apply(optOps, paramGrads, "update");
 
     List<Op> afterUpdate = new ArrayList<>(methodGraph.stateUpdates());
     afterUpdate.add(update);
     afterUpdate.addAll(
         replication.synchronizeState(
             tf.withSubScope("replicas").withControlDependencies(methodGraph.stateUpdates()),
-            TowerOps.variablesSince(graph, before)));
+            TowerOps.variablesSince(graph, in.before())));
     OnlineProbe probe = null;
-    if (probeClasses > 0) {
-      probe = OnlineProbe.build(graph, tf, methodGraph.representation(), probeClasses, seed);
+    if (spec.probeClasses() > 0) {
+      probe = OnlineProbe.build(graph, tf, methodGraph.representation(), spec.probeClasses(), seed);
       afterUpdate.add(probe.update());
     }
     Operand<TFloat32> tau = null;
     if (methodGraph.target().isPresent()) {
       Ops emaOps = tf.withSubScope("target_ema");
-      tau = emaOps.withName("tau").identity(tauSchedule.at(emaOps, step));
+      tau = emaOps.withName("tau").identity(spec.tauSchedule().at(emaOps, step));
       // The EMA reads θ after the optimizer has written it: control dependency on the update.
       Ops after = emaOps.withControlDependencies(List.of(update));
       afterUpdate.add(methodGraph.target().get().update(after, tau));
@@ -518,87 +347,6 @@ public final class TrainingGraph {
       }
     }
     return new Tower(methodGraph, imageIndex, probe, loss, learningRate, tau, afterUpdate);
-  }
-
-  /**
-   * The training graph a {@link PretrainConfig} describes, for images of {@code imageShape} ([H, W,
-   * C]) and a run of {@code totalSteps} steps of which {@code stepsPerEpoch} make an epoch.
-   */
-  public static TrainingGraph fromConfig(
-      Graph graph, PretrainConfig config, long[] imageShape, long totalSteps, long stepsPerEpoch) {
-    return fromConfig(graph, config, imageShape, totalSteps, stepsPerEpoch, 0);
-  }
-
-  /** As above, with the online probe over {@code numClasses} when the config asks for it. */
-  public static TrainingGraph fromConfig(
-      Graph graph,
-      PretrainConfig config,
-      long[] imageShape,
-      long totalSteps,
-      long stepsPerEpoch,
-      int numClasses) {
-    return fromConfig(graph, config, imageShape, totalSteps, stepsPerEpoch, numClasses, 0);
-  }
-
-  /** As above, over a training set of {@code imageCount} images (for per-image state). */
-  public static TrainingGraph fromConfig(
-      Graph graph,
-      PretrainConfig config,
-      long[] imageShape,
-      long totalSteps,
-      long stepsPerEpoch,
-      int numClasses,
-      int imageCount) {
-    return fromConfig(
-        graph,
-        config,
-        imageShape,
-        totalSteps,
-        stepsPerEpoch,
-        numClasses,
-        imageCount,
-        Replication.LOCAL);
-  }
-
-  /**
-   * As above, as one replica of data-parallel training: the learning rate follows the global batch
-   * ({@code batchSize} × replicas).
-   */
-  public static TrainingGraph fromConfig(
-      Graph graph,
-      PretrainConfig config,
-      long[] imageShape,
-      long totalSteps,
-      long stepsPerEpoch,
-      int numClasses,
-      int imageCount,
-      Replication replication) {
-    int viewSize = Components.viewSize(config, imageShape);
-    if (config.onlineProbe() && numClasses < 2) {
-      throw new IllegalArgumentException(
-          "--online-probe needs a labeled dataset; "
-              + config.dataset()
-              + " gives "
-              + numClasses
-              + " classes here");
-    }
-    return new TrainingGraph(
-        graph,
-        Components.method(config),
-        Components.encoder(config, viewSize),
-        imageShape,
-        viewSize,
-        Components.normalization(config),
-        List.of(config.view1(), config.view2()),
-        config.seed(),
-        Components.optimizer(config),
-        Components.lrSchedule(config, totalSteps, stepsPerEpoch, replication.replicas()),
-        config.peakLr(replication.replicas()),
-        Components.tauSchedule(config, totalSteps),
-        config.onlineProbe() ? numClasses : 0,
-        imageCount,
-        config.precision(),
-        replication);
   }
 
   public Graph graph() {

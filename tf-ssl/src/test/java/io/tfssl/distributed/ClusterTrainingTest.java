@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tfssl.TestGraphs;
 import io.tfssl.TestRuns;
 import io.tfssl.data.IdxSource;
+import io.tfssl.train.StepSpec;
 import io.tfssl.train.TrainingGraph;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -260,8 +261,12 @@ class ClusterTrainingTest {
   /** The float variables of the test's network before training (built here, not trained). */
   static Map<String, float[]> initialVariables() {
     try (Graph g = new Graph()) {
-      TrainingGraph.fromConfig(
-          g, StepDigestWorker.config(1, 8, true), new long[] {28, 28, 1}, 1, 1);
+      new TrainingGraph(
+          g,
+          StepSpec.builder()
+              .config(StepDigestWorker.config(1, 8, true), 1, 1)
+              .imageShape(28, 28, 1)
+              .build());
       try (Session s = new Session(g)) {
         s.initialize();
         Map<String, float[]> out = new LinkedHashMap<>();

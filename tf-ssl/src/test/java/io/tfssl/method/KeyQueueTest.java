@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.tfssl.TestGraphs;
 import io.tfssl.TinyConfigs;
 import io.tfssl.train.PretrainConfig;
+import io.tfssl.train.StepSpec;
 import io.tfssl.train.TrainingGraph;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,7 +85,8 @@ class KeyQueueTest {
     int k = c.mocov2().queueSize();
     int dim = c.mocov2().projectorDims().get(c.mocov2().projectorDims().size() - 1);
     try (Graph g = new Graph()) {
-      TrainingGraph step = TrainingGraph.fromConfig(g, c, new long[] {28, 28, 1}, 4, 100);
+      TrainingGraph step =
+          new TrainingGraph(g, StepSpec.builder().config(c, 4, 100).imageShape(28, 28, 1).build());
       Operand<TFloat32> batchKeys = g.<TFloat32>operation(MoCoV2.BATCH_KEYS).output(0);
       Operand<TFloat32> queue = g.<TFloat32>operation(MoCoV2.QUEUE).output(0);
       try (Session s = new Session(g)) {

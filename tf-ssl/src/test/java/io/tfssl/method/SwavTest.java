@@ -8,6 +8,7 @@ import io.tfssl.TinyConfigs;
 import io.tfssl.augment.ViewPolicy;
 import io.tfssl.nn.SmallConvNet;
 import io.tfssl.train.PretrainConfig;
+import io.tfssl.train.StepSpec;
 import io.tfssl.train.TrainingGraph;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,8 @@ class SwavTest {
     int dim = 32;
     int count = c.swav().prototypes();
     try (Graph g = new Graph()) {
-      TrainingGraph step = TrainingGraph.fromConfig(g, c, new long[] {28, 28, 1}, 3, 100);
+      TrainingGraph step =
+          new TrainingGraph(g, StepSpec.builder().config(c, 3, 100).imageShape(28, 28, 1).build());
       MethodGraph mg = step.methodGraph();
       Variable<TFloat32> prototypes = mg.online().variables().get("prototypes/w");
       assertEquals(

@@ -60,7 +60,8 @@ class CheckpointRestoreTest {
     float nextLoss;
     Map<String, float[]> afterNext;
     try (Graph g = new Graph()) {
-      TrainingGraph t = TrainingGraph.fromConfig(g, c, shape, 10, 5);
+      TrainingGraph t =
+          new TrainingGraph(g, StepSpec.builder().config(c, 10, 5).imageShape(shape).build());
       try (Session s = new Session(g)) {
         s.initialize();
         step(s, t, 1);
@@ -76,7 +77,8 @@ class CheckpointRestoreTest {
         "optimizer slots should be variables: " + saved.keySet());
     assertTrue(Files.isRegularFile(checkpoints.dir().resolve("latest")));
     try (Graph g = new Graph()) {
-      TrainingGraph t = TrainingGraph.fromConfig(g, c, shape, 10, 5);
+      TrainingGraph t =
+          new TrainingGraph(g, StepSpec.builder().config(c, 10, 5).imageShape(shape).build());
       try (Session s = new Session(g)) {
         checkpoints.restoreLatest(s);
         try (Result r = s.runner().fetch(t.globalStep()).run()) {
@@ -107,7 +109,7 @@ class CheckpointRestoreTest {
     PretrainConfig c = TinyConfigs.pretrain("simsiam", 10);
     Checkpoints checkpoints = new Checkpoints(dir.resolve("keep"), keep);
     try (Graph g = new Graph()) {
-      TrainingGraph.fromConfig(g, c, new long[] {28, 28, 1}, 10, 5);
+      new TrainingGraph(g, StepSpec.builder().config(c, 10, 5).imageShape(28, 28, 1).build());
       try (Session s = new Session(g)) {
         s.initialize();
         for (long k = 1; k <= 5; k++) {

@@ -166,7 +166,9 @@ class LossScaleTest {
     new Random(7).nextBytes(bytes);
     List<Float> losses = new ArrayList<>();
     try (Graph g = new Graph()) {
-      TrainingGraph step = TrainingGraph.fromConfig(g, config, new long[] {28, 28, 1}, 4, 4);
+      TrainingGraph step =
+          new TrainingGraph(
+              g, StepSpec.builder().config(config, 4, 4).imageShape(28, 28, 1).build());
       try (Session s = new Session(g);
           TUint8 images =
               TUint8.tensorOf(Shape.of(16, 28, 28, 1), DataBuffers.of(bytes, true, false))) {

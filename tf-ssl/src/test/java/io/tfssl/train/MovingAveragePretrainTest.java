@@ -56,7 +56,13 @@ class MovingAveragePretrainTest {
     int[][] batches = {{0, 1, 2, 3, 4, 5, 6, 7}, {4, 5, 6, 7, 8, 9, 10, 11}};
     try (Graph g = new Graph()) {
       TrainingGraph step =
-          TrainingGraph.fromConfig(g, config(2), new long[] {28, 28, 1}, 2, 100, 0, IMAGES);
+          new TrainingGraph(
+              g,
+              StepSpec.builder()
+                  .config(config(2), 2, 100)
+                  .imageShape(28, 28, 1)
+                  .imageCount(IMAGES)
+                  .build());
       ImageIndex index = step.imageIndex().orElseThrow();
       Operand<TFloat32> eta = g.operation(MovingAverageTarget.SCOPE + "/eta").output(0);
       Operand<TFloat32> target1 = g.operation(SimSiam.TARGET + "1").output(0);
@@ -119,7 +125,10 @@ class MovingAveragePretrainTest {
       IllegalArgumentException e =
           assertThrows(
               IllegalArgumentException.class,
-              () -> TrainingGraph.fromConfig(g, config(2), new long[] {28, 28, 1}, 2, 100));
+              () ->
+                  new TrainingGraph(
+                      g,
+                      StepSpec.builder().config(config(2), 2, 100).imageShape(28, 28, 1).build()));
       assertTrue(e.getMessage().contains("number of training images"), e.getMessage());
     }
   }

@@ -55,7 +55,9 @@ class MultiStepAlternationTest {
   private static List<Float> losses(PretrainConfig c, int steps) {
     List<Float> out = new ArrayList<>();
     try (Graph g = new Graph()) {
-      TrainingGraph step = TrainingGraph.fromConfig(g, c, new long[] {28, 28, 1}, steps, 100);
+      TrainingGraph step =
+          new TrainingGraph(
+              g, StepSpec.builder().config(c, steps, 100).imageShape(28, 28, 1).build());
       try (Session s = new Session(g)) {
         s.initialize();
         for (int k = 0; k < steps; k++) {
@@ -95,7 +97,12 @@ class MultiStepAlternationTest {
     int steps = 7;
     try (Graph g = new Graph()) {
       TrainingGraph step =
-          TrainingGraph.fromConfig(g, config(k, steps), new long[] {28, 28, 1}, steps, 100);
+          new TrainingGraph(
+              g,
+              StepSpec.builder()
+                  .config(config(k, steps), steps, 100)
+                  .imageShape(28, 28, 1)
+                  .build());
       // Online parameter / snapshot variable pairs, by name (snapshot/<same relative path>).
       List<Pair> pairs = new ArrayList<>();
       for (Param p : step.methodGraph().trainable()) {

@@ -78,7 +78,8 @@ class NonFiniteLossTest {
     for (Path step : steps) {
       try (org.tensorflow.Graph g = new org.tensorflow.Graph()) {
         TrainingGraph graph =
-            TrainingGraph.fromConfig(g, divergent(), new long[] {28, 28, 1}, 40, 3750);
+            new TrainingGraph(
+                g, StepSpec.builder().config(divergent(), 40, 3750).imageShape(28, 28, 1).build());
         try (Session s = new Session(g)) {
           s.restore(step.resolve("ckpt").toString());
           assertAllFinite(s, graph, step.toString());

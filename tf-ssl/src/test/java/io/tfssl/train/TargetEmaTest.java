@@ -29,7 +29,9 @@ class TargetEmaTest {
             .build();
     long total = 4;
     try (Graph g = new Graph()) {
-      TrainingGraph step = TrainingGraph.fromConfig(g, c, new long[] {28, 28, 1}, total, 100);
+      TrainingGraph step =
+          new TrainingGraph(
+              g, StepSpec.builder().config(c, total, 100).imageShape(28, 28, 1).build());
       List<TargetEma.Pair> pairs = step.methodGraph().target().orElseThrow().pairs();
       TauSchedule schedule = Components.tauSchedule(c, total);
       try (Session s = new Session(g)) {
@@ -85,7 +87,8 @@ class TargetEmaTest {
   void tauOneKeepsTheTargetAtItsRandomInit() {
     PretrainConfig c = TinyConfigs.pretrain("byol", 3).toBuilder().tauBase(1.0).build();
     try (Graph g = new Graph()) {
-      TrainingGraph step = TrainingGraph.fromConfig(g, c, new long[] {28, 28, 1}, 3, 100);
+      TrainingGraph step =
+          new TrainingGraph(g, StepSpec.builder().config(c, 3, 100).imageShape(28, 28, 1).build());
       List<TargetEma.Pair> pairs = step.methodGraph().target().orElseThrow().pairs();
       try (Session s = new Session(g)) {
         s.initialize();

@@ -14,7 +14,7 @@ class TrainingGraphTest {
   private static long stepFlops(ViewPolicy v1, ViewPolicy v2) {
     PretrainConfig c = TinyConfigs.pretrain("byol", 10).toBuilder().view1(v1).view2(v2).build();
     try (Graph g = new Graph()) {
-      return TrainingGraph.fromConfig(g, c, new long[] {28, 28, 1}, 10, 5)
+      return new TrainingGraph(g, StepSpec.builder().config(c, 10, 5).imageShape(28, 28, 1).build())
           .methodGraph()
           .stepFlops();
     }
