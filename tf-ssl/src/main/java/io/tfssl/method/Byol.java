@@ -7,8 +7,6 @@ import io.tfssl.nn.Net;
 import io.tfssl.nn.VarStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -83,17 +81,14 @@ public final class Byol implements SslMethod {
         lossOps.math.add(
             regression(lossOps, q.get(0), zTarget.get(1)),
             regression(lossOps, q.get(1), zTarget.get(0)));
-    return new MethodGraph(
-        lossOps.withName("total").identity(loss),
-        online.params(),
-        Set.of(),
-        online.statisticsUpdates(),
-        z.get(0),
-        Optional.of(new TargetEma(online, target)),
-        online.flops(),
-        target.flops(),
-        online,
-        y.get(0));
+    return MethodGraph.builder()
+        .loss(lossOps.withName("total").identity(loss))
+        .online(online)
+        .projection(z.get(0))
+        .representation(y.get(0))
+        .target(new TargetEma(online, target))
+        .frozenFlops(target.flops())
+        .build();
   }
 
   /** Projector g: Linear(4096) → BN → ReLU → Linear(256) (§3.3). */

@@ -3,6 +3,7 @@ package io.tfssl.method;
 import io.tfssl.nn.Param;
 import io.tfssl.nn.VarStore;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -55,30 +56,110 @@ public record MethodGraph(
     afterUpdate = List.copyOf(afterUpdate);
   }
 
-  /** A method graph with nothing to run after the update (BYOL, plain SimSiam). */
-  public MethodGraph(
-      Operand<TFloat32> loss,
-      List<Param> trainable,
-      Set<String> fixedLrParams,
-      List<Op> stateUpdates,
-      Operand<TFloat32> projection,
-      Optional<TargetEma> target,
-      long trainedFlops,
-      long frozenFlops,
-      VarStore online,
-      Operand<TFloat32> representation) {
-    this(
-        loss,
-        trainable,
-        fixedLrParams,
-        stateUpdates,
-        projection,
-        target,
-        trainedFlops,
-        frozenFlops,
-        online,
-        representation,
-        List.of());
+  /**
+   * A method graph by name. Required: the {@link Builder#loss loss}, the {@link Builder#online
+   * online} network, and its {@link Builder#projection projection} and {@link
+   * Builder#representation representation}. The rest defaults to what most methods have: the online
+   * network's parameters trained and its batch-norm statistics updated, its forward FLOPs as the
+   * trained FLOPs, no frozen network, no fixed-rate parameters, no target, nothing after the
+   * update.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Named fields for a {@link MethodGraph}; see the record's components. */
+  public static final class Builder {
+    private Operand<TFloat32> loss;
+    private List<Param> trainable;
+    private Set<String> fixedLrParams = Set.of();
+    private List<Op> stateUpdates;
+    private Operand<TFloat32> projection;
+    private Optional<TargetEma> target = Optional.empty();
+    private Long trainedFlops;
+    private long frozenFlops;
+    private VarStore online;
+    private Operand<TFloat32> representation;
+    private List<Function<Ops, Op>> afterUpdate = List.of();
+
+    private Builder() {}
+
+    public Builder loss(Operand<TFloat32> loss) {
+      this.loss = loss;
+      return this;
+    }
+
+    /** Default: the online network's parameters. */
+    public Builder trainable(List<Param> trainable) {
+      this.trainable = trainable;
+      return this;
+    }
+
+    public Builder fixedLrParams(Set<String> fixedLrParams) {
+      this.fixedLrParams = fixedLrParams;
+      return this;
+    }
+
+    /** Default: the online network's batch-norm statistics updates. */
+    public Builder stateUpdates(List<Op> stateUpdates) {
+      this.stateUpdates = stateUpdates;
+      return this;
+    }
+
+    public Builder projection(Operand<TFloat32> projection) {
+      this.projection = projection;
+      return this;
+    }
+
+    public Builder target(TargetEma target) {
+      this.target = Optional.of(target);
+      return this;
+    }
+
+    /** Default: the online network's forward FLOPs. */
+    public Builder trainedFlops(long trainedFlops) {
+      this.trainedFlops = trainedFlops;
+      return this;
+    }
+
+    public Builder frozenFlops(long frozenFlops) {
+      this.frozenFlops = frozenFlops;
+      return this;
+    }
+
+    public Builder online(VarStore online) {
+      this.online = online;
+      return this;
+    }
+
+    public Builder representation(Operand<TFloat32> representation) {
+      this.representation = representation;
+      return this;
+    }
+
+    public Builder afterUpdate(List<Function<Ops, Op>> afterUpdate) {
+      this.afterUpdate = afterUpdate;
+      return this;
+    }
+
+    public MethodGraph build() {
+      Objects.requireNonNull(loss, "loss");
+      Objects.requireNonNull(online, "online");
+      Objects.requireNonNull(projection, "projection");
+      Objects.requireNonNull(representation, "representation");
+      return new MethodGraph(
+          loss,
+          trainable != null ? trainable : online.params(),
+          fixedLrParams,
+          stateUpdates != null ? stateUpdates : online.statisticsUpdates(),
+          projection,
+          target,
+          trainedFlops != null ? trainedFlops : online.flops(),
+          frozenFlops,
+          online,
+          representation,
+          afterUpdate);
+    }
   }
 
   /**

@@ -7,8 +7,6 @@ import io.tfssl.nn.Net;
 import io.tfssl.nn.VarStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -123,21 +121,19 @@ public final class MoCoV2 implements SslMethod {
     Operand<TFloat32> loss =
         InfoNce.loss(lossOps, q, k, queue.read(lossOps), (float) config.temperature());
 
-    return new MethodGraph(
-        lossOps.withName("total").identity(loss),
-        online.params(),
-        Set.of(),
-        online.statisticsUpdates(),
-        z,
-        Optional.of(new TargetEma(online, key)),
-        online.flops() - onlineExtra,
-        key.flops() - keyExtra,
-        online,
-        y,
+    return MethodGraph.builder()
+        .loss(lossOps.withName("total").identity(loss))
+        .online(online)
+        .projection(z)
+        .representation(y)
+        .target(new TargetEma(online, key))
+        .trainedFlops(online.flops() - onlineExtra)
+        .frozenFlops(key.flops() - keyExtra)
         // THE QUEUE UPDATE, after the optimizer step: enqueue k, drop the oldest. Replicated,
         // every replica enqueues the keys of all replicas (MoCo's concat_all_gather), so that
         // the queues stay identical and hold the global batch's keys.
-        List.of(after -> queue.enqueue(after, globalKeys(after, k))));
+        .afterUpdate(List.of(after -> queue.enqueue(after, globalKeys(after, k))))
+        .build();
   }
 
   /** The keys of every replica's batch, or {@code k} itself in a single process. */

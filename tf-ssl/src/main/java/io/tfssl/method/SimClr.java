@@ -8,8 +8,6 @@ import io.tfssl.nn.Net;
 import io.tfssl.nn.VarStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -62,17 +60,12 @@ public final class SimClr implements SslMethod {
     }
     Ops lossOps = tf.withSubScope("loss");
     Operand<TFloat32> loss = NtXent.loss(lossOps, z.get(0), z.get(1), (float) config.temperature());
-    return new MethodGraph(
-        lossOps.withName("total").identity(loss),
-        online.params(),
-        Set.of(),
-        online.statisticsUpdates(),
-        z.get(0),
-        Optional.empty(),
-        online.flops(),
-        0,
-        online,
-        h.get(0));
+    return MethodGraph.builder()
+        .loss(lossOps.withName("total").identity(loss))
+        .online(online)
+        .projection(z.get(0))
+        .representation(h.get(0))
+        .build();
   }
 
   /**

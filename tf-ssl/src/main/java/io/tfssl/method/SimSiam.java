@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.tensorflow.Operand;
@@ -164,18 +163,15 @@ public final class SimSiam implements SslMethod {
     }
     long frozenFlops =
         fixedPredictor.flops() + (alternation != null ? alternation.snapshot().flops() : 0);
-    return new MethodGraph(
-        lossOps.withName("total").identity(loss),
-        online.params(),
-        fixedLr,
-        online.statisticsUpdates(),
-        z.get(0),
-        Optional.empty(),
-        online.flops(),
-        frozenFlops,
-        online,
-        h.get(0),
-        afterUpdate);
+    return MethodGraph.builder()
+        .loss(lossOps.withName("total").identity(loss))
+        .online(online)
+        .fixedLrParams(fixedLr)
+        .projection(z.get(0))
+        .representation(h.get(0))
+        .frozenFlops(frozenFlops)
+        .afterUpdate(afterUpdate)
+        .build();
   }
 
   private static ImageIndex requireIndex(ImageIndex index) {

@@ -8,8 +8,6 @@ import io.tfssl.nn.Net;
 import io.tfssl.nn.VarStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -140,19 +138,14 @@ public final class SwAV implements SslMethod {
     Operand<TFloat32> loss =
         lossOps.math.div(lossOps.math.addN(terms), lossOps.constant((float) terms.size()));
 
-    return new MethodGraph(
-        lossOps.withName("total").identity(loss),
-        online.params(),
-        Set.of(),
-        online.statisticsUpdates(),
-        z.get(0),
-        Optional.empty(),
-        online.flops(),
-        0,
-        online,
-        h.get(0),
+    return MethodGraph.builder()
+        .loss(lossOps.withName("total").identity(loss))
+        .online(online)
+        .projection(z.get(0))
+        .representation(h.get(0))
         // Back onto the unit sphere after the optimizer step.
-        List.of(prototypes::normalize));
+        .afterUpdate(List.of(prototypes::normalize))
+        .build();
   }
 
   /** Projection head g: Linear(2048) → BN → ReLU → Linear(128) (the paper's code). */
