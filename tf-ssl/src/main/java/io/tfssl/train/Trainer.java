@@ -26,7 +26,6 @@ import java.util.function.UnaryOperator;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
@@ -53,7 +52,6 @@ public final class Trainer implements AutoCloseable {
   private final long totalSteps;
   private final long flopsPerImage;
   private final Checkpoints checkpoints;
-  private final boolean hasTarget;
   private final ComputeSetup compute;
   private final Replication replication;
   private boolean progressBar = System.console() != null;
@@ -105,7 +103,6 @@ public final class Trainer implements AutoCloseable {
                   .imageCount(source.size())
                   .replication(replication)
                   .build());
-      this.hasTarget = step.tau() != null;
       if (replication.isChief()) {
         DiskSpace.check(
             checkpoints.dir(),
@@ -273,20 +270,13 @@ public final class Trainer implements AutoCloseable {
     long end = Math.min(endStep, totalSteps);
     long start = globalStep();
     long perEpoch = dataset.batchesPerEpoch();
-    double firstLoss = Double.NaN;
-    double lastLoss = Double.NaN;
-    double lastCollapse = Double.NaN;
-    double lastRankY = Double.NaN;
-    double lastRankZ = Double.NaN;
+    StepCadence cadence =
+        new StepCadence(config.logEvery(), perEpoch, config.checkpointEvery(), end);
     long dimY = step.rankYDim();
-    long dimZ = step.rankZDim();
-    boolean warnedCollapse = false;
     Path lastCheckpoint = checkpoints.latest().orElse(null);
     long t0 = System.nanoTime();
-    long windowStart = t0;
-    long windowSteps = 0;
-    double windowProbeCorrect = 0;
-    OnlineProbe probe = step.probe().orElse(null);
+    MetricsWindow window =
+        new MetricsWindow(perEpoch, globalBatch(), dimY, step.rankZDim(), rankBound(dimY), log, t0);
     KnnMonitor knn =
         config.knnMonitor() > 0 && start < end && replication.isChief()
             ? KnnMonitor.open(config, config.knnMonitor())
@@ -300,121 +290,25 @@ public final class Trainer implements AutoCloseable {
         monitorKnn(knn, 0, perEpoch, metrics, board, progress);
       }
       for (long s = start; s < end; s++) {
-        boolean logNow = (s + 1) % config.logEvery() == 0 || s + 1 == end;
-        double loss;
-        Map<String, Object> record = null;
-        try (Batch batch = batches.next();
-            TInt32 labels = probe == null ? null : TInt32.vectorOf(batch.labels());
-            TInt32 indices =
-                step.imageIndex().isEmpty() ? null : TInt32.vectorOf(batch.sourceIndices())) {
-          Session.Runner runner =
-              session
-                  .runner()
-                  .feed(step.images(), batch.images())
-                  .addTarget(step.trainStep())
-                  .fetch(step.loss());
-          if (probe != null) {
-            runner.feed(probe.labels(), labels).fetch(probe.accuracy());
-          }
-          if (indices != null) {
-            runner.feed(step.imageIndex().orElseThrow().indices(), indices);
-          }
-          int fetched = probe == null ? 1 : 2;
-          // The first step returns the graphs TF ran: where the convolutions went, and whether
-          // the mixed-precision rewrite happened (Placement).
-          boolean first = s == start;
-          if (first) {
-            runner.setOptions(Placement.RUN_OPTIONS);
-          }
-          // The monitors, fetched in the same run on logged steps only (the graph computes
-          // nothing that is not fetched): lr, std·√d, RankMe of y and z, then τ.
-          if (logNow) {
-            runner
-                .fetch(step.learningRate())
-                .fetch(step.collapseStd())
-                .fetch(step.rankY())
-                .fetch(step.rankZ());
-            if (hasTarget) {
-              runner.fetch(step.tau());
-            }
-          }
-          try (Result r = run(runner, first, s + 1, lastCheckpoint)) {
-            if (first) {
-              checkPlacement(r);
-            }
-            loss = ((TFloat32) r.get(0)).getFloat();
-            if (!Double.isFinite(loss)) {
-              // Unreachable while the graph's guard works; kept as the last line of defense.
-              throw new NonFiniteLossException(s + 1, "the loss is " + loss, lastCheckpoint);
-            }
-            if (probe != null) {
-              windowProbeCorrect += ((TFloat32) r.get(1)).getFloat();
-            }
-            if (logNow) {
-              record = new LinkedHashMap<>();
-              record.put("step", s + 1);
-              record.put("epoch", (double) (s + 1) / perEpoch);
-              record.put("loss", loss);
-              record.put("lr", scalar(r, fetched));
-              lastCollapse = scalar(r, fetched + 1);
-              record.put("collapse_std", lastCollapse);
-              lastRankY = scalar(r, fetched + 2);
-              lastRankZ = scalar(r, fetched + 3);
-              record.put("rank_y", lastRankY);
-              record.put("rank_z", lastRankZ);
-              record.put("dim_y", dimY);
-              record.put("dim_z", dimZ);
-              CollapseMonitor.Reading reading =
-                  new CollapseMonitor.Reading(lastCollapse, lastRankY, rankBound(dimY));
-              if (reading.collapsed()) {
-                record.put("collapsed", true);
-                if (!warnedCollapse) {
-                  warnedCollapse = true;
-                  log.printf(
-                      "warning: step %d: %s: the representation looks collapsed%n",
-                      s + 1, reading.why());
-                }
-              }
-              if (hasTarget) {
-                record.put("tau", scalar(r, fetched + 4));
-              }
-            }
-          }
+        long done = s + 1;
+        boolean logNow = cadence.logs(done);
+        StepFetches fetched;
+        try (Batch batch = batches.next()) {
+          fetched = runStep(batch, done, s == start, logNow, lastCheckpoint);
         }
-        if (Double.isNaN(firstLoss)) {
-          firstLoss = loss;
-        }
-        lastLoss = loss;
-        windowSteps++;
-        if (record != null) {
-          long now = System.nanoTime();
-          double imagesPerSecond = windowSteps * globalBatch() / ((now - windowStart) / 1e9);
-          windowStart = now;
-          record.put("images_per_sec", imagesPerSecond);
-          if (probe != null) {
-            // Mean over the window's batches, each scored before its own update.
-            record.put("probe_top1", windowProbeCorrect / windowSteps);
-            windowProbeCorrect = 0;
-          }
-          record.put("time", Instant.now().toString());
+        window.add(fetched);
+        if (logNow) {
+          Map<String, Object> record = window.close(done, fetched, System.nanoTime());
           metrics.write(record);
-          Map<String, Number> scalars = new LinkedHashMap<>();
-          record.forEach(
-              (k, v) -> {
-                if (v instanceof Number n && !k.equals("step") && !k.startsWith("dim_")) {
-                  scalars.put(k, n);
-                }
-              });
-          board.scalars(s + 1, scalars);
-          progress.logged(s + 1, record);
-          windowSteps = 0;
+          board.scalars(done, boardScalars(record));
+          progress.logged(done, record);
         }
-        if (knn != null && ((s + 1) % perEpoch == 0 || s + 1 == end)) {
-          monitorKnn(knn, s + 1, perEpoch, metrics, board, progress);
+        if (knn != null && cadence.endsEpoch(done)) {
+          monitorKnn(knn, done, perEpoch, metrics, board, progress);
         }
-        progress.stepped(s + 1);
-        if (((s + 1) % config.checkpointEvery() == 0 || s + 1 == end) && replication.isChief()) {
-          lastCheckpoint = checkpoints.save(session, s + 1);
+        progress.stepped(done);
+        if (cadence.checkpoints(done) && replication.isChief()) {
+          lastCheckpoint = checkpoints.save(session, done);
         }
       }
     }
@@ -424,14 +318,65 @@ public final class Trainer implements AutoCloseable {
     return new TrainResult(
         start,
         Math.max(start, end),
-        firstLoss,
-        lastLoss,
-        lastCollapse,
-        lastRankY,
-        lastRankZ,
+        window.firstLoss(),
+        window.lastLoss(),
+        window.lastCollapse(),
+        window.lastRankY(),
+        window.lastRankZ(),
         rankBound(dimY),
         lastCheckpoint,
         ips);
+  }
+
+  /**
+   * Runs step number {@code stepsDone} on {@code batch}: the update, with the probe's labels and
+   * the batch's image indices fed when the graph has them, and the monitors fetched in the same run
+   * on logged steps. The first step of a call also returns the graphs TF ran: where the
+   * convolutions went, and whether the mixed-precision rewrite happened ({@link Placement}).
+   */
+  private StepFetches runStep(
+      Batch batch, long stepsDone, boolean first, boolean logNow, Path lastCheckpoint) {
+    OnlineProbe probe = step.probe().orElse(null);
+    try (TInt32 labels = probe == null ? null : TInt32.vectorOf(batch.labels());
+        TInt32 indices =
+            step.imageIndex().isEmpty() ? null : TInt32.vectorOf(batch.sourceIndices())) {
+      Session.Runner runner =
+          session.runner().feed(step.images(), batch.images()).addTarget(step.trainStep());
+      if (probe != null) {
+        runner.feed(probe.labels(), labels);
+      }
+      if (indices != null) {
+        runner.feed(step.imageIndex().orElseThrow().indices(), indices);
+      }
+      if (first) {
+        runner.setOptions(Placement.RUN_OPTIONS);
+      }
+      StepFetches.Request request = StepFetches.request(runner, step, logNow);
+      try (Result r = run(runner, first, stepsDone, lastCheckpoint)) {
+        if (first) {
+          checkPlacement(r);
+        }
+        StepFetches fetched = request.read(r);
+        if (!Double.isFinite(fetched.loss())) {
+          // Unreachable while the graph's guard works; kept as the last line of defense.
+          throw new NonFiniteLossException(
+              stepsDone, "the loss is " + fetched.loss(), lastCheckpoint);
+        }
+        return fetched;
+      }
+    }
+  }
+
+  /** A record's numbers for TensorBoard: all but the step and the (constant) dimensions. */
+  private static Map<String, Number> boardScalars(Map<String, Object> record) {
+    Map<String, Number> scalars = new LinkedHashMap<>();
+    record.forEach(
+        (k, v) -> {
+          if (v instanceof Number n && !k.equals("step") && !k.startsWith("dim_")) {
+            scalars.put(k, n);
+          }
+        });
+    return scalars;
   }
 
   /**
@@ -457,10 +402,6 @@ public final class Trainer implements AutoCloseable {
    */
   private long rankBound(long dim) {
     return Math.min(config.batchSize(), dim);
-  }
-
-  private static double scalar(Result r, int index) {
-    return ((TFloat32) r.get(index)).getFloat();
   }
 
   /** Images per step over all replicas. */
