@@ -4,6 +4,7 @@ import io.tfssl.compute.ComputeSetup;
 import io.tfssl.compute.TfDevice;
 import io.tfssl.data.Dataset;
 import io.tfssl.method.CrossReplicaBatch;
+import io.tfssl.method.CrossReplicaContext;
 import io.tfssl.nn.CrossReplicaMoments;
 import io.tfssl.train.PretrainConfig;
 import io.tfssl.train.Replication;
@@ -151,19 +152,18 @@ final class DataParallel implements Replication {
   }
 
   @Override
-  public void prepare(Graph graph) {
+  public CrossReplicaContext prepare(Graph graph) {
     collectives =
         new Collectives(replicas(), options.collectiveTimeoutSeconds(), options.communication());
     perWorker =
         options.towers() == 1 ? collectives : collectives.subgroup(WORKERS_GROUP_KEY, workers());
-    if (replicas() > 1) {
-      // SimCLR's negatives and SwAV's codes over the global batch, as the papers train.
-      CrossReplicaBatch.install(
-          graph, new GlobalBatch(collectives, () -> index() * options.towers() + currentTower));
-    }
-    if (options.syncBatchNorm()) {
-      CrossReplicaMoments.install(graph, new SyncBatchNorm(collectives));
-    }
+    // SimCLR's negatives and SwAV's codes over the global batch, as the papers train.
+    CrossReplicaBatch batch =
+        replicas() > 1
+            ? new GlobalBatch(collectives, () -> index() * options.towers() + currentTower)
+            : null;
+    CrossReplicaMoments moments = options.syncBatchNorm() ? new SyncBatchNorm(collectives) : null;
+    return new CrossReplicaContext(batch, moments);
   }
 
   @Override

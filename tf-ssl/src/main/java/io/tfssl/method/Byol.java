@@ -41,8 +41,11 @@ public final class Byol implements SslMethod {
   }
 
   @Override
-  public MethodGraph build(Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed) {
-    VarStore online = VarStore.trainable(tf, "online", seed);
+  public MethodGraph build(MethodInput input) {
+    Ops tf = input.tf();
+    Encoder encoder = input.encoder();
+    List<Operand<TFloat32>> views = input.views();
+    VarStore online = input.trainableStore("online");
     Net net = Net.of(online, Mode.TRAIN);
     // q has the same shape as g: Linear(4096) → BN → ReLU → Linear(256) (§3.3).
     Mlp projector = projector();

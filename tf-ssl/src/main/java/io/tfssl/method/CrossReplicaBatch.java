@@ -1,10 +1,5 @@
 package io.tfssl.method;
 
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
-import org.tensorflow.ExecutionEnvironment;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -17,9 +12,8 @@ import org.tensorflow.types.TFloat32;
  * all-reduced). Without this each replica would see only its own slice, a smaller batch than the
  * one the learning rate and the paper assume.
  *
- * <p>Installed on a graph before the methods are built (as {@link io.tfssl.nn.CrossReplicaMoments}
- * is), so that the methods stay unchanged whether or not they are replicated; absent, the losses
- * use the local batch.
+ * <p>Handed to the methods in their {@link CrossReplicaContext}; absent, the losses use the local
+ * batch.
  */
 public interface CrossReplicaBatch {
 
@@ -41,23 +35,4 @@ public interface CrossReplicaBatch {
 
   /** The element-wise maximum over the replicas (not differentiable). */
   Operand<TFloat32> max(Ops tf, Operand<TFloat32> x);
-
-  /** Makes the losses on {@code graph} use {@code batch}. */
-  static void install(Graph graph, CrossReplicaBatch batch) {
-    Registry.GRAPHS.put(graph, batch);
-  }
-
-  /** The global batch installed on {@code env}, or null (the losses then use the local batch). */
-  static CrossReplicaBatch of(ExecutionEnvironment env) {
-    CrossReplicaBatch b = Registry.GRAPHS.get(env);
-    return b == null || b.replicas() < 2 ? null : b;
-  }
-
-  /** Weak keys: a closed graph does not stay reachable from here. */
-  final class Registry {
-    private static final Map<ExecutionEnvironment, CrossReplicaBatch> GRAPHS =
-        Collections.synchronizedMap(new WeakHashMap<>());
-
-    private Registry() {}
-  }
 }

@@ -79,12 +79,17 @@ public final class MoCoV2 implements SslMethod {
   }
 
   @Override
-  public MethodGraph build(Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed) {
+  public MethodGraph build(MethodInput input) {
+    Ops tf = input.tf();
+    Encoder encoder = input.encoder();
+    List<Operand<TFloat32>> views = input.views();
+    long seed = input.seed();
+    CrossReplicaBatch global = input.crossReplica().globalBatch();
     int groups = config.shuffleBnGroups();
     Mlp projector = projector();
 
     // Query encoder f_q and head: trained.
-    VarStore online = VarStore.trainable(tf, "online", seed);
+    VarStore online = input.trainableStore("online");
     Net net = Net.of(online, Mode.TRAIN);
     long onlineBefore = online.flops();
     Operand<TFloat32> y =
@@ -132,13 +137,13 @@ public final class MoCoV2 implements SslMethod {
         // THE QUEUE UPDATE, after the optimizer step: enqueue k, drop the oldest. Replicated,
         // every replica enqueues the keys of all replicas (MoCo's concat_all_gather), so that
         // the queues stay identical and hold the global batch's keys.
-        .afterUpdate(List.of(after -> queue.enqueue(after, globalKeys(after, k))))
+        .afterUpdate(List.of(after -> queue.enqueue(after, globalKeys(after, k, global))))
         .build();
   }
 
   /** The keys of every replica's batch, or {@code k} itself in a single process. */
-  private static Operand<TFloat32> globalKeys(Ops tf, Operand<TFloat32> k) {
-    CrossReplicaBatch global = CrossReplicaBatch.of(tf.scope().env());
+  private static Operand<TFloat32> globalKeys(
+      Ops tf, Operand<TFloat32> k, CrossReplicaBatch global) {
     return global == null ? k : global.gather(tf, k);
   }
 

@@ -25,7 +25,7 @@ import org.tensorflow.types.TInt32;
  * onehot·logSoftmax, which has a gradient in TF Java; docs/tensorflow-java.md §1).
  *
  * <p>Replicated (several GPUs or workers, {@link CrossReplicaBatch}), the negatives are those of
- * the global batch, as in the paper's TPU training.
+ * the global batch, as in the paper's TPU training ({@link #globalLoss}).
  */
 public final class NtXent {
   /** Subtracted from the self-similarity logits: exp of it is exactly 0 in float32. */
@@ -41,10 +41,6 @@ public final class NtXent {
    */
   public static Operand<TFloat32> loss(
       Ops tf, Operand<TFloat32> z1, Operand<TFloat32> z2, float temperature) {
-    CrossReplicaBatch global = CrossReplicaBatch.of(tf.scope().env());
-    if (global != null) {
-      return globalLoss(tf, z1, z2, temperature, global);
-    }
     Operand<TFloat32> z = Losses.l2Normalize(tf, tf.concat(List.of(z1, z2), tf.constant(0)));
     Operand<TFloat32> logits =
         tf.math.div(

@@ -47,8 +47,11 @@ public final class SimClr implements SslMethod {
   }
 
   @Override
-  public MethodGraph build(Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed) {
-    VarStore online = VarStore.trainable(tf, "online", seed);
+  public MethodGraph build(MethodInput input) {
+    Ops tf = input.tf();
+    Encoder encoder = input.encoder();
+    List<Operand<TFloat32>> views = input.views();
+    VarStore online = input.trainableStore("online");
     Net net = Net.of(online, Mode.TRAIN);
     Mlp projector = projector();
     List<Operand<TFloat32>> h = new ArrayList<>();
@@ -59,7 +62,13 @@ public final class SimClr implements SslMethod {
       z.add(projector.apply(net.child("projector"), hi));
     }
     Ops lossOps = tf.withSubScope("loss");
-    Operand<TFloat32> loss = NtXent.loss(lossOps, z.get(0), z.get(1), (float) config.temperature());
+    // Replicated, the negatives are those of the global batch, as the paper trains.
+    CrossReplicaBatch global = input.crossReplica().globalBatch();
+    float temperature = (float) config.temperature();
+    Operand<TFloat32> loss =
+        global == null
+            ? NtXent.loss(lossOps, z.get(0), z.get(1), temperature)
+            : NtXent.globalLoss(lossOps, z.get(0), z.get(1), temperature, global);
     return MethodGraph.builder()
         .loss(lossOps.withName("total").identity(loss))
         .online(online)

@@ -63,26 +63,26 @@ public final class SimSiam implements SslMethod {
   }
 
   @Override
-  public MethodGraph build(Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed) {
-    if (needsImageIndex()) {
+  public MethodGraph build(MethodInput input) {
+    if (needsImageIndex() && input.imageIndex() == null) {
       throw new IllegalArgumentException(
           "--predictor moving-average keeps a target per image:"
               + " build it with the batch's ImageIndex (the Trainer does)");
     }
-    return build(tf, encoder, views, seed, null);
-  }
-
-  @Override
-  public MethodGraph build(
-      Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed, ImageIndex index) {
+    Ops tf = input.tf();
+    Encoder encoder = input.encoder();
+    List<Operand<TFloat32>> views = input.views();
+    long seed = input.seed();
+    ImageIndex index = input.imageIndex();
     HeadBn bn = config.headBn();
-    VarStore online = VarStore.trainable(tf, "online", seed);
+    VarStore online = input.trainableStore("online");
     Net net = Net.of(online, Mode.TRAIN);
     Mlp projector = projector();
     // Predictor h: a bottleneck MLP (2048 → 512 → 2048), no BN on its output (§4.3).
     Mlp predictor = new Mlp(config.predictorDims(), bn.predictorHidden, bn.predictorOutput, true);
     // A fixed predictor (Table 1b) lives in a frozen store: built, never trained.
-    VarStore fixedPredictor = VarStore.frozen(tf, "online_fixed_predictor", seed + 1);
+    VarStore fixedPredictor =
+        input.crossReplica().applyTo(VarStore.frozen(tf, "online_fixed_predictor", seed + 1));
 
     List<Operand<TFloat32>> h = new ArrayList<>();
     List<Operand<TFloat32>> z = new ArrayList<>();

@@ -44,6 +44,15 @@ public final class SinkhornKnopp {
    */
   public static Operand<TFloat32> codes(
       Ops tf, Operand<TFloat32> scores, int iterations, float epsilon) {
+    return codes(tf, scores, iterations, epsilon, null);
+  }
+
+  /**
+   * As above, over the samples of all data-parallel replicas when {@code global} is not null
+   * (SwAV's {@code distributed_sinkhorn}); {@code scores} are this replica's rows.
+   */
+  public static Operand<TFloat32> codes(
+      Ops tf, Operand<TFloat32> scores, int iterations, float epsilon, CrossReplicaBatch global) {
     if (iterations < 1) {
       throw new IllegalArgumentException(
           "Sinkhorn needs at least one iteration, got " + iterations);
@@ -59,7 +68,6 @@ public final class SinkhornKnopp {
     Operand<TFloat32> s = tf.stopGradient(scores);
     // Replicated, the samples are those of all replicas (SwAV's distributed_sinkhorn): B is the
     // global batch, and every sum over samples, and the maximum, is taken over all replicas.
-    CrossReplicaBatch global = CrossReplicaBatch.of(tf.scope().env());
     UnaryOperator<Operand<TFloat32>> acrossSamples =
         global == null ? x -> x : x -> global.sum(tf, x);
     Operand<TFloat32> b =

@@ -1,13 +1,9 @@
 package io.tfssl.method;
 
 import io.tfssl.augment.ViewPolicy;
-import io.tfssl.nn.Encoder;
 import io.tfssl.nn.Mlp;
 import java.util.ArrayList;
 import java.util.List;
-import org.tensorflow.Operand;
-import org.tensorflow.op.Ops;
-import org.tensorflow.types.TFloat32;
 
 /**
  * A self-supervised method: given augmented views of one batch, its networks and its loss.
@@ -49,24 +45,19 @@ public interface SslMethod {
    */
   Mlp projector();
 
-  /** Builds the training graph of one step on {@code views} (each [N, H, W, C], normalized). */
-  MethodGraph build(Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed);
+  /**
+   * Builds the training graph of one step on the input's views. Replicated ({@link
+   * MethodInput#crossReplica()}), the losses that look across samples use the global batch and
+   * batch norm may share its statistics; the method states the same networks and loss either way.
+   */
+  MethodGraph build(MethodInput input);
 
   /**
    * Whether the method keeps state per image and so needs to know which dataset images the batch
-   * holds (SimSiam's moving-average target, §5): the trainer then builds with {@link #build(Ops,
-   * Encoder, List, long, ImageIndex)} and feeds the indices every step.
+   * holds (SimSiam's moving-average target, §5): the trainer then builds it with the batch's {@link
+   * MethodInput#imageIndex()} and feeds the indices every step.
    */
   default boolean needsImageIndex() {
     return false;
-  }
-
-  /**
-   * As {@link #build(Ops, Encoder, List, long)}, with the batch's {@link ImageIndex}. Methods
-   * without per-image state ignore it.
-   */
-  default MethodGraph build(
-      Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed, ImageIndex index) {
-    return build(tf, encoder, views, seed);
   }
 }

@@ -89,11 +89,14 @@ public final class SwAV implements SslMethod {
   }
 
   @Override
-  public MethodGraph build(Ops tf, Encoder encoder, List<Operand<TFloat32>> views, long seed) {
+  public MethodGraph build(MethodInput input) {
+    Ops tf = input.tf();
+    Encoder encoder = input.encoder();
+    List<Operand<TFloat32>> views = input.views();
     if (views.size() < 2) {
       throw new IllegalArgumentException("SwAV needs at least two views, got " + views.size());
     }
-    VarStore online = VarStore.trainable(tf, "online", seed);
+    VarStore online = input.trainableStore("online");
     Net net = Net.of(online, Mode.TRAIN);
     Mlp projector = projector();
     Prototypes prototypes =
@@ -124,7 +127,8 @@ public final class SwAV implements SslMethod {
                       lossOps,
                       scores.get(s),
                       config.sinkhornIterations(),
-                      (float) config.epsilon()));
+                      (float) config.epsilon(),
+                      input.crossReplica().globalBatch()));
       List<Operand<TFloat32>> predictions = new ArrayList<>();
       for (int v = 0; v < views.size(); v++) {
         if (v != s) {

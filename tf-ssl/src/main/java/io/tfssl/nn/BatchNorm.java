@@ -15,7 +15,7 @@ import org.tensorflow.types.TFloat32;
  * exported encoder does. {@code affine=false} drops gamma and beta: SimSiam's projector ends in
  * such a BN (Chen and He 2021, §4.3 and its builder: "BN without affine").
  *
- * <p>When {@link CrossReplicaMoments} are installed on the graph (synchronized BN across
+ * <p>When the network's {@link VarStore} has {@link CrossReplicaMoments} (synchronized BN across
  * data-parallel workers), training mode takes its statistics over all replicas' batches instead.
  */
 public final class BatchNorm {
@@ -53,7 +53,7 @@ public final class BatchNorm {
     Operand<TFloat32> x4 =
         rank == 4 ? x : tf.reshape(x, tf.constant(new int[] {-1, 1, 1, (int) c}));
     Operand<TFloat32> y;
-    CrossReplicaMoments crossReplica = CrossReplicaMoments.of(tf.scope().env());
+    CrossReplicaMoments crossReplica = store.crossReplicaMoments();
     if (net.training() && crossReplica != null) {
       y = CrossReplicaBatchNorm.apply(net, x4, scale, offset, c, crossReplica);
     } else if (net.training()) {

@@ -1,10 +1,5 @@
 package io.tfssl.nn;
 
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
-import org.tensorflow.ExecutionEnvironment;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -17,10 +12,9 @@ import org.tensorflow.types.TFloat32;
  * a small per-device batch gives noisier statistics, and in contrastive methods lets the network
  * find a shortcut through them.
  *
- * <p>Installed on a graph before the networks are built, it switches every batch-norm layer in
- * training mode to the cross-replica path ({@link BatchNorm}). It is kept per graph, like a TF1
- * graph collection, so that the methods, which build their networks without knowing whether they
- * are replicated, stay unchanged.
+ * <p>Given to a network's {@link VarStore} before the network is built ({@link
+ * VarStore#crossReplicaMoments}), it switches every batch-norm layer of that network in training
+ * mode to the cross-replica path ({@link BatchNorm}).
  */
 public interface CrossReplicaMoments {
 
@@ -33,22 +27,4 @@ public interface CrossReplicaMoments {
 
   /** How many replicas share the statistics (for the unbiased moving variance). */
   int replicas();
-
-  /** Makes batch norm in training mode on {@code graph} use {@code moments}. */
-  static void install(Graph graph, CrossReplicaMoments moments) {
-    Registry.GRAPHS.put(graph, moments);
-  }
-
-  /** The moments installed on {@code env}, or null (batch norm then uses the local batch). */
-  static CrossReplicaMoments of(ExecutionEnvironment env) {
-    return Registry.GRAPHS.get(env);
-  }
-
-  /** Weak keys: a closed graph does not stay reachable from here. */
-  final class Registry {
-    private static final Map<ExecutionEnvironment, CrossReplicaMoments> GRAPHS =
-        Collections.synchronizedMap(new WeakHashMap<>());
-
-    private Registry() {}
-  }
 }

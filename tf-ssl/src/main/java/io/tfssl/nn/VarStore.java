@@ -41,6 +41,7 @@ public final class VarStore {
   private final Map<String, Op> lastStatisticsUpdate = new LinkedHashMap<>();
   private final List<Operand<TFloat32>> watchedStatistics = new ArrayList<>();
   private long flops;
+  private CrossReplicaMoments crossReplicaMoments;
 
   private VarStore(
       Ops root,
@@ -78,7 +79,25 @@ public final class VarStore {
    * initializers run in.
    */
   public static VarStore copyOf(Ops root, String prefix, VarStore source) {
-    return new VarStore(root, prefix, source.seed, false, false, source);
+    VarStore copy = new VarStore(root, prefix, source.seed, false, false, source);
+    // A copy normalizes as its source does: over all replicas when the source does.
+    copy.crossReplicaMoments = source.crossReplicaMoments;
+    return copy;
+  }
+
+  /**
+   * Makes batch norm in training mode in this network take its statistics over all data-parallel
+   * replicas ({@link CrossReplicaMoments}); call it before the network is built. Returns this
+   * store.
+   */
+  public VarStore crossReplicaMoments(CrossReplicaMoments moments) {
+    this.crossReplicaMoments = moments;
+    return this;
+  }
+
+  /** The statistics batch norm shares with the other replicas, or null: the local batch's. */
+  CrossReplicaMoments crossReplicaMoments() {
+    return crossReplicaMoments;
   }
 
   /** The root path of this store ({@code online}, {@code target}, ...). */

@@ -2,6 +2,7 @@ package io.tfssl.train;
 
 import io.tfssl.compute.ComputeSetup;
 import io.tfssl.data.Dataset;
+import io.tfssl.method.CrossReplicaContext;
 import java.util.List;
 import java.util.Set;
 import org.tensorflow.DeviceSpec;
@@ -82,8 +83,13 @@ public interface Replication {
     return runSeed;
   }
 
-  /** Called on the empty graph before anything is built (to install synchronized batch norm). */
-  default void prepare(Graph graph) {}
+  /**
+   * Called on the empty graph before anything is built: what the replicas share while their steps
+   * are built (the global batch of the losses, synchronized batch norm), handed to the methods.
+   */
+  default CrossReplicaContext prepare(Graph graph) {
+    return CrossReplicaContext.LOCAL;
+  }
 
   /**
    * The gradients every replica applies, from this replica's own (same order): their mean over all

@@ -5,8 +5,10 @@ import io.tfssl.augment.EvalTransform;
 import io.tfssl.compute.LossScale;
 import io.tfssl.compute.Precision;
 import io.tfssl.data.Normalization;
+import io.tfssl.method.CrossReplicaContext;
 import io.tfssl.method.ImageIndex;
 import io.tfssl.method.MethodGraph;
+import io.tfssl.method.MethodInput;
 import io.tfssl.method.SslMethod;
 import io.tfssl.method.ViewSpec;
 import io.tfssl.nn.Encoder;
@@ -79,7 +81,7 @@ public final class TrainingGraph {
     long[] imageShape = spec.imageShape();
     Replication replication = spec.replication();
     this.graph = graph;
-    replication.prepare(graph);
+    CrossReplicaContext crossReplica = replication.prepare(graph);
     Ops tf = Ops.create(graph);
     globalStep = tf.withName("global_step").variable(tf.constant(0L));
     Operand<TInt64> step = tf.withName("step").identity(globalStep);
@@ -121,7 +123,8 @@ public final class TrainingGraph {
                   before,
                   slices.get(t),
                   step,
-                  replication.augmentationSeed(spec.seed(), t))));
+                  replication.augmentationSeed(spec.seed(), t),
+                  crossReplica)));
       if (device != null) {
         // The backward ops (Graph.addGradients places nothing) run on the tower's device too.
         TowerOps.placeUnplaced(graph, before, device.toString());
@@ -193,15 +196,17 @@ public final class TrainingGraph {
   /**
    * Where one tower is built: {@code tf} is its scope and device (with one tower the graph's root
    * scope, so a single replica's graph has the names it always had), {@code before} names the
-   * graph's ops before this tower, {@code batch} is its slice of the fed images and {@code
-   * augmentationSeed} the seed of its views.
+   * graph's ops before this tower, {@code batch} is its slice of the fed images, {@code
+   * augmentationSeed} the seed of its views and {@code crossReplica} what it shares with the other
+   * replicas.
    */
   private record TowerInput(
       Ops tf,
       Set<String> before,
       Operand<TUint8> batch,
       Operand<TInt64> step,
-      long augmentationSeed) {}
+      long augmentationSeed,
+      CrossReplicaContext crossReplica) {}
 
   /**
    * One replica of the step on its batch: views, method, gradients (all-reduced with the other
@@ -241,19 +246,19 @@ public final class TrainingGraph {
               view, viewOps.constant(new int[] {-1, size, size, (int) spec.imageShape()[2]})));
     }
 
-    ImageIndex imageIndex;
-    MethodGraph methodGraph;
+    ImageIndex imageIndex = null;
     if (method.needsImageIndex()) {
       if (imageCount <= 0) {
         throw new IllegalArgumentException(
             method.name() + " with per-image state needs the" + " number of training images");
       }
       imageIndex = ImageIndex.create(tf, imageCount);
-      methodGraph = method.build(tf, encoder, views, seed, imageIndex);
-    } else {
-      imageIndex = null;
-      methodGraph = method.build(tf, encoder, views, seed);
     }
+    MethodGraph methodGraph =
+        method.build(
+            MethodInput.of(tf, encoder, views, seed)
+                .withImageIndex(imageIndex)
+                .withCrossReplica(in.crossReplica()));
     Operand<TFloat32> loss = methodGraph.loss();
 
     Ops optOps = tf.withSubScope("optimizer");

@@ -61,7 +61,6 @@ class CrossReplicaBatchNormTest {
               return 2;
             }
           };
-      CrossReplicaMoments.install(g, moments);
       List<Operand<TFloat32>> ys = new ArrayList<>();
       List<Output<?>> dxs = new ArrayList<>();
       List<Output<?>> dgammas = new ArrayList<>();
@@ -77,7 +76,7 @@ class CrossReplicaBatchNormTest {
                     .build());
         float[] xd = slice(x, d);
         Operand<TFloat32> xIn = td.constant(Shape.of(N, 2, 2, C), DataBuffers.of(xd));
-        VarStore store = VarStore.trainable(td, "replica" + d, 7);
+        VarStore store = VarStore.trainable(td, "replica" + d, 7).crossReplicaMoments(moments);
         Operand<TFloat32> y = BatchNorm.apply(Net.of(store, Mode.TRAIN).child("bn"), xIn, true);
         Operand<TFloat32> loss =
             td.reduceSum(

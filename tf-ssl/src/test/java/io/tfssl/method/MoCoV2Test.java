@@ -47,7 +47,7 @@ class MoCoV2Test {
           tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
       MethodGraph mg =
           new MoCoV2(TinyConfigs.mocov2().withShuffleBnGroups(groups))
-              .build(tf, new SmallConvNet(), List.of(v1, v2), 1);
+              .build(MethodInput.of(tf, new SmallConvNet(), List.of(v1, v2), 1));
       return new long[] {mg.trainedFlops(), mg.frozenFlops()};
     }
   }

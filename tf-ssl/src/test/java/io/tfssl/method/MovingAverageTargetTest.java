@@ -151,7 +151,9 @@ class MovingAverageTargetTest {
           new SimSiam(TinyConfigs.simsiam().withPredictor(PredictorMode.MOVING_AVERAGE));
       assertTrue(method.needsImageIndex());
       MethodGraph mg =
-          method.build(tf, new SmallConvNet(), List.of(v1, v2), 1, ImageIndex.create(tf, 20));
+          method.build(
+              MethodInput.of(tf, new SmallConvNet(), List.of(v1, v2), 1)
+                  .withImageIndex(ImageIndex.create(tf, 20)));
       GraphOperation eta = g.operation(MovingAverageTarget.SCOPE + "/eta");
       GraphOperation seen = g.operation(MovingAverageTarget.SCOPE + "/seen");
       for (GraphOperation table : List.of(eta, seen)) {

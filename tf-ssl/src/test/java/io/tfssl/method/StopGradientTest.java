@@ -48,7 +48,7 @@ class StopGradientTest {
               TinyConfigs.simsiam()
                   .withSymmetry(Symmetry.ASYMMETRIC)
                   .withStopGradient(stopGradient));
-      MethodGraph mg = method.build(tf, new SmallConvNet(), List.of(v1, v2), 1);
+      MethodGraph mg = method.build(MethodInput.of(tf, new SmallConvNet(), List.of(v1, v2), 1));
       Output<?>[] grads =
           g.addGradients(mg.loss().asOutput(), new Output<?>[] {v1.asOutput(), v2.asOutput()});
       assertEquals(
@@ -85,7 +85,7 @@ class StopGradientTest {
           tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
       MethodGraph mg =
           new SimSiam(TinyConfigs.simsiam().withStopGradient(stopGradient))
-              .build(tf, new SmallConvNet(), List.of(v1, v2), 1);
+              .build(MethodInput.of(tf, new SmallConvNet(), List.of(v1, v2), 1));
       assertTrue(
           mg.trainable().stream()
               .allMatch(
@@ -112,7 +112,8 @@ class StopGradientTest {
       Placeholder<TFloat32> v2 =
           tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
       MethodGraph mg =
-          new Byol(TinyConfigs.byol()).build(tf, new SmallConvNet(), List.of(v1, v2), 1);
+          new Byol(TinyConfigs.byol())
+              .build(MethodInput.of(tf, new SmallConvNet(), List.of(v1, v2), 1));
       TargetEma ema = mg.target().orElseThrow();
       List<Variable<TFloat32>> targets = ema.pairs().stream().map(TargetEma.Pair::target).toList();
       assertFalse(targets.isEmpty());
@@ -159,7 +160,8 @@ class StopGradientTest {
       Placeholder<TFloat32> v2 =
           tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
       MethodGraph mg =
-          new MoCoV2(TinyConfigs.mocov2()).build(tf, new SmallConvNet(), List.of(v1, v2), 1);
+          new MoCoV2(TinyConfigs.mocov2())
+              .build(MethodInput.of(tf, new SmallConvNet(), List.of(v1, v2), 1));
       List<Variable<TFloat32>> keyEncoder =
           mg.target().orElseThrow().pairs().stream().map(TargetEma.Pair::target).toList();
       assertEquals(
@@ -204,7 +206,8 @@ class StopGradientTest {
       for (int size : new int[] {28, 28, 14, 14}) {
         views.add(tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, size, size, 1))));
       }
-      MethodGraph mg = new SwAV(TinyConfigs.swav()).build(tf, new SmallConvNet(), views, 1);
+      MethodGraph mg =
+          new SwAV(TinyConfigs.swav()).build(MethodInput.of(tf, new SmallConvNet(), views, 1));
       Variable<TFloat32> prototypes = mg.online().variables().get("prototypes/w");
       assertTrue(mg.trainable().stream().anyMatch(p -> p.variable() == prototypes));
       for (int view = 1; view <= 2; view++) {

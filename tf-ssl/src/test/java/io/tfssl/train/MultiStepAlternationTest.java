@@ -11,6 +11,7 @@ import io.tfssl.TinyConfigs;
 import io.tfssl.data.IdxSource;
 import io.tfssl.method.Alternation;
 import io.tfssl.method.MethodGraph;
+import io.tfssl.method.MethodInput;
 import io.tfssl.method.SimSiam;
 import io.tfssl.nn.Param;
 import io.tfssl.nn.SmallConvNet;
@@ -178,7 +179,7 @@ class MultiStepAlternationTest {
           tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1)));
       MethodGraph mg =
           new SimSiam(TinyConfigs.simsiam().withAlternationSteps(3))
-              .build(tf, new SmallConvNet(), List.of(v1, v2), 1);
+              .build(MethodInput.of(tf, new SmallConvNet(), List.of(v1, v2), 1));
       List<GraphOperation> snapshot = new ArrayList<>();
       g.operations()
           .forEachRemaining(
