@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
     description = {
       "Judges the papers' claims from the long-scale reproduction tables: for each claim, the"
           + " difference of the two rows' means over the seeds (linear top-1, and kNN top-1"
-          + " beside it), Welch's t-test and a 95% bootstrap interval, and a verdict: reproduced,"
+          + " beside it), Welch's t-test and a 95%% bootstrap interval, and a verdict: reproduced,"
           + " the opposite, not resolved, or not measured (table or rows missing, fewer than 2"
           + " seeds, or a table measured only at a shorter scale).",
       "Writes RESULTS/claims.md and claims.json."

@@ -120,6 +120,7 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
       }
       fractions.add(f);
     }
+    CliChecks.writableDirectory("--results", results);
     List<Model> chosen = new ArrayList<>();
     for (String m : models) {
       int eq = m.indexOf('=');
@@ -137,7 +138,6 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
               version,
               ModelMetadata.require(version, "bench semi-supervised")));
     }
-    CliChecks.writableDirectory("--results", results);
     String command =
         "./tfssl " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     Instant start = Instant.now();
