@@ -27,6 +27,8 @@ import picocli.CommandLine.Option;
 public final class IndexCommand implements Callable<Integer> {
   static final String START = "<!-- tables:start -->";
   static final String END = "<!-- tables:end -->";
+  static final String LONG_START = "<!-- long-tables:start -->";
+  static final String LONG_END = "<!-- long-tables:end -->";
 
   @Option(
       names = "--results",
@@ -53,13 +55,29 @@ public final class IndexCommand implements Callable<Integer> {
     if (a < 0 || b < a) {
       throw new io.tfssl.cli.UsageException(readme + " has no " + START + " ... " + END + " block");
     }
-    String block = START + "\n" + render(results) + END;
-    Files.writeString(readme, text.substring(0, a) + block + text.substring(b + END.length()));
+    String block = START + "\n" + render(results, "results", null) + END;
+    text = text.substring(0, a) + block + text.substring(b + END.length());
+    // The long-scale tables (results/long), where the README has a block for them.
+    int la = text.indexOf(LONG_START);
+    int lb = text.indexOf(LONG_END);
+    if (la >= 0 && lb > la) {
+      String longBlock =
+          LONG_START
+              + "\n"
+              + render(results.resolve("long"), "results/long", Scale.longScale())
+              + LONG_END;
+      text = text.substring(0, la) + longBlock + text.substring(lb + LONG_END.length());
+    }
+    Files.writeString(readme, text);
     System.out.println("updated " + readme);
     return 0;
   }
 
-  static String render(Path results) throws IOException {
+  /**
+   * The table list of {@code results}, linked under {@code link}; with a {@code scale}, the runs
+   * column says how many of the scale's runs a partial table holds.
+   */
+  static String render(Path results, String link, Scale scale) throws IOException {
     ObjectMapper json = new ObjectMapper();
     StringBuilder s = new StringBuilder();
     s.append("| table | reproduces | runs | measured time (2 cores) | command | results |\n");
@@ -70,10 +88,11 @@ public final class IndexCommand implements Callable<Integer> {
         s.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %s | | not run yet | `./tfssl bench table %s` |" + " |%n",
+                "| %s | %s | | not run yet | `./tfssl bench table %s%s` |" + " |%n",
                 t.name(),
                 t.source(),
-                t.name()));
+                t.name(),
+                scale == null ? "" : " --scale " + scale.name()));
         continue;
       }
       JsonNode r = json.readTree(f.toFile());
@@ -83,17 +102,26 @@ public final class IndexCommand implements Callable<Integer> {
       s.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %d | %.0f min | `%s` | [md](results/%s.md),"
-                  + " [png](results/%s.png), [json](results/%s.json) |%n",
+              "| %s | %s | %s | %.0f min | `%s` | [md](%s/%s.md),"
+                  + " [png](%s/%s.png), [json](%s/%s.json) |%n",
               t.name(),
               t.source(),
-              r.get("runs").size(),
+              runs(
+                  r.get("runs").size(),
+                  scale == null ? 0 : t.variants().apply(scale).size() * t.seeds(scale)),
               d.toSeconds() / 60.0,
               r.get("command").asText(),
+              link,
               t.name(),
+              link,
               t.name(),
+              link,
               t.name()));
     }
     return s.toString();
+  }
+
+  private static String runs(int done, int planned) {
+    return planned == 0 || done >= planned ? String.valueOf(done) : done + " of " + planned;
   }
 }
