@@ -1,5 +1,6 @@
 package io.tfssl.cli;
 
+import io.tfssl.train.PretrainConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -122,6 +123,23 @@ final class PretrainFlags {
   /** Every flag with a kind. */
   static Set<String> all() {
     return KINDS.keySet();
+  }
+
+  /**
+   * {@code c} with the config fields that the {@link Kind#RUN} flags set taken from {@code run}, so
+   * that comparing two such configs compares their recipes only.
+   */
+  static PretrainConfig withRunFieldsOf(PretrainConfig c, PretrainConfig run) {
+    return c.toBuilder()
+        .epochs(run.epochs())
+        .steps(run.steps())
+        .logEvery(run.logEvery())
+        .checkpointEvery(run.checkpointEvery())
+        .keepCheckpoints(run.keepCheckpoints())
+        .threads(run.threads())
+        .knnMonitor(run.knnMonitor())
+        .device(run.device())
+        .build();
   }
 
   /** The flags of one kind. */

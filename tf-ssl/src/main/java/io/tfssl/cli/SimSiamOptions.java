@@ -18,7 +18,7 @@ final class SimSiamOptions {
   @Option(
       names = "--predictor",
       paramLabel = "mlp|none|fixed|moving-average",
-      converter = PretrainCommand.PredictorConverter.class,
+      converter = PredictorConverter.class,
       description =
           "SimSiam: predictor MLP, none (identity), fixed at random init, or"
               + " moving-average: no predictor, the target of each image is a moving average"
@@ -51,27 +51,32 @@ final class SimSiamOptions {
   @Option(
       names = "--similarity",
       paramLabel = "cosine|cross-entropy",
-      converter = PretrainCommand.SimilarityConverter.class,
+      converter = SimilarityConverter.class,
       description = "SimSiam: the similarity D.")
   Similarity similarity;
 
   @Option(
       names = "--symmetry",
       paramLabel = "symmetric|asymmetric|asymmetric-2x",
-      converter = PretrainCommand.SymmetryConverter.class,
+      converter = SymmetryConverter.class,
       description = "SimSiam: loss symmetrization.")
   Symmetry symmetry;
 
   /** The flags, for the check that they are given only with SimSiam. */
-  List<PretrainCommand.Given> given() {
+  List<Given> given() {
     return List.of(
-        PretrainCommand.opt("--stop-gradient", stopGradient),
-        PretrainCommand.opt("--predictor", predictor),
-        PretrainCommand.opt("--predictor-lr", predictorLr),
-        PretrainCommand.opt("--similarity", similarity),
-        PretrainCommand.opt("--symmetry", symmetry),
-        PretrainCommand.opt("--predictor-momentum", predictorMomentum),
-        PretrainCommand.opt("--alternation-steps", alternationSteps));
+        Given.of("--stop-gradient", stopGradient),
+        Given.of("--predictor", predictor),
+        Given.of("--predictor-lr", predictorLr),
+        Given.of("--similarity", similarity),
+        Given.of("--symmetry", symmetry),
+        Given.of("--predictor-momentum", predictorMomentum),
+        Given.of("--alternation-steps", alternationSteps));
+  }
+
+  /** Fails for a SimSiam switch given with another method. */
+  void requireApplicable(String method) {
+    Given.rejectUnless(method.equals("simsiam"), "SimSiam", given());
   }
 
   /** {@code s} with every given switch applied. */
@@ -96,5 +101,23 @@ final class SimSiamOptions {
     }
     if (alternationSteps != null) s = s.withAlternationSteps(alternationSteps);
     return s;
+  }
+
+  static final class PredictorConverter extends EnumConverter<PredictorMode> {
+    PredictorConverter() {
+      super(PredictorMode.class);
+    }
+  }
+
+  static final class SimilarityConverter extends EnumConverter<Similarity> {
+    SimilarityConverter() {
+      super(Similarity.class);
+    }
+  }
+
+  static final class SymmetryConverter extends EnumConverter<Symmetry> {
+    SymmetryConverter() {
+      super(Symmetry.class);
+    }
   }
 }

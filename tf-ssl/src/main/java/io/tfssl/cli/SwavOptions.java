@@ -41,14 +41,19 @@ final class SwavOptions {
   List<Double> smallCropScale;
 
   /** The flags, for the check that they are given only with SwAV. */
-  List<PretrainCommand.Given> given() {
+  List<Given> given() {
     return List.of(
-        PretrainCommand.opt("--prototypes", prototypes),
-        PretrainCommand.opt("--sinkhorn-iterations", sinkhornIterations),
-        PretrainCommand.opt("--epsilon", epsilon),
-        PretrainCommand.opt("--small-crops", smallCrops),
-        PretrainCommand.opt("--small-crop-size", smallCropSize),
-        PretrainCommand.opt("--small-crop-scale", smallCropScale));
+        Given.of("--prototypes", prototypes),
+        Given.of("--sinkhorn-iterations", sinkhornIterations),
+        Given.of("--epsilon", epsilon),
+        Given.of("--small-crops", smallCrops),
+        Given.of("--small-crop-size", smallCropSize),
+        Given.of("--small-crop-scale", smallCropScale));
+  }
+
+  /** Fails for a SwAV switch given with another method. */
+  void requireApplicable(String method) {
+    Given.rejectUnless(method.equals("swav"), "SwAV", given());
   }
 
   /** {@code w} with every given switch applied. */
