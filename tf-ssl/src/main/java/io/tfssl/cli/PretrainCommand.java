@@ -52,7 +52,7 @@ import picocli.CommandLine.Option;
 public final class PretrainCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  // ---- run ----
+  // Which recipe and which run; everything else is in the mixins, in help order.
   @Option(
       names = "--method",
       paramLabel = "simsiam|byol|simclr|mocov2|swav",
@@ -121,7 +121,6 @@ public final class PretrainCommand implements Callable<Integer> {
 
   @Mixin RunOptions run = new RunOptions();
 
-  // ---- cluster ----
   @Mixin ClusterOptions clusterOptions = new ClusterOptions();
 
   @Override
