@@ -2,6 +2,7 @@ package io.tfssl.cli;
 
 import io.tfssl.distributed.ClusterSpec;
 import io.tfssl.distributed.DataParallelOptions;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -67,21 +68,13 @@ final class ClusterOptions {
       CliChecks.positive("--towers", towers);
     }
     Optional<ClusterSpec> spec = ClusterSpec.resolve(cluster, taskIndex, env);
-    if (spec.isEmpty() && towers() == 1) {
-      for (Object[] flag :
-          new Object[][] {
-            {"--sync-bn", syncBn},
-            {"--collective-timeout", collectiveTimeout},
-            {"--communication", communication}
-          }) {
-        if (flag[1] != null) {
-          throw new UsageException(
-              flag[0]
-                  + " applies only to a cluster (--cluster or TF_CONFIG)"
-                  + " or to --towers 2 or more");
-        }
-      }
-    }
+    Given.rejectUnless(
+        spec.isPresent() || towers() > 1,
+        "a cluster (--cluster or TF_CONFIG) or to --towers 2 or more",
+        List.of(
+            Given.of("--sync-bn", syncBn),
+            Given.of("--collective-timeout", collectiveTimeout),
+            Given.of("--communication", communication)));
     return spec;
   }
 

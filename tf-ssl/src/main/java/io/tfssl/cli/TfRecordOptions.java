@@ -1,6 +1,7 @@
 package io.tfssl.cli;
 
 import io.tfssl.data.TfRecordLayout;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,17 +48,14 @@ final class TfRecordOptions {
    */
   TfRecordLayout layout(String dataset, TfRecordLayout base) {
     if (!"tfrecord".equals(dataset)) {
-      for (Object[] f :
-          new Object[][] {
-            {"--label-offset", labelOffset},
-            {"--num-classes", numClasses},
-            {"--image-key", imageKey},
-            {"--label-key", labelKey}
-          }) {
-        if (f[1] != null) {
-          throw new UsageException(f[0] + " applies only to --dataset tfrecord");
-        }
-      }
+      Given.rejectUnless(
+          false,
+          "--dataset tfrecord",
+          List.of(
+              Given.of("--label-offset", labelOffset),
+              Given.of("--num-classes", numClasses),
+              Given.of("--image-key", imageKey),
+              Given.of("--label-key", labelKey)));
       return base;
     }
     CliChecks.positive("--num-classes", numClasses);
