@@ -202,6 +202,15 @@ public final class PretrainCommand implements Callable<Integer> {
           trainer.totalSteps(),
           trainer.runFolder().dir());
       TrainResult r = trainer.train();
+      if (r.endStep() == r.startStep()) {
+        // A resumed run that had already reached its length: nothing ran, so there is no loss
+        // or throughput to print (they would read NaN and 0).
+        System.out.printf(
+            "the run is already at step %d of %d: nothing to train (give a larger --steps or"
+                + " --epochs with --resume to continue it)%n",
+            r.endStep(), trainer.totalSteps());
+        return 0;
+      }
       System.out.printf(
           "steps %d..%d  loss %.4f -> %.4f  collapse std*sqrt(d) %.3f"
               + "  rank y %.1f z %.1f  %.0f img/s%n",

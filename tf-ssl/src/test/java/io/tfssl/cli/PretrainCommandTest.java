@@ -55,6 +55,28 @@ class PretrainCommandTest {
   }
 
   @Test
+  void resumingAFinishedRunSaysSoInsteadOfPrintingNaN() throws Exception {
+    String out = dir.resolve("done").toString();
+    String[] train = {
+      "pretrain", "--preset", "fmnist-small", "--steps", "2", "--batch-size", "8", "--out", out
+    };
+    assertEquals(0, run(train).code());
+    java.io.PrintStream stdout = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    Run r;
+    try {
+      r = run("pretrain", "--resume", "--out", out);
+    } finally {
+      System.setOut(stdout);
+    }
+    assertEquals(0, r.code(), r.err());
+    String said = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(said.contains("the run is already at step 2 of 2: nothing to train"), said);
+    assertTrue(!said.contains("NaN"), said);
+  }
+
+  @Test
   void missingOutIsAUsageError() {
     Run r = run("pretrain", "--method", "simsiam");
     assertEquals(2, r.code());
