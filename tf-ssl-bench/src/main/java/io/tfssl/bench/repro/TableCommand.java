@@ -66,6 +66,13 @@ public final class TableCommand implements Callable<Integer> {
   String scaleName;
 
   @Option(
+      names = "--replot",
+      description =
+          "Train nothing: redraw RESULTS/<table>.png from the runs in RESULTS/<table>.json (after"
+              + " a change to the plots; the table's numbers are not touched).")
+  boolean replot;
+
+  @Option(
       names = "--seeds",
       paramLabel = "N",
       description = "Seeds per row where differences are small (default 3).")
@@ -192,6 +199,14 @@ public final class TableCommand implements Callable<Integer> {
     return s;
   }
 
+  private static String defaultResults(Scale scale) {
+    return switch (scale.name()) {
+      case "quick" -> "tf-ssl-bench/target/quick-results";
+      case "long" -> "tf-ssl-bench/results/long";
+      default -> "tf-ssl-bench/results";
+    };
+  }
+
   private static void require(boolean ok, String message) {
     if (!ok) {
       throw new UsageException(message);
@@ -202,6 +217,20 @@ public final class TableCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     List<ReproTable> chosen = selected();
     Scale scale = scale();
+    if (replot) {
+      Path dir = results != null ? results : Path.of(defaultResults(scale));
+      for (ReproTable table : chosen) {
+        Path json = dir.resolve(table.name() + ".json");
+        if (!java.nio.file.Files.isRegularFile(json)) {
+          throw new UsageException("--replot: no " + json);
+        }
+        List<RunResult> runs = TableReport.readRuns(json);
+        Path png = dir.resolve(table.name() + ".png");
+        TableReport.plot(table, runs, png);
+        System.out.println("redrew " + png + " from " + runs.size() + " runs");
+      }
+      return 0;
+    }
     require(epochs == null || epochs >= 1, "--epochs must be positive, got " + epochs);
     require(threads >= 0, "--threads cannot be negative, got " + threads);
     require(
@@ -210,15 +239,7 @@ public final class TableCommand implements Callable<Integer> {
     if (dataset != null) {
       Datasets.check(dataset);
     }
-    Path out =
-        results != null
-            ? results
-            : Path.of(
-                switch (scale.name()) {
-                  case "quick" -> "tf-ssl-bench/target/quick-results";
-                  case "long" -> "tf-ssl-bench/results/long";
-                  default -> "tf-ssl-bench/results";
-                });
+    Path out = results != null ? results : Path.of(defaultResults(scale));
     CliChecks.writableDirectory("--results", out);
     CliChecks.writableDirectory("--work", work);
     String command =

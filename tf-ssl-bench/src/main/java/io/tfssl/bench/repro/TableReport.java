@@ -291,6 +291,18 @@ public final class TableReport {
     return s.n() < 2 ? m : m + String.format(Locale.ROOT, " ± %.3f", s.std());
   }
 
+  /** The runs a table's JSON file holds (as {@link #write} wrote them). */
+  static List<RunResult> readRuns(Path json) throws IOException {
+    ObjectMapper mapper =
+        new ObjectMapper()
+            .configure(
+                com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+                false);
+    return mapper.readValue(
+        mapper.readTree(json.toFile()).get("runs").traverse(mapper),
+        new com.fasterxml.jackson.core.type.TypeReference<List<RunResult>>() {});
+  }
+
   /** A bar chart of kNN top-1 per row (error bars: the seeds' std); curves where asked. */
   static void plot(ReproTable table, List<RunResult> runs, Path png) throws IOException {
     Map<String, List<RunResult>> rows = byRow(runs);
@@ -336,14 +348,30 @@ public final class TableReport {
   private static XYChart curve(
       Map<String, List<RunResult>> rows, String title, int column, boolean knn) {
     XYChart c = new XYChartBuilder().width(900).height(300).title(title).xAxisTitle("step").build();
+    // One colour per row in every chart (by the row's place in the table, untrained row included),
+    // so that a row reads the same in the loss, collapse, rank and kNN panels.
     Color[] colors = {
       new Color(31, 119, 180),
       new Color(214, 39, 40),
       new Color(44, 160, 44),
-      new Color(148, 103, 189)
+      new Color(148, 103, 189),
+      new Color(255, 127, 14),
+      new Color(140, 86, 75),
+      new Color(227, 119, 194),
+      new Color(127, 127, 127),
+      new Color(188, 189, 34),
+      new Color(23, 190, 207)
     };
-    int i = 0;
+    double lastStep =
+        rows.values().stream()
+            .flatMap(List::stream)
+            .flatMap(r -> (knn ? r.knnCurve() : r.curve()).stream())
+            .mapToDouble(p -> p[0])
+            .max()
+            .orElse(1);
+    int i = -1;
     for (Map.Entry<String, List<RunResult>> e : rows.entrySet()) {
+      i++;
       RunResult first = e.getValue().get(0);
       List<double[]> pts = knn ? first.knnCurve() : first.curve();
       if (pts.isEmpty()) {
@@ -351,8 +379,15 @@ public final class TableReport {
       }
       double[] x = pts.stream().mapToDouble(p -> p[0]).toArray();
       double[] y = pts.stream().mapToDouble(p -> knn ? 100 * p[1] : p[column]).toArray();
-      var series = c.addSeries(e.getKey() + " (seed " + first.seed() + ")", x, y);
-      series.setMarker(SeriesMarkers.NONE).setLineColor(colors[i++ % colors.length]);
+      String name = e.getKey() + " (seed " + first.seed() + ")";
+      if (x.length == 1 && first.steps() == 0) {
+        // A row that does not train (the untrained encoder) is a level: drawn across the run.
+        x = new double[] {0, lastStep};
+        y = new double[] {y[0], y[0]};
+        name = e.getKey() + " (floor, seed " + first.seed() + ")";
+      }
+      var series = c.addSeries(name, x, y);
+      series.setMarker(SeriesMarkers.NONE).setLineColor(colors[i % colors.length]);
     }
     return c;
   }

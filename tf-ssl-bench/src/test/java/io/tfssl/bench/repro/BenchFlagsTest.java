@@ -42,6 +42,7 @@ class BenchFlagsTest {
     "bench table predictor --scale huge | --scale must be quick, cpu or long",
     "bench table predictor --quick --scale long | --quick and --scale long contradict",
     "bench table predictor --knn-queries 1 | --knn-queries must be at least 2",
+    "bench table predictor --replot --results TMP | --replot: no TMP/predictor.json",
     "bench table predictor --steps 0 | --steps must be positive",
     "bench table predictor --batch-size 1 | --batch-size must be at least 2",
     "bench table predictor --knn-bank 5 | --knn-bank must be at least 10",
