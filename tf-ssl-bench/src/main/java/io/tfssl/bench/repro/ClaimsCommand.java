@@ -156,6 +156,11 @@ public final class ClaimsCommand implements Callable<Integer> {
             + " papers' metric) where every run has it, on kNN top-1 otherwise. With 3 seeds a"
             + " side the bootstrap interval is coarse; the t-test is the stricter of the two.\n");
     md.append(
+        "- **reproduced is about the direction**: the claim's sign is significant at this scale."
+            + " The size of the gap is the difference column; compare it with the paper's numbers"
+            + " in the claim's source below (a gap of one point where the paper has tens"
+            + " reproduces the direction, not the size of the effect).\n");
+    md.append(
         "- scale: the tables' long scale (README \"Long scale\"): Fashion-MNIST, the small"
             + " encoder, 5 epochs at batch 256 per run. The papers train ResNet-50 on ImageNet"
             + " for 100-1000 epochs; a verdict here says what this scale shows, not what the"
