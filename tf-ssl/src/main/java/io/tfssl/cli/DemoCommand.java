@@ -137,16 +137,16 @@ public final class DemoCommand implements Callable<Integer> {
           "linear",
           Map.of(
               "pretrained",
-              EvalCommand.linearMetrics(r.linearPretrained()),
+              EvalMetrics.linear(r.linearPretrained()),
               "random_init",
-              EvalCommand.linearMetrics(r.linearRandomInit())));
+              EvalMetrics.linear(r.linearRandomInit())));
       json.put(
           "knn",
           Map.of(
               "pretrained",
-              EvalCommand.knnMetrics(r.knnPretrained()),
+              EvalMetrics.knn(r.knnPretrained()),
               "random_init",
-              EvalCommand.knnMetrics(r.knnRandomInit())));
+              EvalMetrics.knn(r.knnRandomInit())));
       json.put("seconds", r.seconds());
       json.put("date", Instant.now().toString());
       new ObjectMapper()
