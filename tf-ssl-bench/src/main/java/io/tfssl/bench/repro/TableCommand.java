@@ -73,6 +73,13 @@ public final class TableCommand implements Callable<Integer> {
   boolean replot;
 
   @Option(
+      names = "--resume",
+      description =
+          "Continue a stopped table: keep the runs RESULTS/<table>.json already holds (same"
+              + " scale) and train only the missing (row, seed) pairs.")
+  boolean resume;
+
+  @Option(
       names = "--seeds",
       paramLabel = "N",
       description = "Seeds per row where differences are small (default 3).")
@@ -275,7 +282,21 @@ public final class TableCommand implements Callable<Integer> {
                       Machine.loadAverage(),
                       planned),
                   out);
-      runner.run(table, write);
+      List<RunResult> done = List.of();
+      Path json = out.resolve(table.name() + ".json");
+      if (resume && java.nio.file.Files.isRegularFile(json)) {
+        String saved =
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(json.toFile())
+                .path("scale")
+                .path("name")
+                .asText();
+        require(
+            saved.equals(scale.name()),
+            "--resume: " + json + " was measured at scale " + saved + ", not " + scale.name());
+        done = TableReport.readRuns(json);
+      }
+      runner.run(table, done, write);
       System.out.println("wrote " + out.resolve(table.name() + ".md"));
     }
     return 0;

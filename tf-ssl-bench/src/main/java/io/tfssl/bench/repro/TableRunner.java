@@ -61,6 +61,15 @@ public record TableRunner(
    * runs so far after each run (the command rewrites the table then).
    */
   public List<RunResult> run(ReproTable table, Consumer<List<RunResult>> afterEach) {
+    return run(table, List.of(), afterEach);
+  }
+
+  /**
+   * As {@link #run(ReproTable, Consumer)}, keeping the runs of {@code done} (a stopped table's
+   * runs, read back from its JSON file): a (row, seed) that has one is not trained again.
+   */
+  public List<RunResult> run(
+      ReproTable table, List<RunResult> done, Consumer<List<RunResult>> afterEach) {
     List<RunResult> out = new ArrayList<>();
     List<Variant> rows = table.variants().apply(scale);
     int seeds = table.seeds(scale);
@@ -68,6 +77,16 @@ public record TableRunner(
     for (int seed = 0; seed < seeds; seed++) {
       for (Variant row : rows) {
         i++;
+        long s = seed;
+        java.util.Optional<RunResult> kept =
+            done.stream().filter(d -> d.row().equals(row.label()) && d.seed() == s).findFirst();
+        if (kept.isPresent()) {
+          log.printf(
+              "[%s %d/%d] %s, seed %d: kept from the table's file%n",
+              table.name(), i, rows.size() * seeds, row.label(), seed);
+          out.add(kept.get());
+          continue;
+        }
         log.printf(
             "[%s %d/%d] %s, seed %d%n", table.name(), i, rows.size() * seeds, row.label(), seed);
         RunResult r = runOne(table, row, seed);

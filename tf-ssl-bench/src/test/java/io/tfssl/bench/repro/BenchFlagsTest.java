@@ -43,6 +43,7 @@ class BenchFlagsTest {
     "bench table predictor --quick --scale long | --quick and --scale long contradict",
     "bench table predictor --knn-queries 1 | --knn-queries must be at least 2",
     "bench table predictor --replot --results TMP | --replot: no TMP/predictor.json",
+    "bench table stop-gradient --resume --scale long --results TMP/cpu | --resume: TMP/cpu/stop-gradient.json was measured at scale cpu, not long",
     "bench table predictor --steps 0 | --steps must be positive",
     "bench table predictor --batch-size 1 | --batch-size must be at least 2",
     "bench table predictor --knn-bank 5 | --knn-bank must be at least 10",
@@ -102,6 +103,10 @@ class BenchFlagsTest {
     String line = c.substring(0, c.indexOf('|'));
     String expected = c.substring(c.indexOf('|') + 1);
     Files.writeString(tmp.resolve("a-file"), "x");
+    Files.createDirectories(tmp.resolve("cpu"));
+    Files.writeString(
+        tmp.resolve("cpu").resolve("stop-gradient.json"),
+        "{\"scale\":{\"name\":\"cpu\"},\"runs\":[]}");
     Run r = run(line.trim());
     assertEquals(2, r.code(), line + "\n" + r.err());
     assertTrue(
