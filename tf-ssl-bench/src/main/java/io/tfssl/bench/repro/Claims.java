@@ -92,9 +92,10 @@ public final class Claims {
 
   /** BYOL Table 2: fine-tuned on few labels, the pretrained encoder beats the untrained one. */
   private static Claim semiSupervised(String model, double fraction) {
-    String pct = SemiSupervisedCommand.row("", false, fraction).substring(2);
+    String percent = SemiSupervisedCommand.percent(fraction);
+    String pct = percent + "% labels";
     return new Claim(
-        "semi-supervised-" + model + "-" + pct.replace("% labels", "pct"),
+        "semi-supervised-" + model + "-" + percent + "pct",
         "Fine-tuned on "
             + pct
             + ", a pretrained encoder beats the same network trained from scratch.",

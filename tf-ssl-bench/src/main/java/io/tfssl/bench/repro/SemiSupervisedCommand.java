@@ -202,11 +202,18 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
 
   /** A row's label: "simsiam, 1% labels" or "simsiam untrained, 1% labels". */
   public static String row(String model, boolean randomInit, double fraction) {
-    String pct =
-        fraction * 100 == Math.rint(fraction * 100)
-            ? String.valueOf((long) Math.rint(fraction * 100))
-            : String.valueOf(fraction * 100);
-    return model + (randomInit ? " untrained" : "") + ", " + pct + "% labels";
+    return model + (randomInit ? " untrained" : "") + ", " + percent(fraction) + "% labels";
+  }
+
+  /**
+   * The fraction in percent as the flag wrote it: "1", "10", "0.5" (decimal, so that 0.07 reads 7
+   * and not the binary product 7.000000000000001).
+   */
+  public static String percent(double fraction) {
+    return java.math.BigDecimal.valueOf(fraction)
+        .movePointRight(2)
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   private void write(

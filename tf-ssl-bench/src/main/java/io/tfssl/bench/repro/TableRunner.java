@@ -252,30 +252,17 @@ public record TableRunner(
     return LinearEval.evaluate(f.train(), f.test(), c).top1();
   }
 
-  /**
-   * (step, loss, collapse std, rank_y, rank_z) of every logged training record (NaN ranks where a
-   * record has none).
-   */
-  static List<double[]> readCurve(Path runDir) {
+  /** The run's metrics.jsonl records (none when the run logged nothing). */
+  private static List<JsonNode> records(Path runDir) {
     Path metrics = runDir.resolve("metrics.jsonl");
-    List<double[]> out = new ArrayList<>();
+    List<JsonNode> out = new ArrayList<>();
     if (!Files.isRegularFile(metrics)) {
       return out;
     }
     ObjectMapper json = new ObjectMapper();
     try {
       for (String line : Files.readAllLines(metrics)) {
-        JsonNode r = json.readTree(line);
-        if (r.has("loss") && r.has("collapse_std")) {
-          out.add(
-              new double[] {
-                r.get("step").asDouble(),
-                r.get("loss").asDouble(),
-                r.get("collapse_std").asDouble(),
-                r.has("rank_y") ? r.get("rank_y").asDouble() : Double.NaN,
-                r.has("rank_z") ? r.get("rank_z").asDouble() : Double.NaN
-              });
-        }
+        out.add(json.readTree(line));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + metrics, e);
@@ -283,25 +270,36 @@ public record TableRunner(
     return out;
   }
 
+  /**
+   * (step, loss, collapse std, rank_y, rank_z) of every logged training record (NaN ranks where a
+   * record has none).
+   */
+  static List<double[]> readCurve(Path runDir) {
+    List<double[]> out = new ArrayList<>();
+    for (JsonNode r : records(runDir)) {
+      if (r.has("loss") && r.has("collapse_std")) {
+        out.add(
+            new double[] {
+              r.get("step").asDouble(),
+              r.get("loss").asDouble(),
+              r.get("collapse_std").asDouble(),
+              r.has("rank_y") ? r.get("rank_y").asDouble() : Double.NaN,
+              r.has("rank_z") ? r.get("rank_z").asDouble() : Double.NaN
+            });
+      }
+    }
+    return out;
+  }
+
   /** d_y the training log recorded (0: none). */
   static long dimY(Path runDir) {
-    Path metrics = runDir.resolve("metrics.jsonl");
-    if (!Files.isRegularFile(metrics)) {
-      return 0;
-    }
-    ObjectMapper json = new ObjectMapper();
-    try {
-      long d = 0;
-      for (String line : Files.readAllLines(metrics)) {
-        JsonNode r = json.readTree(line);
-        if (r.has("dim_y")) {
-          d = r.get("dim_y").asLong();
-        }
+    long d = 0;
+    for (JsonNode r : records(runDir)) {
+      if (r.has("dim_y")) {
+        d = r.get("dim_y").asLong();
       }
-      return d;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + metrics, e);
     }
+    return d;
   }
 
   static String slug(String label) {
