@@ -9,10 +9,16 @@ package io.tfssl.bench.repro;
  * @param id short name, stable across runs (the anchor in claims.md)
  * @param statement what the paper says, in one sentence
  * @param source paper, section, table or figure, and the paper's numbers
+ * @param paperGap the paper's own difference between the two quantities, in points of top-1 (NaN
+ *     where the paper gives no pair of numbers for it); set against this scale's noise floor
  * @param higher the quantity the claim says is larger
  * @param lower the quantity the claim says is smaller
  */
-public record Claim(String id, String statement, String source, Quantity higher, Quantity lower) {
+public record Claim(
+    String id, String statement, String source, double paperGap, Quantity higher, Quantity lower) {
+
+  /** For claims the paper states without a pair of numbers (a figure, or words). */
+  public static final double NO_PAPER_GAP = Double.NaN;
 
   /**
    * A row of a table, or a row minus another row of the same table (paired by seed).

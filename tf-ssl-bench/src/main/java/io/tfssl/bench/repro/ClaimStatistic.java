@@ -2,6 +2,7 @@ package io.tfssl.bench.repro;
 
 import java.util.Arrays;
 import java.util.Random;
+import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.stat.StatUtils;
 import org.apache.commons.math3.stat.inference.TTest;
 
@@ -9,8 +10,10 @@ import org.apache.commons.math3.stat.inference.TTest;
  * The statistics behind a claim's verdict: the difference of the two quantities' means over the
  * seeds, Welch's t-test (two-sided; the seeds of two rows are independent runs with possibly
  * different spreads, so no pooled variance), and a percentile bootstrap interval of the difference
- * (seeds resampled within each quantity). A claim is reproduced only when both say the difference
- * is positive; the opposite only when both say it is negative; otherwise it is not resolved.
+ * (seeds resampled within each quantity). The difference is significant in the claim's direction
+ * only when both say it is positive, in the opposite direction only when both say it is negative.
+ * The noise floor is the half-width of Welch's 95% t-interval of the difference: the smallest gap
+ * these seeds can tell from zero. {@link ClaimVerdict} turns these into a verdict.
  *
  * @param higher the values of the quantity the claim says is larger, one per seed
  * @param lower the values of the other quantity
@@ -18,9 +21,16 @@ import org.apache.commons.math3.stat.inference.TTest;
  * @param ciLow lower end of the 95% bootstrap interval of the difference
  * @param ciHigh upper end
  * @param p Welch's two-sided p-value (NaN when it cannot be computed)
+ * @param noiseFloor half-width of Welch's 95% t-interval of the difference (0 without spread)
  */
 public record ClaimStatistic(
-    double[] higher, double[] lower, double difference, double ciLow, double ciHigh, double p) {
+    double[] higher,
+    double[] lower,
+    double difference,
+    double ciLow,
+    double ciHigh,
+    double p,
+    double noiseFloor) {
 
   /** The level the verdicts use. */
   public static final double ALPHA = 0.05;
@@ -31,15 +41,15 @@ public record ClaimStatistic(
   /** The seeds a quantity needs before a test is run. */
   public static final int MIN_SEEDS = 2;
 
-  public enum Verdict {
-    REPRODUCED("reproduced"),
-    OPPOSITE("not reproduced: the opposite at this scale"),
-    NOT_RESOLVED("not resolved: the difference is within the seeds' noise"),
-    NOT_MEASURED("not measured");
+  /** What the test says about the claim's direction. */
+  public enum Outcome {
+    CLAIMED("significant in the claim's direction"),
+    OPPOSITE("significant in the opposite direction"),
+    WITHIN_NOISE("within the seeds' noise");
 
     public final String words;
 
-    Verdict(String words) {
+    Outcome(String words) {
       this.words = words;
     }
   }
@@ -75,7 +85,22 @@ public record ClaimStatistic(
         diff,
         diffs[(int) Math.floor(0.025 * (RESAMPLES - 1))],
         diffs[(int) Math.ceil(0.975 * (RESAMPLES - 1))],
-        p);
+        p,
+        welchHalfWidth(higher, lower));
+  }
+
+  /**
+   * t(0.975, ν) · √(s₁²/n₁ + s₂²/n₂) with the Welch–Satterthwaite degrees of freedom ν: half the
+   * width of the 95% interval that {@code scipy.stats.ttest_ind(equal_var=False)} reports.
+   */
+  static double welchHalfWidth(double[] a, double[] b) {
+    double va = StatUtils.variance(a) / a.length;
+    double vb = StatUtils.variance(b) / b.length;
+    if (va + vb == 0) {
+      return 0;
+    }
+    double df = (va + vb) * (va + vb) / (va * va / (a.length - 1) + vb * vb / (b.length - 1));
+    return new TDistribution(df).inverseCumulativeProbability(1 - ALPHA / 2) * Math.sqrt(va + vb);
   }
 
   private static double resampledMean(double[] x, Random random) {
@@ -86,16 +111,16 @@ public record ClaimStatistic(
     return sum / x.length;
   }
 
-  public Verdict verdict() {
+  public Outcome outcome() {
     if (!(p < ALPHA)) {
-      return Verdict.NOT_RESOLVED;
+      return Outcome.WITHIN_NOISE;
     }
     if (difference > 0 && ciLow > 0) {
-      return Verdict.REPRODUCED;
+      return Outcome.CLAIMED;
     }
     if (difference < 0 && ciHigh < 0) {
-      return Verdict.OPPOSITE;
+      return Outcome.OPPOSITE;
     }
-    return Verdict.NOT_RESOLVED;
+    return Outcome.WITHIN_NOISE;
   }
 }

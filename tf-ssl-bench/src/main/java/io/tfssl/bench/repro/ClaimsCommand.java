@@ -33,9 +33,12 @@ import picocli.CommandLine.Option;
     description = {
       "Judges the papers' claims from the long-scale reproduction tables: for each claim, the"
           + " difference of the two rows' means over the seeds (linear top-1, and kNN top-1"
-          + " beside it), Welch's t-test and a 95%% bootstrap interval, and a verdict: reproduced,"
-          + " the opposite, not resolved, or not measured (table or rows missing, fewer than 2"
-          + " seeds, or a table measured only at a shorter scale).",
+          + " beside it), Welch's t-test, a 95%% bootstrap interval and the noise floor (half"
+          + " the 95%% t-interval), and a verdict: reproduced; not reproduced (the opposite, or"
+          + " no significant gap where the paper's gap exceeds the noise floor, with what the"
+          + " rows measured); below this scale's resolution (the paper's gap is smaller than"
+          + " the noise floor); not resolved yet (a partial table); or not measured (table or"
+          + " rows missing, fewer than 2 seeds, or a table measured only at a shorter scale).",
       "Writes RESULTS/claims.md and claims.json."
     },
     footer = {"", "Example:", "  tfssl bench claims"})
@@ -59,12 +62,11 @@ public final class ClaimsCommand implements Callable<Integer> {
   /** The runs of one table as its JSON file holds them. */
   record TableRuns(String name, String scale, int runs, int planned, List<JsonNode> rows) {}
 
-  /** One metric's test of one claim, or why there is none. */
-  record Judged(String metric, ClaimStatistic statistic, String missing) {
-    ClaimStatistic.Verdict verdict() {
-      return statistic == null ? ClaimStatistic.Verdict.NOT_MEASURED : statistic.verdict();
-    }
-  }
+  /**
+   * One metric's test of one claim and its verdict; the statistic is null when there is no test
+   * (the verdict says why).
+   */
+  record Judged(String metric, ClaimStatistic statistic, ClaimVerdict verdict, String measured) {}
 
   @Override
   public Integer call() throws IOException {
@@ -89,26 +91,34 @@ public final class ClaimsCommand implements Callable<Integer> {
       rows.append(
           String.format(
               Locale.ROOT,
-              "| [%s](#%s) | %s | %s | %s | %s | **%s** |%n",
+              "| [%s](#%s) | %s | %s | %s | %s | %s | %s | **%s** |%n",
               c.id(),
               c.id(),
               c.statement(),
+              Double.isFinite(c.paperGap())
+                  ? String.format(Locale.ROOT, "%.1f", c.paperGap())
+                  : "no number",
               metricName(decisive.metric()),
               cell(decisive),
+              decisive.statistic() == null
+                  ? "n/a"
+                  : String.format(Locale.ROOT, "±%.2f", 100 * decisive.statistic().noiseFloor()),
               knn == null || knn == decisive ? "" : cell(knn),
-              verdictWords(decisive)));
+              decisive.verdict().words()));
       details.append(detail(c, judged, decisive));
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("id", c.id());
       j.put("statement", c.statement());
       j.put("source", c.source());
+      j.put("paper_gap_points", Double.isFinite(c.paperGap()) ? c.paperGap() : null);
       j.put("higher", c.higher().toString());
       j.put("lower", c.lower().toString());
       j.put("table", c.higher().table());
       for (Judged x : judged) {
         j.put(x.metric(), judgedJson(x));
       }
-      j.put("verdict", verdictWords(decisive));
+      j.put("verdict", decisive.verdict().words());
+      j.put("verdict_kind", decisive.verdict().kind().name().toLowerCase(Locale.ROOT));
       j.put("decided_on", decisive.metric());
       json.add(j);
     }
@@ -150,11 +160,18 @@ public final class ClaimsCommand implements Callable<Integer> {
         "- statistic: per claim, the two quantities' values over the seeds (a row's top-1, or a"
             + " drop between two rows of one method, seed by seed); difference of the means;"
             + " Welch's two-sided t-test; 95% percentile bootstrap interval of the difference"
-            + " (10,000 resamples of the seeds). **Reproduced** only when p < 0.05 and the"
-            + " interval is above 0; **the opposite** only when p < 0.05 and the interval is"
-            + " below 0; otherwise **not resolved**. The verdict is decided on linear top-1 (the"
-            + " papers' metric) where every run has it, on kNN top-1 otherwise. With 3 seeds a"
-            + " side the bootstrap interval is coarse; the t-test is the stricter of the two.\n");
+            + " (10,000 resamples of the seeds); the **noise floor**, half the width of Welch's"
+            + " 95% t-interval of the difference (the smallest gap these seeds tell from zero)."
+            + " **Reproduced** only when p < 0.05 and the bootstrap interval is above 0; **not"
+            + " reproduced: the opposite** when p < 0.05 and the interval is below 0. Otherwise:"
+            + " **below this scale's resolution** when the paper's own gap (the \"paper's gap\""
+            + " column, its points of ImageNet top-1) is smaller than the noise floor; **not"
+            + " resolved yet** while the table misses runs; else **not reproduced at this"
+            + " scale**, quoting what the rows measured (each row's mean ± std, the untrained"
+            + " floor, the failing row's encoder rank). The verdict is decided on linear top-1"
+            + " (the papers' metric) where every run has it, on kNN top-1 otherwise. With 3 seeds"
+            + " a side the bootstrap interval is coarse; the t-test is the stricter of the"
+            + " two.\n");
     md.append(
         "- **reproduced is about the direction**: the claim's sign is significant at this scale."
             + " The size of the gap is the difference column; compare it with the paper's numbers"
@@ -165,9 +182,10 @@ public final class ClaimsCommand implements Callable<Integer> {
             + " encoder, 5 epochs at batch 256 per run. The papers train ResNet-50 on ImageNet"
             + " for 100-1000 epochs; a verdict here says what this scale shows, not what the"
             + " paper's scale shows.\n\n");
-    md.append("| claim | the paper says | decided on | difference in points [95% CI], p")
-        .append(" | kNN top-1 beside it | verdict |\n");
-    md.append("|---|---|---|---|---|---|\n");
+    md.append("| claim | the paper says | paper's gap | decided on")
+        .append(" | difference in points [95% CI], p | noise floor | kNN top-1 beside it")
+        .append(" | verdict |\n");
+    md.append("|---|---|---|---|---|---|---|---|\n");
     md.append(rows).append('\n');
     md.append(details);
     Files.createDirectories(results);
@@ -186,18 +204,17 @@ public final class ClaimsCommand implements Callable<Integer> {
     TableRuns t = loaded.containsKey(name) ? loaded.get(name) : load(name);
     loaded.put(name, t);
     if (t == null) {
-      return new Judged(metric, null, "table " + name + " not run at the long scale yet");
+      return notMeasured(metric, "table " + name + " not run at the long scale yet");
     }
     if (!t.scale().equals("long")) {
-      return new Judged(
-          metric, null, "table " + name + " measured at scale " + t.scale() + ", not long");
+      return notMeasured(
+          metric, "table " + name + " measured at scale " + t.scale() + ", not long");
     }
     double[] higher = values(t, c.higher(), metric);
     double[] lower = values(t, c.lower(), metric);
     if (higher.length < ClaimStatistic.MIN_SEEDS || lower.length < ClaimStatistic.MIN_SEEDS) {
-      return new Judged(
+      return notMeasured(
           metric,
-          null,
           String.format(
               Locale.ROOT,
               "%d and %d seeds with a %s value so far (a test needs %d a side)",
@@ -206,7 +223,14 @@ public final class ClaimsCommand implements Callable<Integer> {
               metricName(metric),
               ClaimStatistic.MIN_SEEDS));
     }
-    return new Judged(metric, ClaimStatistic.of(higher, lower), null);
+    ClaimStatistic s = ClaimStatistic.of(higher, lower);
+    String measured = ClaimMeasurements.describe(t.rows(), c, metric);
+    return new Judged(
+        metric, s, ClaimVerdict.of(c.paperGap(), s, t.runs() < t.planned(), measured), measured);
+  }
+
+  private static Judged notMeasured(String metric, String why) {
+    return new Judged(metric, null, ClaimVerdict.notMeasured(why), null);
   }
 
   /** The table's JSON file, or null when there is none. */
@@ -231,28 +255,15 @@ public final class ClaimsCommand implements Callable<Integer> {
    * for the seeds both have (a diverged run has no value and drops its seed).
    */
   static double[] values(TableRuns t, Claim.Quantity q, String metric) {
-    Map<Long, Double> a = bySeed(t, q.row(), metric);
+    Map<Long, Double> a = ClaimMeasurements.bySeed(t.rows(), q.row(), metric);
     if (q.minusRow() == null) {
       return a.values().stream().mapToDouble(Double::doubleValue).toArray();
     }
-    Map<Long, Double> b = bySeed(t, q.minusRow(), metric);
+    Map<Long, Double> b = ClaimMeasurements.bySeed(t.rows(), q.minusRow(), metric);
     return a.entrySet().stream()
         .filter(e -> b.containsKey(e.getKey()))
         .mapToDouble(e -> e.getValue() - b.get(e.getKey()))
         .toArray();
-  }
-
-  private static Map<Long, Double> bySeed(TableRuns t, String row, String metric) {
-    Map<Long, Double> out = new TreeMap<>();
-    for (JsonNode r : t.rows()) {
-      if (r.path("row").asText().equals(row)) {
-        double v = r.path(metric).asDouble(Double.NaN);
-        if (r.path(metric).isNumber() && Double.isFinite(v)) {
-          out.put(r.path("seed").asLong(), v);
-        }
-      }
-    }
-    return out;
   }
 
   private static String cell(Judged j) {
@@ -273,10 +284,6 @@ public final class ClaimsCommand implements Callable<Integer> {
     return Double.isNaN(p)
         ? "n/a"
         : p < 0.001 ? String.format(Locale.ROOT, "%.1e", p) : String.format(Locale.ROOT, "%.3f", p);
-  }
-
-  private static String verdictWords(Judged j) {
-    return j.statistic() == null ? "not measured: " + j.missing() : j.verdict().words;
   }
 
   /** The metrics a claim of {@code table} is judged on, the decisive one first. */
@@ -308,14 +315,14 @@ public final class ClaimsCommand implements Callable<Integer> {
     for (Judged j : judged) {
       String name = metricName(j.metric());
       if (j.statistic() == null) {
-        b.append("- ").append(name).append(": ").append(j.missing()).append('\n');
+        b.append("- ").append(name).append(": ").append(j.verdict().words()).append('\n');
       } else {
         ClaimStatistic s = j.statistic();
         b.append(
             String.format(
                 Locale.ROOT,
                 "- %s: larger %s, smaller %s (%% per seed); difference %+.2f points, 95%% CI"
-                    + " [%+.2f, %+.2f], Welch p = %s: %s%n",
+                    + " [%+.2f, %+.2f], Welch p = %s, noise floor ±%.2f: %s%n",
                 name,
                 percents(s.higher()),
                 percents(s.lower()),
@@ -323,10 +330,18 @@ public final class ClaimsCommand implements Callable<Integer> {
                 100 * s.ciLow(),
                 100 * s.ciHigh(),
                 pValue(s.p()),
-                s.verdict().words));
+                100 * s.noiseFloor(),
+                s.outcome().words));
       }
     }
-    b.append("- **verdict: ").append(verdictWords(decisive)).append("**\n\n");
+    if (decisive.measured() != null) {
+      b.append("- measured (")
+          .append(metricName(decisive.metric()))
+          .append("): ")
+          .append(decisive.measured())
+          .append('\n');
+    }
+    b.append("- **verdict: ").append(decisive.verdict().words()).append("**\n\n");
     return b.toString();
   }
 
@@ -341,7 +356,7 @@ public final class ClaimsCommand implements Callable<Integer> {
   private static Map<String, Object> judgedJson(Judged j) {
     Map<String, Object> m = new LinkedHashMap<>();
     if (j.statistic() == null) {
-      m.put("missing", j.missing());
+      m.put("verdict", j.verdict().words());
       return m;
     }
     ClaimStatistic s = j.statistic();
@@ -350,7 +365,9 @@ public final class ClaimsCommand implements Callable<Integer> {
     m.put("difference", s.difference());
     m.put("ci95", new double[] {s.ciLow(), s.ciHigh()});
     m.put("welch_p", s.p());
-    m.put("verdict", s.verdict().words);
+    m.put("noise_floor", s.noiseFloor());
+    m.put("outcome", s.outcome().words);
+    m.put("verdict", j.verdict().words());
     return m;
   }
 }
