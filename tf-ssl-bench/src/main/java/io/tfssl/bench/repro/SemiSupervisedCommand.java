@@ -1,5 +1,7 @@
 package io.tfssl.bench.repro;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tfssl.bench.Machine;
@@ -92,6 +94,15 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
   int threads;
 
   @Option(
+      names = "--resume",
+      description =
+          "Keep the runs the table's JSON file already holds, of any model, and fine-tune only"
+              + " the (row, seed) pairs it lacks: adds a model to the table (--model byol=DIR"
+              + " --resume keeps the SimSiam rows, whose export need not exist any more) or"
+              + " finishes a stopped table.")
+  boolean resume;
+
+  @Option(
       names = "--results",
       paramLabel = "DIR",
       defaultValue = "tf-ssl-bench/results/long",
@@ -102,6 +113,9 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
   static final long LONG_IMAGES = (long) Scale.LONG_EPOCHS * Scale.FASHION_MNIST_TRAIN;
 
   private record Model(String name, Path dir, ModelMetadata metadata) {}
+
+  /** The commands that measured the runs --resume kept, oldest first. */
+  private final List<String> earlier = new ArrayList<>();
 
   @Override
   public Integer call() throws IOException {
@@ -141,13 +155,32 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
     String command =
         "./tfssl " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     Instant start = Instant.now();
-    List<Map<String, Object>> runs = new ArrayList<>();
     long pretrainImages = Long.MAX_VALUE;
     for (Model m : chosen) {
       pretrainImages =
           Math.min(pretrainImages, m.metadata().steps() * m.metadata().config().batchSize());
     }
-    int total = chosen.size() * fractions.size() * seeds * 2;
+    List<Map<String, Object>> runs = new ArrayList<>();
+    earlier.clear();
+    Path json = results.resolve(TABLE + ".json");
+    if (resume && Files.isRegularFile(json)) {
+      JsonNode saved = new ObjectMapper().readTree(json.toFile());
+      if (!TABLE.equals(saved.path("table").asText())) {
+        throw new UsageException("--resume: " + json + " is not a " + TABLE + " table");
+      }
+      pretrainImages =
+          Math.min(pretrainImages, saved.path("scale").path("pretrain_images").asLong());
+      saved.path("earlier_commands").forEach(c -> earlier.add(c.asText()));
+      earlier.add(saved.path("command").asText());
+      for (JsonNode r : saved.path("runs")) {
+        runs.add(new ObjectMapper().convertValue(r, new TypeReference<Map<String, Object>>() {}));
+      }
+      System.err.printf(
+          Locale.ROOT, "[%s] --resume: %d runs kept from %s%n", TABLE, runs.size(), json);
+    }
+    int planned = chosen.size() * fractions.size() * seeds * 2;
+    int total =
+        planned + (int) runs.stream().filter(r -> !inPlan(r, chosen, fractions, seeds)).count();
     int i = 0;
     for (int seed = 0; seed < seeds; seed++) {
       for (double fraction : fractions) {
@@ -155,7 +188,6 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
           for (boolean randomInit : new boolean[] {false, true}) {
             i++;
             String row = row(m.name(), randomInit, fraction);
-            System.err.printf(Locale.ROOT, "[%s %d/%d] %s, seed %d%n", TABLE, i, total, row, seed);
             FineTune.Config d = FineTune.Config.defaults(fraction);
             FineTune.Config c =
                 new FineTune.Config(
@@ -165,6 +197,23 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
                     d.learningRate(),
                     seed,
                     threads);
+            Map<String, Object> kept = find(runs, row, seed);
+            if (kept != null) {
+              if (((Number) kept.get("epochs")).intValue() != c.epochs()) {
+                throw new UsageException(
+                    String.format(
+                        Locale.ROOT,
+                        "--resume: %s, seed %d was fine-tuned for %s epochs, this run asks %d",
+                        row,
+                        seed,
+                        kept.get("epochs"),
+                        c.epochs()));
+              }
+              System.err.printf(
+                  Locale.ROOT, "[%s %d/%d] %s, seed %d: kept%n", TABLE, i, total, row, seed);
+              continue;
+            }
+            System.err.printf(Locale.ROOT, "[%s %d/%d] %s, seed %d%n", TABLE, i, total, row, seed);
             long t0 = System.nanoTime();
             FineTune.Result r =
                 Evaluation.fineTune(
@@ -200,6 +249,36 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** A run's number; Jackson writes NaN as the string "NaN", and a kept run reads it back so. */
+  private static double number(Object v) {
+    return v instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(v));
+  }
+
+  private static Map<String, Object> find(List<Map<String, Object>> runs, String row, int seed) {
+    return runs.stream()
+        .filter(r -> row.equals(r.get("row")) && ((Number) r.get("seed")).intValue() == seed)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** Whether a kept run is one this invocation would fine-tune (so it is not counted twice). */
+  private static boolean inPlan(
+      Map<String, Object> run, List<Model> models, List<Double> fractions, int seeds) {
+    if (((Number) run.get("seed")).intValue() >= seeds) {
+      return false;
+    }
+    for (Model m : models) {
+      for (double f : fractions) {
+        for (boolean randomInit : new boolean[] {false, true}) {
+          if (row(m.name(), randomInit, f).equals(run.get("row"))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
   /** A row's label: "simsiam, 1% labels" or "simsiam untrained, 1% labels". */
   public static String row(String model, boolean randomInit, double fraction) {
     return model + (randomInit ? " untrained" : "") + ", " + percent(fraction) + "% labels";
@@ -223,6 +302,9 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
     Map<String, Object> raw = new LinkedHashMap<>();
     raw.put("table", TABLE);
     raw.put("command", command);
+    if (!earlier.isEmpty()) {
+      raw.put("earlier_commands", earlier);
+    }
     raw.put("started", start.toString());
     raw.put("finished", Instant.now().toString());
     // The claims judge only tables at the long scale: the exports must have been pretrained on
@@ -240,6 +322,9 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
     b.append("- reproduces: BYOL (Grill et al. 2020) Table 2 (ImageNet, 1% of the labels:")
         .append(" fine-tuned BYOL 53.2% top-1, the same ResNet-50 from scratch 25.4%)\n");
     b.append("- command: `").append(command).append("`\n");
+    for (String e : earlier) {
+      b.append("- runs kept (`--resume`) from: `").append(e).append("`\n");
+    }
     b.append("- date: ").append(start).append(" to ").append(Instant.now()).append('\n');
     b.append(
         String.format(
@@ -268,8 +353,8 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
       DescriptiveStatistics top1 = new DescriptiveStatistics();
       DescriptiveStatistics secs = new DescriptiveStatistics();
       for (Map<String, Object> r : e.getValue()) {
-        top1.addValue((Double) r.get("finetuneTop1"));
-        secs.addValue((Double) r.get("seconds"));
+        top1.addValue(number(r.get("finetuneTop1")));
+        secs.addValue(number(r.get("seconds")));
       }
       b.append(
           String.format(

@@ -73,6 +73,42 @@ class SemiSupervisedCommandTest {
     assertTrue(
         Files.readString(out.resolve("semi-supervised.md")).contains("| simsiam, 1% labels |"));
 
+    // --resume with a second model keeps the first model's runs as they are and adds its own.
+    String[] again = {
+      "bench",
+      "semi-supervised",
+      "--model",
+      "byol=" + model,
+      "--labels",
+      "1%",
+      "--seeds",
+      "1",
+      "--epochs",
+      "1",
+      "--results",
+      out.toString(),
+      "--resume"
+    };
+    assertEquals(0, cli.execute(again), err.toString());
+    JsonNode both = new ObjectMapper().readTree(out.resolve("semi-supervised.json").toFile());
+    assertEquals(4, both.get("runs").size(), both.toString());
+    assertEquals(runs.get(0), both.get("runs").get(0), "kept as measured");
+    assertEquals(runs.get(1), both.get("runs").get(1), "kept as measured");
+    assertEquals("byol, 1% labels", both.get("runs").get(2).get("row").asText());
+    assertEquals(t.get("command").asText(), both.get("earlier_commands").get(0).asText());
+    assertTrue(
+        Files.readString(out.resolve("semi-supervised.md"))
+            .contains("- runs kept (`--resume`) from: `" + t.get("command").asText() + "`"));
+    // Nothing left to fine-tune: the same file again. Another fine-tuning length: refused.
+    assertEquals(0, cli.execute(again), err.toString());
+    assertEquals(
+        both.get("runs"),
+        new ObjectMapper().readTree(out.resolve("semi-supervised.json").toFile()).get("runs"));
+    again[9] = "2";
+    assertEquals(2, cli.execute(again));
+    assertTrue(
+        err.toString().contains("was fine-tuned for 1 epochs, this run asks 2"), err.toString());
+
     assertEquals(
         0,
         TfSsl.commandLine()
