@@ -14,8 +14,9 @@ import org.apache.commons.math3.stat.StatUtils;
 /**
  * What a claim's rows measured, in words: each row's mean ± std over the seeds, the table's
  * untrained floor when it has one, and the encoder's effective rank of the row the claim says is
- * worse against the collapse rule's line. A verdict of "not reproduced" quotes it, so that the
- * reader sees whether the failing row collapsed, sat at the floor, or trained well.
+ * worse against the collapse rule's line (with the projector's rank beside it). A verdict of "not
+ * reproduced" quotes it, so that the reader sees whether the failing row collapsed, sat at the
+ * floor, or trained well.
  */
 final class ClaimMeasurements {
   private ClaimMeasurements() {}
@@ -76,13 +77,19 @@ final class ClaimMeasurements {
     }
     double line = CollapseMonitor.RANK_Y_COLLAPSED_BELOW * StatUtils.mean(bound);
     double mean = StatUtils.mean(rank);
+    // The projector's rank beside it: with BN at the projector output a collapse shows as few
+    // directions of z (dimensional collapse) while y may keep many.
+    double[] rankZ = bySeed(runs, row, "rankZ").values().stream().mapToDouble(x -> x).toArray();
     return String.format(
         Locale.ROOT,
-        "; `%s`'s encoder rank_y %.1f of %.0f (%s the collapse rule's line, %.1f)",
+        "; `%s`'s encoder rank_y %.1f of %.0f (%s the collapse rule's line, %.1f)%s",
         row,
         mean,
         StatUtils.mean(bound),
         mean < line ? "below" : "above",
-        line);
+        line,
+        rankZ.length == 0
+            ? ""
+            : String.format(Locale.ROOT, ", projector rank_z %.1f", StatUtils.mean(rankZ)));
   }
 }
