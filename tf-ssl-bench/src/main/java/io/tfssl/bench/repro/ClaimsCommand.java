@@ -60,7 +60,11 @@ public final class ClaimsCommand implements Callable<Integer> {
   Path results;
 
   /** The runs of one table as its JSON file holds them. */
-  record TableRuns(String name, String scale, int runs, int planned, List<JsonNode> rows) {}
+  record TableRuns(String name, String scale, int planned, List<JsonNode> runs) {
+    boolean partial() {
+      return runs.size() < planned;
+    }
+  }
 
   /**
    * One metric's test of one claim and its verdict; the statistic is null when there is no test
@@ -150,9 +154,9 @@ public final class ClaimsCommand implements Callable<Integer> {
                 t.name(),
                 t.name(),
                 t.scale(),
-                t.runs(),
+                t.runs().size(),
                 t.planned(),
-                t.runs() < t.planned() ? ", partial" : ""));
+                t.partial() ? ", partial" : ""));
       }
     }
     md.append('\n');
@@ -224,9 +228,8 @@ public final class ClaimsCommand implements Callable<Integer> {
               ClaimStatistic.MIN_SEEDS));
     }
     ClaimStatistic s = ClaimStatistic.of(higher, lower);
-    String measured = ClaimMeasurements.describe(t.rows(), c, metric);
-    return new Judged(
-        metric, s, ClaimVerdict.of(c.paperGap(), s, t.runs() < t.planned(), measured), measured);
+    String measured = ClaimMeasurements.describe(t.runs(), c, metric);
+    return new Judged(metric, s, ClaimVerdict.of(c.paperGap(), s, t.partial(), measured), measured);
   }
 
   private static Judged notMeasured(String metric, String why) {
@@ -247,7 +250,7 @@ public final class ClaimsCommand implements Callable<Integer> {
         ReproTables.named(name)
             .map(t -> t.variants().apply(Scale.longScale()).size() * t.seeds(Scale.longScale()))
             .orElse(runs.size());
-    return new TableRuns(name, scale, runs.size(), planned, runs);
+    return new TableRuns(name, scale, planned, runs);
   }
 
   /**
@@ -255,11 +258,11 @@ public final class ClaimsCommand implements Callable<Integer> {
    * for the seeds both have (a diverged run has no value and drops its seed).
    */
   static double[] values(TableRuns t, Claim.Quantity q, String metric) {
-    Map<Long, Double> a = ClaimMeasurements.bySeed(t.rows(), q.row(), metric);
+    Map<Long, Double> a = ClaimMeasurements.bySeed(t.runs(), q.row(), metric);
     if (q.minusRow() == null) {
       return a.values().stream().mapToDouble(Double::doubleValue).toArray();
     }
-    Map<Long, Double> b = ClaimMeasurements.bySeed(t.rows(), q.minusRow(), metric);
+    Map<Long, Double> b = ClaimMeasurements.bySeed(t.runs(), q.minusRow(), metric);
     return a.entrySet().stream()
         .filter(e -> b.containsKey(e.getKey()))
         .mapToDouble(e -> e.getValue() - b.get(e.getKey()))
