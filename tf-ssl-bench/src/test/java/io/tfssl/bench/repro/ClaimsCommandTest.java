@@ -87,23 +87,7 @@ class ClaimsCommandTest {
         "long",
         run("(c) hidden + output (default)", 0, 0.8, 0.85),
         run("(a) none", 0, 0.7, 0.75));
-    StringWriter err = new StringWriter();
-    var cli = TfSsl.commandLine();
-    cli.setErr(new PrintWriter(err));
-    int code =
-        cli.execute(
-            "bench",
-            "claims",
-            "--tables",
-            tmp.resolve("tables").toString(),
-            "--results",
-            tmp.toString());
-    assertEquals(0, code, err.toString());
-    JsonNode claims = new ObjectMapper().readTree(tmp.resolve("claims.json").toFile());
-    JsonNode byId = new ObjectMapper().createObjectNode();
-    for (JsonNode c : claims.get("claims")) {
-      ((com.fasterxml.jackson.databind.node.ObjectNode) byId).set(c.get("id").asText(), c);
-    }
+    JsonNode byId = claims();
     JsonNode sg = byId.get("stop-gradient");
     assertEquals("reproduced", sg.get("verdict").asText());
     assertEquals("linearTop1", sg.get("decided_on").asText());
