@@ -83,19 +83,30 @@ public final class ClaimsCommand implements Callable<Integer> {
     List<Map<String, Object>> json = new ArrayList<>();
     StringBuilder rows = new StringBuilder();
     StringBuilder details = new StringBuilder();
-    for (Claim c : Claims.all()) {
+    List<Claim> claims = Claims.all();
+    List<List<Judged>> judgedAll = new ArrayList<>();
+    double[] p = new double[claims.size()];
+    for (int i = 0; i < claims.size(); i++) {
       List<Judged> judged = new ArrayList<>();
-      for (String metric : metrics(c.higher().table())) {
-        judged.add(judge(c, metric, loaded));
+      for (String metric : metrics(claims.get(i).higher().table())) {
+        judged.add(judge(claims.get(i), metric, loaded));
       }
-      Judged decisive =
-          judged.stream().filter(j -> j.statistic() != null).findFirst().orElse(judged.get(0));
+      judgedAll.add(judged);
+      Judged decisive = decisive(judged);
+      p[i] = decisive.statistic() == null ? Double.NaN : decisive.statistic().p();
+    }
+    double[] holm = HolmCorrection.adjust(p);
+    long tested = java.util.Arrays.stream(p).filter(x -> !Double.isNaN(x)).count();
+    for (int i = 0; i < claims.size(); i++) {
+      Claim c = claims.get(i);
+      List<Judged> judged = judgedAll.get(i);
+      Judged decisive = decisive(judged);
       Judged knn =
           judged.stream().filter(j -> j.metric().equals("knnTop1")).findFirst().orElse(null);
       rows.append(
           String.format(
               Locale.ROOT,
-              "| [%s](#%s) | %s | %s | %s | %s | %s | %s | **%s** |%n",
+              "| [%s](#%s) | %s | %s | %s | %s | %s | %s | %s | **%s** |%n",
               c.id(),
               c.id(),
               c.statement(),
@@ -107,9 +118,10 @@ public final class ClaimsCommand implements Callable<Integer> {
               decisive.statistic() == null
                   ? "n/a"
                   : String.format(Locale.ROOT, "±%.2f", 100 * decisive.statistic().noiseFloor()),
+              pValue(holm[i]),
               knn == null || knn == decisive ? "" : cell(knn),
               decisive.verdict().words()));
-      details.append(detail(c, judged, decisive));
+      details.append(detail(c, judged, decisive, holm[i], tested));
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("id", c.id());
       j.put("statement", c.statement());
@@ -121,6 +133,7 @@ public final class ClaimsCommand implements Callable<Integer> {
       for (Judged x : judged) {
         j.put(x.metric(), judgedJson(x));
       }
+      j.put("holm_p", Double.isNaN(holm[i]) ? null : holm[i]);
       j.put("verdict", decisive.verdict().words());
       j.put("verdict_kind", decisive.verdict().kind().name().toLowerCase(Locale.ROOT));
       j.put("decided_on", decisive.metric());
@@ -177,6 +190,18 @@ public final class ClaimsCommand implements Callable<Integer> {
             + " a side the bootstrap interval is coarse; the t-test is the stricter of the"
             + " two.\n");
     md.append(
+        String.format(
+            Locale.ROOT,
+            "- **multiple claims**: %d claims are tested here, each at 0.05, so a p-value under"
+                + " 0.05 can come by chance alone. The \"Holm p\" column is the decisive test's"
+                + " p-value after Holm's step-down correction over those %d tests (Holm 1979):"
+                + " a reproduced claim whose Holm p is also under 0.05 holds for the whole family"
+                + " (family-wise error 0.05); one whose Holm p is not is significant on its own"
+                + " only. The verdicts use the per-claim rule above, chosen before the tables ran;"
+                + " the column is beside it, not in it.%n",
+            tested,
+            tested));
+    md.append(
         "- **reproduced is about the direction**: the claim's sign is significant at this scale."
             + " The size of the gap is the difference column; compare it with the paper's numbers"
             + " in the claim's source below (a gap of one point where the paper has tens"
@@ -187,9 +212,9 @@ public final class ClaimsCommand implements Callable<Integer> {
             + " for 100-1000 epochs; a verdict here says what this scale shows, not what the"
             + " paper's scale shows.\n\n");
     md.append("| claim | the paper says | paper's gap | decided on")
-        .append(" | difference in points [95% CI], p | noise floor | kNN top-1 beside it")
+        .append(" | difference in points [95% CI], p | noise floor | Holm p | kNN top-1 beside it")
         .append(" | verdict |\n");
-    md.append("|---|---|---|---|---|---|---|---|\n");
+    md.append("|---|---|---|---|---|---|---|---|---|\n");
     md.append(rows).append('\n');
     md.append(details);
     Files.createDirectories(results);
@@ -304,7 +329,13 @@ public final class ClaimsCommand implements Callable<Integer> {
     };
   }
 
-  private static String detail(Claim c, List<Judged> judged, Judged decisive) {
+  /** The test the verdict is decided on: the first metric with a statistic. */
+  private static Judged decisive(List<Judged> judged) {
+    return judged.stream().filter(j -> j.statistic() != null).findFirst().orElse(judged.get(0));
+  }
+
+  private static String detail(
+      Claim c, List<Judged> judged, Judged decisive, double holm, long tested) {
     StringBuilder b = new StringBuilder();
     b.append("## ").append(c.id()).append("\n\n");
     b.append(c.statement()).append(" Source: ").append(c.source()).append(".\n\n");
@@ -343,6 +374,17 @@ public final class ClaimsCommand implements Callable<Integer> {
           .append("): ")
           .append(decisive.measured())
           .append('\n');
+    }
+    if (!Double.isNaN(holm)) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "- Holm-adjusted p over the %d claims tested: %s (%s)%n",
+              tested,
+              pValue(holm),
+              holm < ClaimStatistic.ALPHA
+                  ? "under 0.05: holds for the whole family"
+                  : "not under 0.05: not significant once the family is accounted for"));
     }
     b.append("- **verdict: ").append(decisive.verdict().words()).append("**\n\n");
     return b.toString();

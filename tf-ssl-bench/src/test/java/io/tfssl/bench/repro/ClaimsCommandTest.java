@@ -112,8 +112,29 @@ class ClaimsCommandTest {
     assertTrue(
         byId.get("em-moving-average").get("verdict").asText().contains("not run"),
         byId.get("em-moving-average").toString());
+    // Holm over the claims with a test: the smallest p is multiplied by m, none goes below its
+    // own p or above m·p, and a claim without a test has no adjusted p.
+    List<double[]> pAndHolm = new ArrayList<>();
+    byId.forEach(
+        c -> {
+          JsonNode test = c.get(c.get("decided_on").asText());
+          if (test.has("welch_p")) {
+            pAndHolm.add(new double[] {test.get("welch_p").asDouble(), c.get("holm_p").asDouble()});
+          } else {
+            assertTrue(c.get("holm_p").isNull(), c.toString());
+          }
+        });
+    int m = pAndHolm.size();
+    assertTrue(m >= 3, "stop-gradient, its floor and batch-robustness are tested: " + m);
+    double[] smallest =
+        pAndHolm.stream().min(java.util.Comparator.comparingDouble(x -> x[0])).get();
+    assertEquals(Math.min(1, m * smallest[0]), smallest[1], 1e-12);
+    for (double[] x : pAndHolm) {
+      assertTrue(x[1] >= x[0] && x[1] <= Math.min(1, m * x[0]) + 1e-12, x[0] + " -> " + x[1]);
+    }
     String md = Files.readString(tmp.resolve("claims.md"));
     assertTrue(md.contains("| [stop-gradient](#stop-gradient) |"), md);
+    assertTrue(md.contains("Holm-adjusted p over the " + m + " claims tested"), md);
     assertTrue(md.contains("stop-gradient](long/stop-gradient.md) (scale long, 9 of 9 runs);"), md);
   }
 
