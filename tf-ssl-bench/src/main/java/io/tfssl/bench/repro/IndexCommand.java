@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -80,7 +78,7 @@ public final class IndexCommand implements Callable<Integer> {
   static String render(Path results, String link, Scale scale) throws IOException {
     ObjectMapper json = new ObjectMapper();
     StringBuilder s = new StringBuilder();
-    s.append("| table | reproduces | runs | measured time (2 cores) | command | results |\n");
+    s.append("| table | reproduces | runs | time of its runs | command | results |\n");
     s.append("|---|---|---:|---:|---|---|\n");
     for (ReproTable t : ReproTables.all()) {
       Path f = results.resolve(t.name() + ".json");
@@ -96,20 +94,24 @@ public final class IndexCommand implements Callable<Integer> {
         continue;
       }
       JsonNode r = json.readTree(f.toFile());
-      Duration d =
-          Duration.between(
-              Instant.parse(r.get("started").asText()), Instant.parse(r.get("finished").asText()));
+      // The sum of the runs' own durations, not the command's start to finish: a table finished
+      // with --resume holds runs of several commands, and its "started" is the last one's.
+      double seconds = 0;
+      for (JsonNode run : r.get("runs")) {
+        seconds += run.path("seconds").asDouble(0);
+      }
       s.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %.0f min | `%s` | [md](%s/%s.md),"
+              "| %s | %s | %s | %.0f min on %s cores | `%s` | [md](%s/%s.md),"
                   + " [png](%s/%s.png), [json](%s/%s.json) |%n",
               t.name(),
               t.source(),
               runs(
                   r.get("runs").size(),
                   scale == null ? 0 : t.variants().apply(scale).size() * t.seeds(scale)),
-              d.toSeconds() / 60.0,
+              seconds / 60.0,
+              r.path("machine").path("cores").asText("?"),
               r.get("command").asText(),
               link,
               t.name(),

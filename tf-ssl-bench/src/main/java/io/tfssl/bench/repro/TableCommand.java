@@ -267,6 +267,22 @@ public final class TableCommand implements Callable<Integer> {
       int planned = table.variants().apply(scale).size() * table.seeds(scale);
       // The table is rewritten after every run, so that hours of a long table are never lost to
       // a stop and a partial table says how far it got.
+      List<RunResult> done = List.of();
+      TableReport.Resumed resumed = null;
+      Path json = out.resolve(table.name() + ".json");
+      if (resume && java.nio.file.Files.isRegularFile(json)) {
+        com.fasterxml.jackson.databind.JsonNode saved =
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        String savedScale = saved.path("scale").path("name").asText();
+        require(
+            savedScale.equals(scale.name()),
+            "--resume: " + json + " was measured at scale " + savedScale + ", not " + scale.name());
+        done = TableReport.readRuns(json);
+        // A file written before table_started existed has only its last command's start.
+        String first = saved.path("table_started").asText(saved.path("started").asText());
+        resumed = new TableReport.Resumed(Instant.parse(first), done.size());
+      }
+      TableReport.Resumed carried = resumed;
       Consumer<List<RunResult>> write =
           runs ->
               TableReport.write(
@@ -280,22 +296,9 @@ public final class TableCommand implements Callable<Integer> {
                       preset,
                       before,
                       Machine.loadAverage(),
-                      planned),
+                      planned,
+                      carried),
                   out);
-      List<RunResult> done = List.of();
-      Path json = out.resolve(table.name() + ".json");
-      if (resume && java.nio.file.Files.isRegularFile(json)) {
-        String saved =
-            new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(json.toFile())
-                .path("scale")
-                .path("name")
-                .asText();
-        require(
-            saved.equals(scale.name()),
-            "--resume: " + json + " was measured at scale " + saved + ", not " + scale.name());
-        done = TableReport.readRuns(json);
-      }
       runner.run(table, done, write);
       System.out.println("wrote " + out.resolve(table.name() + ".md"));
     }

@@ -55,7 +55,12 @@ public final class TableReport {
     }
   }
 
-  /** Everything about the run of one table. */
+  /**
+   * Everything about the run of one table. {@code resumed} is null unless the command continued a
+   * stopped table ({@code --resume}): then {@code started}, {@code finished} and the load averages
+   * are this command's, and {@code resumed} says when the table's first command started and how
+   * many runs were kept from the file.
+   */
   public record Context(
       String command,
       Instant started,
@@ -64,7 +69,14 @@ public final class TableReport {
       String preset,
       double loadBefore,
       double loadAfter,
-      int plannedRuns) {}
+      int plannedRuns,
+      Resumed resumed) {}
+
+  /**
+   * What a resumed table carries over from its file: the first command's start ({@code
+   * table_started} in the JSON) and the number of runs kept.
+   */
+  public record Resumed(Instant tableStarted, int keptRuns) {}
 
   /** Writes the three files into {@code dir}; returns the Markdown path. */
   public static Path write(ReproTable table, List<RunResult> runs, Context ctx, Path dir) {
@@ -80,6 +92,10 @@ public final class TableReport {
       raw.put("command", ctx.command());
       raw.put("started", ctx.started().toString());
       raw.put("finished", ctx.finished().toString());
+      raw.put(
+          "table_started",
+          (ctx.resumed() == null ? ctx.started() : ctx.resumed().tableStarted()).toString());
+      raw.put("kept_runs", ctx.resumed() == null ? 0 : ctx.resumed().keptRuns());
       raw.put("scale", ctx.scale());
       raw.put("preset", ctx.preset());
       raw.put("machine", machine(ctx));
@@ -126,7 +142,20 @@ public final class TableReport {
         "Written by `./tfssl bench table` from the runs it measured; do not edit by hand.\n\n");
     b.append("- reproduces: ").append(table.source()).append('\n');
     b.append("- command: `").append(ctx.command()).append("`\n");
-    b.append("- date: ").append(ctx.started()).append(" to ").append(ctx.finished()).append('\n');
+    if (ctx.resumed() == null) {
+      b.append("- date: ").append(ctx.started()).append(" to ").append(ctx.finished()).append('\n');
+    } else {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "- date: the table's first command started %s; this command (--resume; runs kept from"
+                  + " the file: %d; the machine line's load averages are this command's) ran"
+                  + " from %s to %s%n",
+              ctx.resumed().tableStarted(),
+              ctx.resumed().keptRuns(),
+              ctx.started(),
+              ctx.finished()));
+    }
     if (runs.size() < ctx.plannedRuns()) {
       b.append(
           String.format(

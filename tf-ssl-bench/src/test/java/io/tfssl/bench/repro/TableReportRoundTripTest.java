@@ -72,7 +72,8 @@ class TableReportRoundTripTest {
             "fmnist-small",
             1.0,
             2.0,
-            9),
+            9,
+            null),
         tmp);
     String md = Files.readString(tmp.resolve("stop-gradient.md"));
     assertTrue(md.contains("**partial: 2 of 9 runs so far**"), md);

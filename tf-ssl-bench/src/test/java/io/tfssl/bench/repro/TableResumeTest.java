@@ -1,6 +1,7 @@
 package io.tfssl.bench.repro;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,6 +38,9 @@ class TableResumeTest {
     first.put("seconds", 12345.0);
     runs.removeAll();
     runs.add(first);
+    // A file from before table_started existed: its "started" is the table's first command's.
+    table.remove("table_started");
+    table.put("started", "2026-01-02T03:04:05Z");
     mapper.writeValue(json.toFile(), table);
 
     String[] resume = {
@@ -49,5 +53,14 @@ class TableResumeTest {
     assertEquals(12345.0, after.get(0).get("seconds").asDouble(), "kept, not retrained");
     assertEquals("w/ stop-grad", after.get(1).get("row").asText());
     assertEquals("w/o stop-grad", after.get(2).get("row").asText());
+    JsonNode file = mapper.readTree(json.toFile());
+    assertEquals("2026-01-02T03:04:05Z", file.get("table_started").asText());
+    assertEquals(1, file.get("kept_runs").asInt());
+    String md = java.nio.file.Files.readString(tmp.resolve("r").resolve("stop-gradient.md"));
+    assertTrue(
+        md.contains(
+            "the table's first command started 2026-01-02T03:04:05Z; this command"
+                + " (--resume; runs kept from the file: 1;"),
+        md);
   }
 }
