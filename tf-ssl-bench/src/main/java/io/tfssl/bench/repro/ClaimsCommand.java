@@ -383,7 +383,7 @@ public final class ClaimsCommand implements Callable<Integer> {
               tested,
               pValue(holm),
               holm < ClaimStatistic.ALPHA
-                  ? "under 0.05: holds for the whole family"
+                  ? "under 0.05: the test stays significant over the whole family"
                   : "not under 0.05: not significant once the family is accounted for"));
     }
     b.append("- **verdict: ").append(decisive.verdict().words()).append("**\n\n");
