@@ -85,22 +85,24 @@ public final class ClaimsCommand implements Callable<Integer> {
     StringBuilder details = new StringBuilder();
     List<Claim> claims = Claims.all();
     List<List<Judged>> judgedAll = new ArrayList<>();
-    double[] p = new double[claims.size()];
-    for (int i = 0; i < claims.size(); i++) {
+    for (Claim c : claims) {
       List<Judged> judged = new ArrayList<>();
-      for (String metric : metrics(claims.get(i).higher().table())) {
-        judged.add(judge(claims.get(i), metric, loaded));
+      for (String metric : metrics(c.higher().table())) {
+        judged.add(judge(c, metric, loaded));
       }
       judgedAll.add(judged);
-      Judged decisive = decisive(judged);
-      p[i] = decisive.statistic() == null ? Double.NaN : decisive.statistic().p();
     }
+    List<Judged> decisives = judgedAll.stream().map(ClaimsCommand::decisive).toList();
+    double[] p =
+        decisives.stream()
+            .mapToDouble(d -> d.statistic() == null ? Double.NaN : d.statistic().p())
+            .toArray();
     double[] holm = HolmCorrection.adjust(p);
     long tested = java.util.Arrays.stream(p).filter(x -> !Double.isNaN(x)).count();
     for (int i = 0; i < claims.size(); i++) {
       Claim c = claims.get(i);
       List<Judged> judged = judgedAll.get(i);
-      Judged decisive = decisive(judged);
+      Judged decisive = decisives.get(i);
       Judged knn =
           judged.stream().filter(j -> j.metric().equals("knnTop1")).findFirst().orElse(null);
       rows.append(

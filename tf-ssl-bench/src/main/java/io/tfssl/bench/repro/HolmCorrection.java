@@ -2,6 +2,7 @@ package io.tfssl.bench.repro;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.stream.IntStream;
 
 /**
  * Holm's step-down correction of a family of p-values (Holm 1979, "A simple sequentially rejective
@@ -21,7 +22,7 @@ public final class HolmCorrection {
    */
   public static double[] adjust(double[] p) {
     Integer[] order =
-        java.util.stream.IntStream.range(0, p.length)
+        IntStream.range(0, p.length)
             .filter(i -> !Double.isNaN(p[i]))
             .boxed()
             .toArray(Integer[]::new);
