@@ -112,6 +112,9 @@ final class EvalFinetuneCommand extends EvalProtocol {
     m.put("labeled_images", r.labeledImages());
     m.put("epochs", r.epochs());
     m.put("steps", r.steps());
+    // Why a pretrained encoder can fine-tune worse than from scratch: see KernelChange.
+    m.put("kernel_scale", r.kernels().scale());
+    m.put("kernel_turn_degrees", r.kernels().turnDegrees());
     return m;
   }
 }

@@ -20,6 +20,7 @@ import io.tfssl.nn.Encoder;
 import io.tfssl.nn.Mode;
 import io.tfssl.nn.Net;
 import io.tfssl.nn.Param;
+import io.tfssl.nn.ParamKind;
 import io.tfssl.nn.VarStore;
 import io.tfssl.optim.ParamGrad;
 import io.tfssl.optim.SgdMomentum;
@@ -27,7 +28,9 @@ import io.tfssl.optim.WarmupCosine;
 import io.tfssl.train.Components;
 import io.tfssl.train.Gradients;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -94,6 +97,8 @@ public final class FineTune {
    * @param top5 test top-5 accuracy
    * @param labeledImages size of the labeled subset
    * @param steps optimizer steps taken
+   * @param kernels the encoder kernels' norm at the start against a fresh initialization, and the
+   *     angle fine-tuning turned them through
    */
   public record Result(
       double top1,
@@ -102,7 +107,8 @@ public final class FineTune {
       double labelFraction,
       int epochs,
       long steps,
-      boolean randomInit) {}
+      boolean randomInit,
+      KernelChange kernels) {}
 
   /** The random crops (down to half the area) and flips of SimCLR's fine-tuning. */
   public static ViewPolicy augmentation() {
@@ -230,10 +236,20 @@ public final class FineTune {
               true);
       EncoderWeights.Assignment load = weights == null ? null : weights.prepare(tf, network);
 
+      Map<String, Variable<TFloat32>> kernels = new LinkedHashMap<>();
+      for (Param p : network.params()) {
+        if (p.kind() == ParamKind.WEIGHT) {
+          kernels.put(p.name(), p.variable());
+        }
+      }
+
       try (Session s = new Session(g, SessionConfigs.training(config.threads()))) {
         s.initialize();
+        Map<String, float[]> init = snapshot(s, kernels);
+        Map<String, float[]> start = init;
         if (load != null) {
           load.run(s);
+          start = snapshot(s, kernels);
         }
         long t0 = System.nanoTime();
         try (BatchIterator it = data.iterator()) {
@@ -265,6 +281,12 @@ public final class FineTune {
             }
           }
         }
+        KernelChange change = KernelChange.of(init, start, snapshot(s, kernels));
+        log.accept(
+            String.format(
+                "encoder kernels: %.2fx the norm of a fresh initialization at the start;"
+                    + " fine-tuning turned them %.1f degrees",
+                change.scale(), change.turnDegrees()));
         double[] acc = testAccuracy(s, testImages, testLogits, test);
         return new Result(
             acc[0],
@@ -273,9 +295,27 @@ public final class FineTune {
             config.labelFraction(),
             config.epochs(),
             totalSteps,
-            weights == null);
+            weights == null,
+            change);
       }
     }
+  }
+
+  /** The kernels' current values, copied out of the session. */
+  private static Map<String, float[]> snapshot(Session s, Map<String, Variable<TFloat32>> kernels) {
+    Session.Runner r = s.runner();
+    kernels.values().forEach(r::fetch);
+    Map<String, float[]> out = new LinkedHashMap<>();
+    try (org.tensorflow.Result values = r.run()) {
+      int i = 0;
+      for (String name : kernels.keySet()) {
+        TFloat32 t = (TFloat32) values.get(i++);
+        float[] v = new float[(int) t.size()];
+        t.copyTo(DataBuffers.of(v, false, false));
+        out.put(name, v);
+      }
+    }
+    return out;
   }
 
   private static int[] labels(ImageSource source) {

@@ -88,6 +88,52 @@ class FineTuneTest {
     FineTune.Result scratch = Evaluation.fineTune(model.dir(), data, true, config, line -> {});
     assertTrue(scratch.randomInit());
     assertEquals(expected, scratch.labeledImages());
+
+    // From scratch the kernels start at the fresh initialization itself; the pretrained run's
+    // start is the export, whose norm against a fresh initialization is computed here apart.
+    assertEquals(1.0, scratch.kernels().scale(), 1e-12);
+    assertEquals(pre.kernels().layers().keySet(), scratch.kernels().layers().keySet());
+    assertEquals(
+        exportedOverFreshNorm(pre.kernels().layers().keySet()), pre.kernels().scale(), 1e-6);
+    assertTrue(pre.kernels().layers().keySet().contains("encoder/conv1/w"));
+    assertTrue(
+        pre.kernels().layers().keySet().stream().noneMatch(k -> k.contains("/bn/")),
+        "kernels only, not batch-norm parameters: " + pre.kernels().layers().keySet());
+    for (FineTune.Result r : new FineTune.Result[] {pre, scratch}) {
+      double turn = r.kernels().turnDegrees();
+      assertTrue(turn > 0 && turn < 90, "fine-tuning moved the kernels: " + turn);
+    }
+  }
+
+  /** ‖export's kernels‖ / ‖a fresh initialization's‖, read from the SavedModel and a new graph. */
+  private static double exportedOverFreshNorm(java.util.Set<String> kernels) {
+    ModelMetadata md = model.metadata();
+    double exported = 0;
+    double fresh = 0;
+    try (EmbeddingModel m = EmbeddingModel.load(model.dir());
+        Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      VarStore store = VarStore.trainable(tf, InferenceNetwork.ONLINE, md.config().seed());
+      Components.encoder(md.config(), md.modelSize())
+          .apply(
+              Net.of(store, Mode.TRAIN).child("encoder"),
+              tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28, 1))));
+      try (Session s = new Session(g)) {
+        s.initialize();
+        for (String k : kernels) {
+          try (Result mine = s.runner().fetch(store.variables().get(k)).run();
+              Result theirs = m.bundle().session().runner().fetch("online/" + k).run()) {
+            for (float v : flat((TFloat32) mine.get(0))) {
+              fresh += (double) v * v;
+            }
+            for (float v : flat((TFloat32) theirs.get(0))) {
+              exported += (double) v * v;
+            }
+          }
+        }
+      }
+    }
+    return Math.sqrt(exported / fresh);
   }
 
   private static float[] flat(TFloat32 t) {

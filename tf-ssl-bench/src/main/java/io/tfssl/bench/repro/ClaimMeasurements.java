@@ -92,4 +92,84 @@ final class ClaimMeasurements {
             ? ""
             : String.format(Locale.ROOT, ", projector rank_z %.1f", StatUtils.mean(rankZ)));
   }
+
+  /**
+   * Lines for the rows that repeat a claim's two rows at another setting (the semi-supervised
+   * table's fine-tuning lr, "byol, 1% labels (lr 0.3)"): each pair's difference and Welch test. A
+   * diagnosis beside the verdict, which is decided on the claim's own rows only.
+   */
+  static List<String> variants(List<JsonNode> runs, Claim c, String metric) {
+    String higher = c.higher().row();
+    String lower = c.lower().row();
+    Set<String> suffixes = new LinkedHashSet<>();
+    for (JsonNode r : runs) {
+      String row = r.path("row").asText();
+      if (c.higher().minusRow() == null && row.startsWith(higher + " (")) {
+        suffixes.add(row.substring(higher.length()));
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (String suffix : suffixes) {
+      double[] a = values(runs, higher + suffix, metric);
+      double[] b = values(runs, lower + suffix, metric);
+      String head =
+          String.format(Locale.ROOT, "`%s` against `%s`: ", higher + suffix, lower + suffix);
+      if (a.length < ClaimStatistic.MIN_SEEDS || b.length < ClaimStatistic.MIN_SEEDS) {
+        out.add(head + String.format(Locale.ROOT, "%d and %d seeds so far", a.length, b.length));
+        continue;
+      }
+      ClaimStatistic st = ClaimStatistic.of(a, b);
+      out.add(
+          head
+              + String.format(
+                  Locale.ROOT,
+                  "%.2f ± %.2f against %.2f ± %.2f (n = %d, %d), difference %+.2f points, Welch p"
+                      + " = %.3f",
+                  100 * StatUtils.mean(a),
+                  100 * Math.sqrt(StatUtils.variance(a)),
+                  100 * StatUtils.mean(b),
+                  100 * Math.sqrt(StatUtils.variance(b)),
+                  a.length,
+                  b.length,
+                  100 * st.difference(),
+                  st.p()));
+    }
+    return out;
+  }
+
+  /**
+   * The fine-tuned encoder's kernels for the rows starting with {@code row}: their norm at the
+   * start against a fresh initialization and the angle fine-tuning turned them, means over the runs
+   * that measured them; null when none did.
+   */
+  static String kernels(List<JsonNode> runs, String row) {
+    Map<String, double[]> byRow = new java.util.LinkedHashMap<>();
+    for (JsonNode r : runs) {
+      String name = r.path("row").asText();
+      if ((name.equals(row) || name.startsWith(row + " (")) && r.path("kernelScale").isNumber()) {
+        double[] acc = byRow.computeIfAbsent(name, k -> new double[3]);
+        acc[0] += r.path("kernelScale").asDouble();
+        acc[1] += r.path("kernelTurnDegrees").asDouble();
+        acc[2]++;
+      }
+    }
+    if (byRow.isEmpty()) {
+      return null;
+    }
+    List<String> parts = new ArrayList<>();
+    byRow.forEach(
+        (name, acc) ->
+            parts.add(
+                String.format(
+                    Locale.ROOT,
+                    "`%s` %.2f× a fresh initialization's norm, turned %.1f°",
+                    name,
+                    acc[0] / acc[2],
+                    acc[1] / acc[2])));
+    return String.join("; ", parts);
+  }
+
+  private static double[] values(List<JsonNode> runs, String row, String metric) {
+    return bySeed(runs, row, metric).values().stream().mapToDouble(x -> x).toArray();
+  }
 }

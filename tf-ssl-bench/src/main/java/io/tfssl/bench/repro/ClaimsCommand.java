@@ -123,7 +123,7 @@ public final class ClaimsCommand implements Callable<Integer> {
               pValue(holm[i]),
               knn == null || knn == decisive ? "" : cell(knn),
               decisive.verdict().words()));
-      details.append(detail(c, judged, decisive, holm[i], tested));
+      details.append(detail(c, judged, decisive, holm[i], tested, loaded.get(c.higher().table())));
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("id", c.id());
       j.put("statement", c.statement());
@@ -337,7 +337,7 @@ public final class ClaimsCommand implements Callable<Integer> {
   }
 
   private static String detail(
-      Claim c, List<Judged> judged, Judged decisive, double holm, long tested) {
+      Claim c, List<Judged> judged, Judged decisive, double holm, long tested, TableRuns table) {
     StringBuilder b = new StringBuilder();
     b.append("## ").append(c.id()).append("\n\n");
     b.append(c.statement()).append(" Source: ").append(c.source()).append(".\n\n");
@@ -376,6 +376,19 @@ public final class ClaimsCommand implements Callable<Integer> {
           .append("): ")
           .append(decisive.measured())
           .append('\n');
+    }
+    if (table != null && decisive.statistic() != null) {
+      // Diagnoses beside the verdict: the same two rows at another setting, and how the
+      // fine-tuned encoder's kernels started and moved (see KernelChange).
+      for (String v : ClaimMeasurements.variants(table.runs(), c, decisive.metric())) {
+        b.append("- beside it, not judged (another setting): ").append(v).append('\n');
+      }
+      for (Claim.Quantity q : List.of(c.higher(), c.lower())) {
+        String k = ClaimMeasurements.kernels(table.runs(), q.row());
+        if (k != null) {
+          b.append("- encoder kernels: ").append(k).append('\n');
+        }
+      }
     }
     if (!Double.isNaN(holm)) {
       b.append(

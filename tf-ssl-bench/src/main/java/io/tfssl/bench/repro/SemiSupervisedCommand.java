@@ -87,6 +87,16 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
   Integer epochs;
 
   @Option(
+      names = "--lr",
+      split = ",",
+      paramLabel = "LR",
+      description =
+          "Fine-tuning peak learning rates (default: eval finetune's, 0.1). Rows at another lr"
+              + " than the protocol's carry it in their name, 'byol, 1%% labels (lr 0.3)': a"
+              + " diagnosis beside the protocol's rows, which are the ones 'bench claims' judges.")
+  List<Double> lrs;
+
+  @Option(
       names = "--threads",
       paramLabel = "T",
       defaultValue = "0",
@@ -108,6 +118,9 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
       defaultValue = "tf-ssl-bench/results/long",
       description = "Where the table goes (default: ${DEFAULT-VALUE}).")
   Path results;
+
+  /** {@code eval finetune}'s learning rate, the protocol the claims judge. */
+  public static final double PROTOCOL_LR = FineTune.Config.defaults(0.01).learningRate();
 
   /** The images one pretraining run of the long scale sees (5 epochs of Fashion-MNIST). */
   static final long LONG_IMAGES = (long) Scale.LONG_EPOCHS * Scale.FASHION_MNIST_TRAIN;
@@ -133,6 +146,12 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
         throw new UsageException("--labels must be in (0%, 100%], got " + l);
       }
       fractions.add(f);
+    }
+    List<Double> rates = lrs == null ? List.of(PROTOCOL_LR) : List.copyOf(lrs);
+    for (double lr : rates) {
+      if (!(lr > 0) || Double.isInfinite(lr)) {
+        throw new UsageException("--lr must be positive, got " + lr);
+      }
     }
     CliChecks.writableDirectory("--results", results);
     List<Model> chosen = new ArrayList<>();
@@ -178,69 +197,76 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
       System.err.printf(
           Locale.ROOT, "[%s] --resume: %d runs kept from %s%n", TABLE, runs.size(), json);
     }
-    int planned = chosen.size() * fractions.size() * seeds * 2;
+    int planned = chosen.size() * fractions.size() * rates.size() * seeds * 2;
     int total =
-        planned + (int) runs.stream().filter(r -> !inPlan(r, chosen, fractions, seeds)).count();
+        planned
+            + (int) runs.stream().filter(r -> !inPlan(r, chosen, fractions, rates, seeds)).count();
     int i = 0;
     for (int seed = 0; seed < seeds; seed++) {
       for (double fraction : fractions) {
-        for (Model m : chosen) {
-          for (boolean randomInit : new boolean[] {false, true}) {
-            i++;
-            String row = row(m.name(), randomInit, fraction);
-            FineTune.Config d = FineTune.Config.defaults(fraction);
-            FineTune.Config c =
-                new FineTune.Config(
-                    fraction,
-                    epochs != null ? epochs : d.epochs(),
-                    d.batchSize(),
-                    d.learningRate(),
-                    seed,
-                    threads);
-            Map<String, Object> kept = find(runs, row, seed);
-            if (kept != null) {
-              if (((Number) kept.get("epochs")).intValue() != c.epochs()) {
-                throw new UsageException(
-                    String.format(
-                        Locale.ROOT,
-                        "--resume: %s, seed %d was fine-tuned for %s epochs, this run asks %d",
-                        row,
-                        seed,
-                        kept.get("epochs"),
-                        c.epochs()));
+        for (double lr : rates) {
+          for (Model m : chosen) {
+            for (boolean randomInit : new boolean[] {false, true}) {
+              i++;
+              String row = row(m.name(), randomInit, fraction, lr);
+              FineTune.Config d = FineTune.Config.defaults(fraction);
+              FineTune.Config c =
+                  new FineTune.Config(
+                      fraction,
+                      epochs != null ? epochs : d.epochs(),
+                      d.batchSize(),
+                      lr,
+                      seed,
+                      threads);
+              Map<String, Object> kept = find(runs, row, seed);
+              if (kept != null) {
+                if (((Number) kept.get("epochs")).intValue() != c.epochs()) {
+                  throw new UsageException(
+                      String.format(
+                          Locale.ROOT,
+                          "--resume: %s, seed %d was fine-tuned for %s epochs, this run asks %d",
+                          row,
+                          seed,
+                          kept.get("epochs"),
+                          c.epochs()));
+                }
+                System.err.printf(
+                    Locale.ROOT, "[%s %d/%d] %s, seed %d: kept%n", TABLE, i, total, row, seed);
+                continue;
               }
               System.err.printf(
-                  Locale.ROOT, "[%s %d/%d] %s, seed %d: kept%n", TABLE, i, total, row, seed);
-              continue;
+                  Locale.ROOT, "[%s %d/%d] %s, seed %d%n", TABLE, i, total, row, seed);
+              long t0 = System.nanoTime();
+              FineTune.Result r =
+                  Evaluation.fineTune(
+                      m.dir(), EvalData.of(m.metadata().dataset()), randomInit, c, s -> {});
+              double seconds = (System.nanoTime() - t0) / 1e9;
+              System.err.printf(
+                  Locale.ROOT,
+                  "[%s %d/%d] %s, seed %d: top-1 %.2f%%, %.0f s%n",
+                  TABLE,
+                  i,
+                  total,
+                  row,
+                  seed,
+                  100 * r.top1(),
+                  seconds);
+              Map<String, Object> run = new LinkedHashMap<>();
+              run.put("row", row);
+              run.put("seed", seed);
+              run.put("model", m.dir().toString());
+              run.put("finetuneTop1", r.top1());
+              run.put("finetuneTop5", r.top5());
+              run.put("labeledImages", r.labeledImages());
+              run.put("epochs", c.epochs());
+              run.put("steps", r.steps());
+              run.put("lr", lr);
+              run.put("kernelScale", r.kernels().scale());
+              run.put("kernelTurnDegrees", r.kernels().turnDegrees());
+              run.put("seconds", seconds);
+              runs.add(run);
+              write(command, start, runs, total, pretrainImages);
             }
-            System.err.printf(Locale.ROOT, "[%s %d/%d] %s, seed %d%n", TABLE, i, total, row, seed);
-            long t0 = System.nanoTime();
-            FineTune.Result r =
-                Evaluation.fineTune(
-                    m.dir(), EvalData.of(m.metadata().dataset()), randomInit, c, s -> {});
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            System.err.printf(
-                Locale.ROOT,
-                "[%s %d/%d] %s, seed %d: top-1 %.2f%%, %.0f s%n",
-                TABLE,
-                i,
-                total,
-                row,
-                seed,
-                100 * r.top1(),
-                seconds);
-            Map<String, Object> run = new LinkedHashMap<>();
-            run.put("row", row);
-            run.put("seed", seed);
-            run.put("model", m.dir().toString());
-            run.put("finetuneTop1", r.top1());
-            run.put("finetuneTop5", r.top5());
-            run.put("labeledImages", r.labeledImages());
-            run.put("epochs", c.epochs());
-            run.put("steps", r.steps());
-            run.put("seconds", seconds);
-            runs.add(run);
-            write(command, start, runs, total, pretrainImages);
           }
         }
       }
@@ -263,15 +289,21 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
 
   /** Whether a kept run is one this invocation would fine-tune (so it is not counted twice). */
   private static boolean inPlan(
-      Map<String, Object> run, List<Model> models, List<Double> fractions, int seeds) {
+      Map<String, Object> run,
+      List<Model> models,
+      List<Double> fractions,
+      List<Double> rates,
+      int seeds) {
     if (((Number) run.get("seed")).intValue() >= seeds) {
       return false;
     }
     for (Model m : models) {
       for (double f : fractions) {
-        for (boolean randomInit : new boolean[] {false, true}) {
-          if (row(m.name(), randomInit, f).equals(run.get("row"))) {
-            return true;
+        for (double lr : rates) {
+          for (boolean randomInit : new boolean[] {false, true}) {
+            if (row(m.name(), randomInit, f, lr).equals(run.get("row"))) {
+              return true;
+            }
           }
         }
       }
@@ -282,6 +314,20 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
   /** A row's label: "simsiam, 1% labels" or "simsiam untrained, 1% labels". */
   public static String row(String model, boolean randomInit, double fraction) {
     return model + (randomInit ? " untrained" : "") + ", " + percent(fraction) + "% labels";
+  }
+
+  /**
+   * A row's label at a fine-tuning lr: the protocol's rows as {@link #row(String, boolean,
+   * double)}, others with the lr, "byol, 1% labels (lr 0.3)".
+   */
+  public static String row(String model, boolean randomInit, double fraction, double lr) {
+    String base = row(model, randomInit, fraction);
+    return lr == PROTOCOL_LR ? base : base + lrSuffix(lr);
+  }
+
+  /** What a row at a non-protocol lr adds to its name: " (lr 0.3)". */
+  public static String lrSuffix(double lr) {
+    return " (lr " + java.math.BigDecimal.valueOf(lr).stripTrailingZeros().toPlainString() + ")";
   }
 
   /**
@@ -343,8 +389,20 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
                 + " subsets; pretraining images of the exports: ")
         .append(images)
         .append("\n\n");
-    b.append("| row | fine-tune top-1 % (mean ± std over label seeds) | seeds | time per run |\n");
-    b.append("|---|---:|---:|---:|\n");
+    b.append(
+        "- kernels: each run's encoder kernels at the start of fine-tuning, as a multiple of the"
+            + " norm of a fresh random initialization (1 for the untrained rows), and the angle"
+            + " fine-tuning turned them through (concatenated over the encoder's convolutions)."
+            + " Behind batch norm a kernel's scale does not change its output, and an SGD step of"
+            + " the same lr turns a kernel k times the initial norm about k² times less"
+            + " (`KernelChange`); rows whose runs predate the measurement show n/a.\n");
+    b.append("- rows at another lr than the protocol's (")
+        .append(PROTOCOL_LR)
+        .append(") carry it in their name: a diagnosis, not what the claims judge\n\n");
+    b.append(
+        "| row | fine-tune top-1 % (mean ± std over label seeds) | seeds | kernel norm at start"
+            + " / fresh init | turned during fine-tuning | time per run |\n");
+    b.append("|---|---:|---:|---:|---:|---:|\n");
     Map<String, List<Map<String, Object>>> byRow = new LinkedHashMap<>();
     for (Map<String, Object> r : runs) {
       byRow.computeIfAbsent((String) r.get("row"), k -> new ArrayList<>()).add(r);
@@ -352,20 +410,28 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
     for (Map.Entry<String, List<Map<String, Object>>> e : byRow.entrySet()) {
       DescriptiveStatistics top1 = new DescriptiveStatistics();
       DescriptiveStatistics secs = new DescriptiveStatistics();
+      DescriptiveStatistics scale = new DescriptiveStatistics();
+      DescriptiveStatistics turn = new DescriptiveStatistics();
       for (Map<String, Object> r : e.getValue()) {
         top1.addValue(number(r.get("finetuneTop1")));
         secs.addValue(number(r.get("seconds")));
+        if (r.get("kernelScale") != null) {
+          scale.addValue(number(r.get("kernelScale")));
+          turn.addValue(number(r.get("kernelTurnDegrees")));
+        }
       }
       b.append(
           String.format(
               Locale.ROOT,
-              "| %s | %.2f%s | %d | %.0f s |%n",
+              "| %s | %.2f%s | %d | %s | %s | %.0f s |%n",
               e.getKey(),
               100 * top1.getMean(),
               top1.getN() < 2
                   ? ""
                   : String.format(Locale.ROOT, " ± %.2f", 100 * top1.getStandardDeviation()),
               top1.getN(),
+              scale.getN() == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f×", scale.getMean()),
+              turn.getN() == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f°", turn.getMean()),
               secs.getMean()));
     }
     b.append("\nRaw runs: `").append(TABLE).append(".json`. Verdicts: `../claims.md`.\n");

@@ -64,6 +64,7 @@ class BenchFlagsTest {
     "bench semi-supervised --model a=TMP --seeds 0 | --seeds",
     "bench semi-supervised --model a=TMP --epochs 0 | --epochs",
     "bench semi-supervised --model a=TMP --threads -1 | --threads",
+    "bench semi-supervised --model a=TMP --lr 0 | --lr must be positive",
     "bench semi-supervised --model a=TMP --results TMP/a-file | --results",
     "bench claims --tables TMP --results TMP/a-file | --results",
     "bench all --results TMP/a-file | --results",

@@ -184,6 +184,65 @@ class ClaimsCommandTest {
         "not_resolved_yet", claims().get("cosine-vs-cross-entropy").get("verdict_kind").asText());
   }
 
+  /**
+   * The semi-supervised table with the protocol's rows and the same rows at another fine-tuning lr:
+   * the verdict is decided on the protocol's rows alone, the lr rows and the kernels' scale are
+   * quoted beside it.
+   */
+  @Test
+  void rowsAtAnotherLrAreQuotedBesideTheVerdictNotJudged() throws Exception {
+    Files.createDirectories(tmp.resolve("tables"));
+    List<String> runs = new ArrayList<>();
+    double[] protocol = {0.788, 0.783, 0.781};
+    double[] scratch = {0.800, 0.797, 0.800};
+    double[] atLr = {0.816, 0.812, 0.820};
+    double[] scratchAtLr = {0.795, 0.790, 0.792};
+    for (int seed = 0; seed < 3; seed++) {
+      runs.add(semi("byol, 1% labels", seed, protocol[seed], null));
+      runs.add(semi("byol untrained, 1% labels", seed, scratch[seed], null));
+      runs.add(semi("byol, 1% labels (lr 0.3)", seed, atLr[seed], new double[] {3.5 + seed, 2}));
+      runs.add(
+          semi(
+              "byol untrained, 1% labels (lr 0.3)", seed, scratchAtLr[seed], new double[] {1, 30}));
+    }
+    table("semi-supervised", "long", runs.toArray(String[]::new));
+    JsonNode c = claims().get("semi-supervised-byol-1pct");
+    assertEquals("opposite", c.get("verdict_kind").asText(), c.toString());
+    // The protocol's rows only: mean(78.8, 78.3, 78.1) - mean(80.0, 79.7, 80.0) = -1.50.
+    assertEquals(-0.015, c.get("finetuneTop1").get("difference").asDouble(), 1e-9);
+    String md = Files.readString(tmp.resolve("claims.md"));
+    // By hand: 81.60 ± 0.40 against 79.23 ± 0.25, difference +2.37.
+    assertTrue(
+        md.contains(
+            "- beside it, not judged (another setting): `byol, 1% labels (lr 0.3)` against"
+                + " `byol untrained, 1% labels (lr 0.3)`: 81.60 ± 0.40 against 79.23 ± 0.25"
+                + " (n = 3, 3), difference +2.37 points"),
+        md);
+    // Kernel scale 3.5, 4.5, 5.5 -> 4.50; turned 2° each.
+    assertTrue(
+        md.contains(
+            "- encoder kernels: `byol, 1% labels (lr 0.3)` 4.50× a fresh initialization's norm,"
+                + " turned 2.0°"),
+        md);
+    assertTrue(md.contains("`byol untrained, 1% labels (lr 0.3)` 1.00× a fresh"), md);
+  }
+
+  private static String semi(String row, int seed, double top1, double[] kernels) {
+    return String.format(
+        java.util.Locale.ROOT,
+        "{\"row\":\"%s\",\"seed\":%d,\"finetuneTop1\":%s%s}",
+        row,
+        seed,
+        top1,
+        kernels == null
+            ? ""
+            : String.format(
+                java.util.Locale.ROOT,
+                ",\"kernelScale\":%s,\"kernelTurnDegrees\":%s",
+                kernels[0],
+                kernels[1]));
+  }
+
   /** Runs {@code bench claims} on tmp/tables and returns its claims by id. */
   private JsonNode claims() throws Exception {
     StringWriter err = new StringWriter();

@@ -69,6 +69,11 @@ class SemiSupervisedCommandTest {
     // baseline: same weights, same labeled subset, same order, so the same accuracy.
     assertEquals(
         runs.get(0).get("finetuneTop1").asDouble(), runs.get(1).get("finetuneTop1").asDouble());
+    for (JsonNode r : runs) {
+      // Same weights at the start: the export's kernels are a fresh initialization's.
+      assertEquals(1.0, r.get("kernelScale").asDouble(), 1e-9, r.toString());
+      assertEquals(0.1, r.get("lr").asDouble(), "eval finetune's lr, the protocol's");
+    }
     assertEquals("shorter", t.get("scale").get("name").asText(), "an untrained export: 0 images");
     assertTrue(
         Files.readString(out.resolve("semi-supervised.md")).contains("| simsiam, 1% labels |"));
@@ -108,6 +113,38 @@ class SemiSupervisedCommandTest {
     assertEquals(2, cli.execute(again));
     assertTrue(
         err.toString().contains("was fine-tuned for 1 epochs, this run asks 2"), err.toString());
+
+    // Another lr beside the protocol's: its rows carry the lr in their name, the rest are kept.
+    String[] withLr = {
+      "bench",
+      "semi-supervised",
+      "--model",
+      "byol=" + model,
+      "--labels",
+      "1%",
+      "--seeds",
+      "1",
+      "--epochs",
+      "1",
+      "--lr",
+      "0.1,0.05",
+      "--results",
+      out.toString(),
+      "--resume"
+    };
+    assertEquals(0, cli.execute(withLr), err.toString());
+    JsonNode lrRuns =
+        new ObjectMapper().readTree(out.resolve("semi-supervised.json").toFile()).get("runs");
+    assertEquals(6, lrRuns.size(), lrRuns.toString());
+    for (int i = 0; i < 4; i++) {
+      assertEquals(both.get("runs").get(i), lrRuns.get(i), "kept as measured");
+    }
+    assertEquals("byol, 1% labels (lr 0.05)", lrRuns.get(4).get("row").asText());
+    assertEquals("byol untrained, 1% labels (lr 0.05)", lrRuns.get(5).get("row").asText());
+    assertEquals(0.05, lrRuns.get(4).get("lr").asDouble());
+    assertTrue(
+        Files.readString(out.resolve("semi-supervised.md"))
+            .contains("| byol, 1% labels (lr 0.05) |"));
 
     assertEquals(
         0,
