@@ -197,79 +197,81 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
       System.err.printf(
           Locale.ROOT, "[%s] --resume: %d runs kept from %s%n", TABLE, runs.size(), json);
     }
-    int planned = chosen.size() * fractions.size() * rates.size() * seeds * 2;
+    List<Planned> plan = plan(chosen, fractions, rates, seeds);
     int total =
-        planned
-            + (int) runs.stream().filter(r -> !inPlan(r, chosen, fractions, rates, seeds)).count();
+        plan.size()
+            + (int)
+                runs.stream()
+                    .filter(
+                        r ->
+                            plan.stream()
+                                .noneMatch(
+                                    p ->
+                                        p.row().equals(r.get("row"))
+                                            && p.seed() == ((Number) r.get("seed")).intValue()))
+                    .count();
     int i = 0;
-    for (int seed = 0; seed < seeds; seed++) {
-      for (double fraction : fractions) {
-        for (double lr : rates) {
-          for (Model m : chosen) {
-            for (boolean randomInit : new boolean[] {false, true}) {
-              i++;
-              String row = row(m.name(), randomInit, fraction, lr);
-              FineTune.Config d = FineTune.Config.defaults(fraction);
-              FineTune.Config c =
-                  new FineTune.Config(
-                      fraction,
-                      epochs != null ? epochs : d.epochs(),
-                      d.batchSize(),
-                      lr,
-                      seed,
-                      threads);
-              Map<String, Object> kept = find(runs, row, seed);
-              if (kept != null) {
-                if (((Number) kept.get("epochs")).intValue() != c.epochs()) {
-                  throw new UsageException(
-                      String.format(
-                          Locale.ROOT,
-                          "--resume: %s, seed %d was fine-tuned for %s epochs, this run asks %d",
-                          row,
-                          seed,
-                          kept.get("epochs"),
-                          c.epochs()));
-                }
-                System.err.printf(
-                    Locale.ROOT, "[%s %d/%d] %s, seed %d: kept%n", TABLE, i, total, row, seed);
-                continue;
-              }
-              System.err.printf(
-                  Locale.ROOT, "[%s %d/%d] %s, seed %d%n", TABLE, i, total, row, seed);
-              long t0 = System.nanoTime();
-              FineTune.Result r =
-                  Evaluation.fineTune(
-                      m.dir(), EvalData.of(m.metadata().dataset()), randomInit, c, s -> {});
-              double seconds = (System.nanoTime() - t0) / 1e9;
-              System.err.printf(
+    for (Planned p : plan) {
+      i++;
+      String row = p.row();
+      int seed = p.seed();
+      FineTune.Config d = FineTune.Config.defaults(p.fraction());
+      FineTune.Config c =
+          new FineTune.Config(
+              p.fraction(),
+              epochs != null ? epochs : d.epochs(),
+              d.batchSize(),
+              p.lr(),
+              seed,
+              threads);
+      Map<String, Object> kept = find(runs, row, seed);
+      if (kept != null) {
+        if (((Number) kept.get("epochs")).intValue() != c.epochs()) {
+          throw new UsageException(
+              String.format(
                   Locale.ROOT,
-                  "[%s %d/%d] %s, seed %d: top-1 %.2f%%, %.0f s%n",
-                  TABLE,
-                  i,
-                  total,
+                  "--resume: %s, seed %d was fine-tuned for %s epochs, this run asks %d",
                   row,
                   seed,
-                  100 * r.top1(),
-                  seconds);
-              Map<String, Object> run = new LinkedHashMap<>();
-              run.put("row", row);
-              run.put("seed", seed);
-              run.put("model", m.dir().toString());
-              run.put("finetuneTop1", r.top1());
-              run.put("finetuneTop5", r.top5());
-              run.put("labeledImages", r.labeledImages());
-              run.put("epochs", c.epochs());
-              run.put("steps", r.steps());
-              run.put("lr", lr);
-              run.put("kernelScale", r.kernels().scale());
-              run.put("kernelTurnDegrees", r.kernels().turnDegrees());
-              run.put("seconds", seconds);
-              runs.add(run);
-              write(command, start, runs, total, pretrainImages);
-            }
-          }
+                  kept.get("epochs"),
+                  c.epochs()));
         }
+        System.err.printf(
+            Locale.ROOT, "[%s %d/%d] %s, seed %d: kept%n", TABLE, i, total, row, seed);
+        continue;
       }
+      System.err.printf(Locale.ROOT, "[%s %d/%d] %s, seed %d%n", TABLE, i, total, row, seed);
+      long t0 = System.nanoTime();
+      Model m = p.model();
+      FineTune.Result r =
+          Evaluation.fineTune(
+              m.dir(), EvalData.of(m.metadata().dataset()), p.randomInit(), c, line -> {});
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.err.printf(
+          Locale.ROOT,
+          "[%s %d/%d] %s, seed %d: top-1 %.2f%%, %.0f s%n",
+          TABLE,
+          i,
+          total,
+          row,
+          seed,
+          100 * r.top1(),
+          seconds);
+      Map<String, Object> run = new LinkedHashMap<>();
+      run.put("row", row);
+      run.put("seed", seed);
+      run.put("model", m.dir().toString());
+      run.put("finetuneTop1", r.top1());
+      run.put("finetuneTop5", r.top5());
+      run.put("labeledImages", r.labeledImages());
+      run.put("epochs", c.epochs());
+      run.put("steps", r.steps());
+      run.put("lr", p.lr());
+      run.put("kernelScale", r.kernels().scale());
+      run.put("kernelTurnDegrees", r.kernels().turnDegrees());
+      run.put("seconds", seconds);
+      runs.add(run);
+      write(command, start, runs, total, pretrainImages);
     }
     System.out.println("wrote " + results.resolve(TABLE + ".md"));
     return 0;
@@ -287,28 +289,31 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
         .orElse(null);
   }
 
-  /** Whether a kept run is one this invocation would fine-tune (so it is not counted twice). */
-  private static boolean inPlan(
-      Map<String, Object> run,
-      List<Model> models,
-      List<Double> fractions,
-      List<Double> rates,
-      int seeds) {
-    if (((Number) run.get("seed")).intValue() >= seeds) {
-      return false;
+  /** One fine-tuning run this invocation makes (or keeps): a row at a label seed. */
+  private record Planned(int seed, double fraction, double lr, Model model, boolean randomInit) {
+    String row() {
+      return SemiSupervisedCommand.row(model.name(), randomInit, fraction, lr);
     }
-    for (Model m : models) {
+  }
+
+  /**
+   * The runs in the order they are made: seed-major, so that a stopped table has every row at its
+   * first seeds; within a seed each export's row next to its untrained row on the same subset.
+   */
+  private static List<Planned> plan(
+      List<Model> models, List<Double> fractions, List<Double> rates, int seeds) {
+    List<Planned> plan = new ArrayList<>();
+    for (int seed = 0; seed < seeds; seed++) {
       for (double f : fractions) {
         for (double lr : rates) {
-          for (boolean randomInit : new boolean[] {false, true}) {
-            if (row(m.name(), randomInit, f, lr).equals(run.get("row"))) {
-              return true;
-            }
+          for (Model m : models) {
+            plan.add(new Planned(seed, f, lr, m, false));
+            plan.add(new Planned(seed, f, lr, m, true));
           }
         }
       }
     }
-    return false;
+    return plan;
   }
 
   /** A row's label: "simsiam, 1% labels" or "simsiam untrained, 1% labels". */
