@@ -209,6 +209,13 @@ public final class ClaimsCommand implements Callable<Integer> {
             + " in the claim's source below (a gap of one point where the paper has tens"
             + " reproduces the direction, not the size of the effect).\n");
     md.append(
+        "- **beside the verdict**: where a table repeats a claim's two rows at another setting"
+            + " (the semi-supervised table's rows at another fine-tuning lr, named with it), the"
+            + " claim's section quotes them with their own Welch test, and the encoder kernels'"
+            + " norm at the start of fine-tuning against a fresh initialization (`KernelChange`)."
+            + " They are diagnoses: the verdict is decided on the claim's own rows, at the"
+            + " protocol fixed before the tables ran.\n");
+    md.append(
         "- scale: the tables' long scale (README \"Long scale\"): Fashion-MNIST, the small"
             + " encoder, 5 epochs at batch 256 per run. The papers train ResNet-50 on ImageNet"
             + " for 100-1000 epochs; a verdict here says what this scale shows, not what the"

@@ -225,6 +225,7 @@ class ClaimsCommandTest {
                 + " turned 2.0°"),
         md);
     assertTrue(md.contains("`byol untrained, 1% labels (lr 0.3)` 1.00× a fresh"), md);
+    assertTrue(md.contains("- **beside the verdict**: "), "the header says what those lines are");
   }
 
   private static String semi(String row, int seed, double top1, double[] kernels) {
