@@ -250,6 +250,15 @@ public final class FineTune {
         if (load != null) {
           load.run(s);
           start = snapshot(s, kernels);
+          double scale = KernelChange.of(init, start, start).scale();
+          if (scale > KernelChange.LARGE_SCALE) {
+            log.accept(
+                String.format(
+                    "note: the encoder's kernels start at %.1fx the norm of a fresh"
+                        + " initialization; behind batch norm this lr turns them about %.0fx"
+                        + " less than from scratch (KernelChange): consider a higher --lr",
+                    scale, scale * scale));
+          }
         }
         long t0 = System.nanoTime();
         try (BatchIterator it = data.iterator()) {

@@ -30,6 +30,12 @@ public record KernelChange(double scale, double turnDegrees, Map<String, Layer> 
    */
   public record Layer(double scale, double turnDegrees) {}
 
+  /**
+   * A scale above which fine-tuning at the lr that suits a fresh initialization moves the kernels
+   * at least 4x more slowly (1/scale²), enough to say so to the user.
+   */
+  public static final double LARGE_SCALE = 2;
+
   public KernelChange {
     layers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
   }

@@ -18,6 +18,8 @@ import io.tfssl.nn.VarStore;
 import io.tfssl.train.Components;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,7 +75,8 @@ class FineTuneTest {
   void fineTuningOnTenPercentOfTheLabelsLearns() {
     EvalData data = EvalData.of("fashion-mnist").withLimit(1000);
     FineTune.Config config = new FineTune.Config(0.1, 4, 25, 0.1, 3, 2);
-    FineTune.Result pre = Evaluation.fineTune(model.dir(), data, false, config, line -> {});
+    List<String> log = new ArrayList<>();
+    FineTune.Result pre = Evaluation.fineTune(model.dir(), data, false, config, log::add);
     int[] labels = new int[1000];
     io.tfssl.data.ImageSource train = data.open(io.tfssl.data.Split.TRAIN);
     for (int i = 0; i < labels.length; i++) {
@@ -96,6 +99,11 @@ class FineTuneTest {
     assertEquals(
         exportedOverFreshNorm(pre.kernels().layers().keySet()), pre.kernels().scale(), 1e-6);
     assertTrue(pre.kernels().layers().keySet().contains("encoder/conv1/w"));
+    assertEquals(
+        pre.kernels().scale() > KernelChange.LARGE_SCALE,
+        log.stream().anyMatch(l -> l.startsWith("note: the encoder's kernels start at")),
+        "the hint about a higher --lr exactly when the kernels start large: " + log);
+    assertTrue(log.stream().anyMatch(l -> l.startsWith("encoder kernels: ")), log.toString());
     assertTrue(
         pre.kernels().layers().keySet().stream().noneMatch(k -> k.contains("/bn/")),
         "kernels only, not batch-norm parameters: " + pre.kernels().layers().keySet());
