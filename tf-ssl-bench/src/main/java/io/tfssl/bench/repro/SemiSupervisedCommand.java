@@ -393,7 +393,7 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
                 + " the untrained rows start the same encoder from random initialization on the same"
                 + " subsets; pretraining images of the exports: ")
         .append(images)
-        .append("\n\n");
+        .append("\n");
     b.append(
         "- kernels: each run's encoder kernels at the start of fine-tuning, as a multiple of the"
             + " norm of a fresh random initialization (1 for the untrained rows), and the angle"
