@@ -48,7 +48,7 @@ final class ClaimMeasurements {
     }
     List<String> parts = new ArrayList<>();
     for (String row : rows) {
-      double[] v = bySeed(runs, row, metric).values().stream().mapToDouble(x -> x).toArray();
+      double[] v = values(runs, row, metric);
       if (v.length > 0) {
         parts.add(
             String.format(
@@ -69,9 +69,8 @@ final class ClaimMeasurements {
 
   /** The row's mean encoder rank (the log's last rank_y) against the collapse rule's line. */
   private static String rank(List<JsonNode> runs, String row) {
-    double[] rank = bySeed(runs, row, "rankY").values().stream().mapToDouble(x -> x).toArray();
-    double[] bound =
-        bySeed(runs, row, "rankBoundY").values().stream().mapToDouble(x -> x).toArray();
+    double[] rank = values(runs, row, "rankY");
+    double[] bound = values(runs, row, "rankBoundY");
     if (rank.length == 0 || bound.length == 0) {
       return "";
     }
@@ -79,7 +78,7 @@ final class ClaimMeasurements {
     double mean = StatUtils.mean(rank);
     // The projector's rank beside it: with BN at the projector output a collapse shows as few
     // directions of z (dimensional collapse) while y may keep many.
-    double[] rankZ = bySeed(runs, row, "rankZ").values().stream().mapToDouble(x -> x).toArray();
+    double[] rankZ = values(runs, row, "rankZ");
     return String.format(
         Locale.ROOT,
         "; `%s`'s encoder rank_y %.1f of %.0f (%s the collapse rule's line, %.1f)%s",
@@ -169,6 +168,7 @@ final class ClaimMeasurements {
     return String.join("; ", parts);
   }
 
+  /** A row's finite values of {@code metric}, in seed order. */
   private static double[] values(List<JsonNode> runs, String row, String metric) {
     return bySeed(runs, row, metric).values().stream().mapToDouble(x -> x).toArray();
   }

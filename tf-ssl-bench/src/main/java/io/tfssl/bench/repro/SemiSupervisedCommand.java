@@ -198,18 +198,9 @@ public final class SemiSupervisedCommand implements Callable<Integer> {
           Locale.ROOT, "[%s] --resume: %d runs kept from %s%n", TABLE, runs.size(), json);
     }
     List<Planned> plan = plan(chosen, fractions, rates, seeds);
-    int total =
-        plan.size()
-            + (int)
-                runs.stream()
-                    .filter(
-                        r ->
-                            plan.stream()
-                                .noneMatch(
-                                    p ->
-                                        p.row().equals(r.get("row"))
-                                            && p.seed() == ((Number) r.get("seed")).intValue()))
-                    .count();
+    // Every planned run plus the kept runs outside the plan (another model, more seeds).
+    long keptInPlan = plan.stream().filter(p -> find(runs, p.row(), p.seed()) != null).count();
+    int total = (int) (plan.size() + runs.size() - keptInPlan);
     int i = 0;
     for (Planned p : plan) {
       i++;

@@ -13,6 +13,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,20 +41,7 @@ class SemiSupervisedCommandTest {
     StringWriter err = new StringWriter();
     var cli = TfSsl.commandLine();
     cli.setErr(new PrintWriter(err));
-    int code =
-        cli.execute(
-            "bench",
-            "semi-supervised",
-            "--model",
-            "simsiam=" + model,
-            "--labels",
-            "1%",
-            "--seeds",
-            "1",
-            "--epochs",
-            "1",
-            "--results",
-            out.toString());
+    int code = cli.execute(args("simsiam=" + model, out, 1));
     assertEquals(0, code, err.toString());
     JsonNode t = new ObjectMapper().readTree(out.resolve("semi-supervised.json").toFile());
     JsonNode runs = t.get("runs");
@@ -79,21 +68,7 @@ class SemiSupervisedCommandTest {
         Files.readString(out.resolve("semi-supervised.md")).contains("| simsiam, 1% labels |"));
 
     // --resume with a second model keeps the first model's runs as they are and adds its own.
-    String[] again = {
-      "bench",
-      "semi-supervised",
-      "--model",
-      "byol=" + model,
-      "--labels",
-      "1%",
-      "--seeds",
-      "1",
-      "--epochs",
-      "1",
-      "--results",
-      out.toString(),
-      "--resume"
-    };
+    String[] again = args("byol=" + model, out, 1, "--resume");
     assertEquals(0, cli.execute(again), err.toString());
     JsonNode both = new ObjectMapper().readTree(out.resolve("semi-supervised.json").toFile());
     assertEquals(4, both.get("runs").size(), both.toString());
@@ -109,29 +84,12 @@ class SemiSupervisedCommandTest {
     assertEquals(
         both.get("runs"),
         new ObjectMapper().readTree(out.resolve("semi-supervised.json").toFile()).get("runs"));
-    again[9] = "2";
-    assertEquals(2, cli.execute(again));
+    assertEquals(2, cli.execute(args("byol=" + model, out, 2, "--resume")));
     assertTrue(
         err.toString().contains("was fine-tuned for 1 epochs, this run asks 2"), err.toString());
 
     // Another lr beside the protocol's: its rows carry the lr in their name, the rest are kept.
-    String[] withLr = {
-      "bench",
-      "semi-supervised",
-      "--model",
-      "byol=" + model,
-      "--labels",
-      "1%",
-      "--seeds",
-      "1",
-      "--epochs",
-      "1",
-      "--lr",
-      "0.1,0.05",
-      "--results",
-      out.toString(),
-      "--resume"
-    };
+    String[] withLr = args("byol=" + model, out, 1, "--lr", "0.1,0.05", "--resume");
     assertEquals(0, cli.execute(withLr), err.toString());
     JsonNode lrRuns =
         new ObjectMapper().readTree(out.resolve("semi-supervised.json").toFile()).get("runs");
@@ -160,5 +118,26 @@ class SemiSupervisedCommandTest {
       }
     }
     throw new AssertionError("no semi-supervised claim in " + claims);
+  }
+
+  /** {@code bench semi-supervised} on 1% of the labels with one label seed, then {@code extra}. */
+  private static String[] args(String model, Path out, int epochs, String... extra) {
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "bench",
+                "semi-supervised",
+                "--model",
+                model,
+                "--labels",
+                "1%",
+                "--seeds",
+                "1",
+                "--epochs",
+                Integer.toString(epochs),
+                "--results",
+                out.toString()));
+    a.addAll(List.of(extra));
+    return a.toArray(String[]::new);
   }
 }
