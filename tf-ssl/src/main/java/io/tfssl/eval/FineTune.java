@@ -245,12 +245,9 @@ public final class FineTune {
 
       try (Session s = new Session(g, SessionConfigs.training(config.threads()))) {
         s.initialize();
-        Map<String, float[]> init = snapshot(s, kernels);
-        Map<String, float[]> start = init;
+        KernelChange.Start start = loadWeights(s, kernels, load);
         if (load != null) {
-          load.run(s);
-          start = snapshot(s, kernels);
-          double scale = KernelChange.of(init, start, start).scale();
+          double scale = start.scale();
           if (scale > KernelChange.LARGE_SCALE) {
             log.accept(
                 String.format(
@@ -290,7 +287,7 @@ public final class FineTune {
             }
           }
         }
-        KernelChange change = KernelChange.of(init, start, snapshot(s, kernels));
+        KernelChange change = start.to(snapshot(s, kernels));
         log.accept(
             String.format(
                 "encoder kernels: %.2fx the norm of a fresh initialization at the start;"
@@ -308,6 +305,21 @@ public final class FineTune {
             change);
       }
     }
+  }
+
+  /**
+   * Measures the freshly initialized kernels, then loads the pretrained weights (when {@code load}
+   * is given) and returns the kernels fine-tuning starts from. The initialization's copy is dropped
+   * here, once its norms are taken.
+   */
+  private static KernelChange.Start loadWeights(
+      Session s, Map<String, Variable<TFloat32>> kernels, EncoderWeights.Assignment load) {
+    Map<String, float[]> init = snapshot(s, kernels);
+    if (load == null) {
+      return KernelChange.start(init, init);
+    }
+    load.run(s);
+    return KernelChange.start(init, snapshot(s, kernels));
   }
 
   /** The kernels' current values, copied out of the session. */

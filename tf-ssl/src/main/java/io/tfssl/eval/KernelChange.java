@@ -49,44 +49,92 @@ public record KernelChange(double scale, double turnDegrees, Map<String, Layer> 
    */
   public static KernelChange of(
       Map<String, float[]> init, Map<String, float[]> start, Map<String, float[]> end) {
-    if (!init.keySet().equals(start.keySet()) || !init.keySet().equals(end.keySet())) {
-      throw new IllegalArgumentException("the three snapshots must hold the same kernels");
+    return start(init, start).to(end);
+  }
+
+  /**
+   * The kernels as fine-tuning begins. Keeps the start values and only the squared norms of the
+   * initialization, so that fine-tuning holds one copy of the kernels besides the graph's, not two.
+   *
+   * @param init a fresh random initialization
+   * @param start the values fine-tuning begins from (the pretrained ones, or {@code init}); kept,
+   *     not copied: the caller hands over arrays it no longer changes
+   */
+  public static Start start(Map<String, float[]> init, Map<String, float[]> start) {
+    if (!init.keySet().equals(start.keySet())) {
+      throw new IllegalArgumentException("the snapshots must hold the same kernels");
     }
     if (init.isEmpty()) {
       throw new IllegalArgumentException("no kernels");
     }
-    Map<String, Layer> layers = new LinkedHashMap<>();
-    double initSq = 0;
-    double startSq = 0;
-    double endSq = 0;
-    double dot = 0;
-    for (String k : init.keySet()) {
-      float[] i = init.get(k);
-      float[] s = start.get(k);
-      float[] e = end.get(k);
-      if (i.length != s.length || i.length != e.length) {
-        throw new IllegalArgumentException(k + ": snapshots of different sizes");
+    Map<String, Double> initSq = new LinkedHashMap<>();
+    for (Map.Entry<String, float[]> e : init.entrySet()) {
+      if (e.getValue().length != start.get(e.getKey()).length) {
+        throw new IllegalArgumentException(e.getKey() + ": snapshots of different sizes");
       }
-      double[] sums = sums(i, s, e);
-      layers.put(k, new Layer(Math.sqrt(sums[1] / sums[0]), angle(sums[3], sums[1], sums[2])));
-      initSq += sums[0];
-      startSq += sums[1];
-      endSq += sums[2];
-      dot += sums[3];
+      initSq.put(e.getKey(), dot(e.getValue(), e.getValue()));
     }
-    return new KernelChange(Math.sqrt(startSq / initSq), angle(dot, startSq, endSq), layers);
+    return new Start(initSq, new LinkedHashMap<>(start));
   }
 
-  /** {|init|², |start|², |end|², start·end}. */
-  private static double[] sums(float[] init, float[] start, float[] end) {
-    double[] out = new double[4];
-    for (int j = 0; j < init.length; j++) {
-      out[0] += (double) init[j] * init[j];
-      out[1] += (double) start[j] * start[j];
-      out[2] += (double) end[j] * end[j];
-      out[3] += (double) start[j] * end[j];
+  /** The kernels when fine-tuning began: their scale is known, their turn once {@link #to} runs. */
+  public static final class Start {
+    private final Map<String, Double> initSq;
+    private final Map<String, float[]> start;
+
+    private Start(Map<String, Double> initSq, Map<String, float[]> start) {
+      this.initSq = initSq;
+      this.start = start;
     }
-    return out;
+
+    /** Norm of all kernels now over the norm of the fresh initialization. */
+    public double scale() {
+      double init = 0;
+      double now = 0;
+      for (String k : start.keySet()) {
+        init += initSq.get(k);
+        now += dot(start.get(k), start.get(k));
+      }
+      return Math.sqrt(now / init);
+    }
+
+    /** The change from these kernels to {@code end}, the values after fine-tuning. */
+    public KernelChange to(Map<String, float[]> end) {
+      if (!start.keySet().equals(end.keySet())) {
+        throw new IllegalArgumentException("the snapshots must hold the same kernels");
+      }
+      Map<String, Layer> layers = new LinkedHashMap<>();
+      double initTotal = 0;
+      double startTotal = 0;
+      double endTotal = 0;
+      double dotTotal = 0;
+      for (String k : start.keySet()) {
+        float[] s = start.get(k);
+        float[] e = end.get(k);
+        if (s.length != e.length) {
+          throw new IllegalArgumentException(k + ": snapshots of different sizes");
+        }
+        double i2 = initSq.get(k);
+        double s2 = dot(s, s);
+        double e2 = dot(e, e);
+        double se = dot(s, e);
+        layers.put(k, new Layer(Math.sqrt(s2 / i2), angle(se, s2, e2)));
+        initTotal += i2;
+        startTotal += s2;
+        endTotal += e2;
+        dotTotal += se;
+      }
+      return new KernelChange(
+          Math.sqrt(startTotal / initTotal), angle(dotTotal, startTotal, endTotal), layers);
+    }
+  }
+
+  private static double dot(float[] a, float[] b) {
+    double sum = 0;
+    for (int j = 0; j < a.length; j++) {
+      sum += (double) a[j] * b[j];
+    }
+    return sum;
   }
 
   private static double angle(double dot, double aSq, double bSq) {

@@ -54,4 +54,17 @@ class KernelChangeTest {
                 Map.of("b", new float[] {1}),
                 Map.of("a", new float[] {1})));
   }
+
+  @Test
+  void theStartKnowsItsScaleBeforeFineTuningEnds() {
+    // init (0, 2); start (6, 8): |start| 10 over |init| 2; end (8, -6) is orthogonal to start.
+    KernelChange.Start start =
+        KernelChange.start(Map.of("a", new float[] {0, 2}), Map.of("a", new float[] {6, 8}));
+    assertEquals(5.0, start.scale(), 1e-12);
+    KernelChange c = start.to(Map.of("a", new float[] {8, -6}));
+    assertEquals(5.0, c.scale(), 1e-12);
+    assertEquals(90.0, c.turnDegrees(), 1e-9);
+    assertThrows(IllegalArgumentException.class, () -> start.to(Map.of("b", new float[] {1, 1})));
+    assertThrows(IllegalArgumentException.class, () -> start.to(Map.of("a", new float[] {1})));
+  }
 }
