@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
           + " rows measured); below this scale's resolution (the paper's gap is smaller than"
           + " the noise floor); not resolved yet (a partial table); or not measured (table or"
           + " rows missing, fewer than 2 seeds, or a table measured only at a shorter scale).",
-      "Writes RESULTS/claims.md and claims.json."
+      "Writes RESULTS/claims.md, claims.json and claims.png (each tested claim's difference"
+          + " with its noise floor, coloured by verdict)."
     },
     footer = {"", "Example:", "  tfssl bench claims"})
 public final class ClaimsCommand implements Callable<Integer> {
@@ -99,6 +100,7 @@ public final class ClaimsCommand implements Callable<Integer> {
             .toArray();
     double[] holm = HolmCorrection.adjust(p);
     long tested = java.util.Arrays.stream(p).filter(x -> !Double.isNaN(x)).count();
+    List<ClaimsPlot.Bar> bars = new ArrayList<>();
     for (int i = 0; i < claims.size(); i++) {
       Claim c = claims.get(i);
       List<Judged> judged = judgedAll.get(i);
@@ -124,6 +126,14 @@ public final class ClaimsCommand implements Callable<Integer> {
               knn == null || knn == decisive ? "" : cell(knn),
               decisive.verdict().words()));
       details.append(detail(c, judged, decisive, holm[i], tested, loaded.get(c.higher().table())));
+      if (decisive.statistic() != null) {
+        bars.add(
+            new ClaimsPlot.Bar(
+                c.id(),
+                100 * decisive.statistic().difference(),
+                100 * decisive.statistic().noiseFloor(),
+                decisive.verdict().kind()));
+      }
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("id", c.id());
       j.put("statement", c.statement());
@@ -220,6 +230,11 @@ public final class ClaimsCommand implements Callable<Integer> {
             + " encoder, 5 epochs at batch 256 per run. The papers train ResNet-50 on ImageNet"
             + " for 100-1000 epochs; a verdict here says what this scale shows, not what the"
             + " paper's scale shows.\n\n");
+    if (!bars.isEmpty()) {
+      md.append(
+          "![each tested claim's difference with its noise floor, coloured by verdict]"
+              + "(claims.png)\n\n");
+    }
     md.append("| claim | the paper says | paper's gap | decided on")
         .append(" | difference in points [95% CI], p | noise floor | Holm p | kNN top-1 beside it")
         .append(" | verdict |\n");
@@ -233,6 +248,14 @@ public final class ClaimsCommand implements Callable<Integer> {
         .writeValue(
             results.resolve("claims.json").toFile(),
             Map.of("command", command, "date", now.toString(), "claims", json));
+    ClaimsPlot.write(
+        bars,
+        String.format(
+            Locale.ROOT,
+            "The papers' claims at the long scale (%d of %d tested)",
+            tested,
+            claims.size()),
+        results.resolve("claims.png"));
     System.out.println("wrote " + results.resolve("claims.md"));
     return 0;
   }

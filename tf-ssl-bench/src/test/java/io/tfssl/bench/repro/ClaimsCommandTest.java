@@ -136,6 +136,11 @@ class ClaimsCommandTest {
     assertTrue(md.contains("| [stop-gradient](#stop-gradient) |"), md);
     assertTrue(md.contains("Holm-adjusted p over the " + m + " claims tested"), md);
     assertTrue(md.contains("stop-gradient](long/stop-gradient.md) (scale long, 9 of 9 runs);"), md);
+    // The chart beside the table: written, and linked from it.
+    assertTrue(md.contains("(claims.png)"), md);
+    assertTrue(
+        javax.imageio.ImageIO.read(tmp.resolve("claims.png").toFile()).getWidth()
+            == ClaimsPlot.WIDTH);
   }
 
   /**
