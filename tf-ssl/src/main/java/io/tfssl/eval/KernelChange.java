@@ -81,21 +81,25 @@ public record KernelChange(double scale, double turnDegrees, Map<String, Layer> 
   public static final class Start {
     private final Map<String, Double> initSq;
     private final Map<String, float[]> start;
+    private final Map<String, Double> startSq = new LinkedHashMap<>();
+    private final double scale;
 
     private Start(Map<String, Double> initSq, Map<String, float[]> start) {
       this.initSq = initSq;
       this.start = start;
+      double init = 0;
+      double now = 0;
+      for (Map.Entry<String, float[]> e : start.entrySet()) {
+        startSq.put(e.getKey(), dot(e.getValue(), e.getValue()));
+        init += initSq.get(e.getKey());
+        now += startSq.get(e.getKey());
+      }
+      this.scale = Math.sqrt(now / init);
     }
 
     /** Norm of all kernels now over the norm of the fresh initialization. */
     public double scale() {
-      double init = 0;
-      double now = 0;
-      for (String k : start.keySet()) {
-        init += initSq.get(k);
-        now += dot(start.get(k), start.get(k));
-      }
-      return Math.sqrt(now / init);
+      return scale;
     }
 
     /** The change from these kernels to {@code end}, the values after fine-tuning. */
@@ -104,7 +108,6 @@ public record KernelChange(double scale, double turnDegrees, Map<String, Layer> 
         throw new IllegalArgumentException("the snapshots must hold the same kernels");
       }
       Map<String, Layer> layers = new LinkedHashMap<>();
-      double initTotal = 0;
       double startTotal = 0;
       double endTotal = 0;
       double dotTotal = 0;
@@ -114,18 +117,15 @@ public record KernelChange(double scale, double turnDegrees, Map<String, Layer> 
         if (s.length != e.length) {
           throw new IllegalArgumentException(k + ": snapshots of different sizes");
         }
-        double i2 = initSq.get(k);
-        double s2 = dot(s, s);
+        double s2 = startSq.get(k);
         double e2 = dot(e, e);
         double se = dot(s, e);
-        layers.put(k, new Layer(Math.sqrt(s2 / i2), angle(se, s2, e2)));
-        initTotal += i2;
+        layers.put(k, new Layer(Math.sqrt(s2 / initSq.get(k)), angle(se, s2, e2)));
         startTotal += s2;
         endTotal += e2;
         dotTotal += se;
       }
-      return new KernelChange(
-          Math.sqrt(startTotal / initTotal), angle(dotTotal, startTotal, endTotal), layers);
+      return new KernelChange(scale, angle(dotTotal, startTotal, endTotal), layers);
     }
   }
 
